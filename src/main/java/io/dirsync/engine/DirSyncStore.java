@@ -1,0 +1,232 @@
+package io.dirsync.engine;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.persistence.EntityManager;
+
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+import io.dirsync.storage.DirectoryEntity;
+import io.dirsync.storage.IdentifierEntity;
+import io.dirsync.storage.ManagedGroupEntity;
+import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.ScimTokenEntity;
+import io.dirsync.storage.SubjectStatusEntity;
+import io.dirsync.storage.SyncRunEntity;
+import io.dirsync.storage.SyncRunItemEntity;
+import io.dirsync.storage.TrashEntryEntity;
+
+/** The extension's queries, in one place, over Keycloak's entity manager (one transaction with Keycloak's writes). */
+public final class DirSyncStore {
+
+    /** Keycloak attributes that hold Username Alias 1..8. */
+    public static final List<String> ALIAS_ATTRIBUTES =
+        List.of("alias1", "alias2", "alias3", "alias4", "alias5", "alias6", "alias7", "alias8");
+
+    private final EntityManager em;
+
+    public DirSyncStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    public EntityManager em() {
+        return em;
+    }
+
+    public <T> T find(Class<T> type, String id) {
+        return id == null ? null : em.find(type, id);
+    }
+
+    public void persist(Object entity) {
+        em.persist(entity);
+    }
+
+    public void remove(Object entity) {
+        if (entity != null) {
+            em.remove(entity);
+        }
+    }
+
+    public void flush() {
+        em.flush();
+    }
+
+    // directories
+
+    public List<DirectoryEntity> directories(String realmId) {
+        return em.createNamedQuery("dirsync.directoriesByRealm", DirectoryEntity.class)
+            .setParameter("realmId", realmId).getResultList();
+    }
+
+    public Optional<DirectoryEntity> directoryByName(String realmId, String name) {
+        return em.createNamedQuery("dirsync.directoryByName", DirectoryEntity.class)
+            .setParameter("realmId", realmId).setParameter("nameFolded", Directory.fold(name))
+            .getResultStream().findFirst();
+    }
+
+    // users
+
+    public ManagedUserEntity managedUser(String userId) {
+        return find(ManagedUserEntity.class, userId);
+    }
+
+    public Optional<ManagedUserEntity> managedUserByExternalId(String directoryId, String externalId) {
+        return em.createNamedQuery("dirsync.managedUserByExternalId", ManagedUserEntity.class)
+            .setParameter("directoryId", directoryId).setParameter("externalId", externalId)
+            .setMaxResults(1).getResultStream().findFirst();
+    }
+
+    public List<ManagedUserEntity> managedUsers(String directoryId, int first, int max) {
+        return em.createNamedQuery("dirsync.managedUsersByDirectory", ManagedUserEntity.class)
+            .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public long countManagedUsers(String directoryId, String state) {
+        return em.createNamedQuery("dirsync.countManagedUsersByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).setParameter("state", state).getSingleResult();
+    }
+
+    // identifiers (rule 3)
+
+    public Optional<IdentifierEntity> identifier(String realmId, String folded) {
+        return em.createNamedQuery("dirsync.identifierByValue", IdentifierEntity.class)
+            .setParameter("realmId", realmId).setParameter("valueFolded", folded)
+            .getResultStream().findFirst();
+    }
+
+    public List<IdentifierEntity> identifiersOf(String userId) {
+        return em.createNamedQuery("dirsync.identifiersByUser", IdentifierEntity.class)
+            .setParameter("userId", userId).getResultList();
+    }
+
+    /**
+     * Users other than {@code userId} holding {@code value} in an alias attribute. Covers aliases an admin
+     * typed on unmanaged users, which have no identifier rows. Matches the value as typed and lower-cased,
+     * which Keycloak's (NAME, VALUE) index answers.
+     */
+    public List<String[]> aliasHolders(String realmId, String value, String exceptUserId) {
+        List<Object[]> rows = em.createQuery(
+                "select a.user.id, a.user.username, a.name from UserAttributeEntity a "
+                    + "where a.user.realmId = :realmId and a.name in :names and a.value in :values", Object[].class)
+            .setParameter("realmId", realmId)
+            .setParameter("names", ALIAS_ATTRIBUTES)
+            .setParameter("values", Set.of(value, Directory.fold(value)))
+            .setMaxResults(5).getResultList();
+        return rows.stream()
+            .filter(r -> !r[0].equals(exceptUserId))
+            .map(r -> new String[] {(String) r[0], (String) r[1], (String) r[2]})
+            .toList();
+    }
+
+    // groups
+
+    public ManagedGroupEntity managedGroup(String groupId) {
+        return find(ManagedGroupEntity.class, groupId);
+    }
+
+    public List<ManagedGroupEntity> managedGroups(String directoryId) {
+        return em.createNamedQuery("dirsync.managedGroupsByDirectory", ManagedGroupEntity.class)
+            .setParameter("directoryId", directoryId).getResultList();
+    }
+
+    public Optional<ManagedGroupEntity> managedGroupBySourceName(String directoryId, String sourceName) {
+        return em.createNamedQuery("dirsync.managedGroupBySourceName", ManagedGroupEntity.class)
+            .setParameter("directoryId", directoryId).setParameter("sourceNameFolded", Directory.fold(sourceName))
+            .getResultStream().findFirst();
+    }
+
+    // trash
+
+    public TrashEntryEntity trashEntry(String userId) {
+        return find(TrashEntryEntity.class, userId);
+    }
+
+    public List<TrashEntryEntity> trash(String realmId, int first, int max) {
+        return em.createNamedQuery("dirsync.trashByRealm", TrashEntryEntity.class)
+            .setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public long countTrash(String realmId) {
+        return em.createNamedQuery("dirsync.countTrashByRealm", Long.class)
+            .setParameter("realmId", realmId).getSingleResult();
+    }
+
+    public List<TrashEntryEntity> trashDue(long now, int max) {
+        return em.createNamedQuery("dirsync.trashDue", TrashEntryEntity.class)
+            .setParameter("now", now).setMaxResults(max).getResultList();
+    }
+
+    public List<TrashEntryEntity> trashOfDirectory(String directoryId) {
+        return em.createNamedQuery("dirsync.trashByDirectory", TrashEntryEntity.class)
+            .setParameter("directoryId", directoryId).getResultList();
+    }
+
+    // statuses
+
+    public SubjectStatusEntity status(String subjectId) {
+        return find(SubjectStatusEntity.class, subjectId);
+    }
+
+    // runs
+
+    public List<SyncRunEntity> runs(String directoryId, int first, int max) {
+        return em.createNamedQuery("dirsync.runsByDirectory", SyncRunEntity.class)
+            .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public Optional<SyncRunEntity> pushRunOfDay(String directoryId, String day) {
+        return em.createNamedQuery("dirsync.pushRunOfDay", SyncRunEntity.class)
+            .setParameter("directoryId", directoryId).setParameter("pushDay", day)
+            .getResultStream().findFirst();
+    }
+
+    public List<Object[]> countItemsByOutcome(String runId) {
+        return em.createNamedQuery("dirsync.countItemsByOutcome", Object[].class)
+            .setParameter("runId", runId).getResultList();
+    }
+
+    public List<SyncRunItemEntity> errorsOfRun(String runId, int max) {
+        return em.createNamedQuery("dirsync.errorsOfRun", SyncRunItemEntity.class)
+            .setParameter("runId", runId).setMaxResults(max).getResultList();
+    }
+
+    // tokens
+
+    public Optional<ScimTokenEntity> tokenByHash(String hash) {
+        return em.createNamedQuery("dirsync.tokenByHash", ScimTokenEntity.class)
+            .setParameter("tokenHash", hash).getResultStream().findFirst();
+    }
+
+    public List<ScimTokenEntity> tokens(String directoryId) {
+        return em.createNamedQuery("dirsync.tokensByDirectory", ScimTokenEntity.class)
+            .setParameter("directoryId", directoryId).getResultList();
+    }
+
+    // bulk clean-up
+
+    public void deleteDirectoryData(String directoryId) {
+        for (String q : List.of("dirsync.deleteTokensByDirectory", "dirsync.deleteItemsByDirectory",
+                "dirsync.deleteRunsByDirectory", "dirsync.deleteManagedUsersByDirectory")) {
+            em.createNamedQuery(q).setParameter("directoryId", directoryId).executeUpdate();
+        }
+    }
+
+    public void deleteUserData(String userId) {
+        em.createNamedQuery("dirsync.deleteIdentifiersByUser").setParameter("userId", userId).executeUpdate();
+        remove(find(ManagedUserEntity.class, userId));
+        remove(find(TrashEntryEntity.class, userId));
+        remove(find(SubjectStatusEntity.class, userId));
+    }
+
+    public void deleteRealmData(String realmId) {
+        for (String q : List.of("dirsync.deleteIdentifiersByRealm", "dirsync.deleteManagedUsersByRealm",
+                "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteTrashByRealm", "dirsync.deleteStatusByRealm",
+                "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
+                "dirsync.deleteDirectoriesByRealm")) {
+            em.createNamedQuery(q).setParameter("realmId", realmId).executeUpdate();
+        }
+    }
+}

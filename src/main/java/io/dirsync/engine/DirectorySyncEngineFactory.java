@@ -1,0 +1,77 @@
+package io.dirsync.engine;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
+import org.keycloak.timer.TimerProvider;
+
+import io.dirsync.trash.TrashPurgeTask;
+
+/**
+ * Creates the engine for each session, and at start-up wires what runs outside requests: the guards that
+ * keep admin changes off synced data, and the cluster-aware trash purge.
+ */
+public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySyncEngine> {
+
+    private static final Logger LOG = Logger.getLogger(DirectorySyncEngineFactory.class);
+
+    public static final String ID = "default";
+    public static final String PURGE_TASK = "dirsync-trash-purge";
+
+    private EngineConfig config;
+
+    @Override
+    public DirectorySyncEngine create(KeycloakSession session) {
+        return new DirectorySyncEngine(session, config);
+    }
+
+    @Override
+    public void init(Config.Scope scope) {
+        config = EngineConfig.from(scope);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(new ModelGuard());
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                try (KeycloakSession session = factory.create()) {
+                    long interval = config.trashPurgeIntervalMillis();
+                    session.getProvider(TimerProvider.class).schedule(
+                        new ClusterAwareScheduledTaskRunner(factory, new TrashPurgeTask(), interval), interval, PURGE_TASK);
+                    LOG.infof("Directory sync: trash purge every %d s, users deleted %d days after entering the trash",
+                        interval / 1000, config.trashRetentionMillis() / EngineConfig.DAY);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+            .property().name("trash-retention-days").type("int").defaultValue(7)
+                .helpText("Days a deprovisioned user stays in the trash before it is deleted for good.").add()
+            .property().name("trash-purge-interval-seconds").type("int").defaultValue(3600)
+                .helpText("How often the trash is checked for users whose time is up.").add()
+            .property().name("scim-token-lifetime-days").type("int").defaultValue(90)
+                .helpText("Days a SCIM bearer token stays valid after it is generated.").add()
+            .build();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}

@@ -1,0 +1,12 @@
+package io.dirsync.engine;
+
+import java.util.Locale;
+
+/** What one sync step did to one user or group; the counts of a run report (rule 13). */
+public enum Outcome {
+    CREATED, UPDATED, ADOPTED, TRASHED, RESTORED, UNCHANGED, FAILED;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

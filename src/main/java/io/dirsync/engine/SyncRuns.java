@@ -1,0 +1,166 @@
+package io.dirsync.engine;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.dirsync.storage.SyncRunEntity;
+import io.dirsync.storage.SyncRunItemEntity;
+
+/**
+ * Rule 13: every run keeps a report. Items are written in the caller's transaction, so an outcome exists
+ * exactly when its change was committed; failures are written in a transaction of their own, since the
+ * failing change is rolled back.
+ */
+public final class SyncRuns {
+
+    public static final String KIND_PUSH = "push";
+    public static final String STATUS_RUNNING = "running";
+    public static final String STATUS_COMPLETED = "completed";
+    public static final String STATUS_FAILED = "failed";
+    public static final String STATUS_HELD = "held";
+
+    /** A handle on a run, safe to keep across transactions. */
+    public record Run(String id, String realmId, String directoryId, String kind) {
+    }
+
+    private final KeycloakSession session;
+    private final DirSyncStore store;
+
+    SyncRuns(KeycloakSession session, DirSyncStore store) {
+        this.session = session;
+        this.store = store;
+    }
+
+    /** The run that collects today's pushes (UTC day of Keycloak's clock), opened by whichever request comes first. */
+    public Run pushRun(RealmModel realm, Directory directory) {
+        String day = LocalDate.ofInstant(Instant.ofEpochMilli(Time.currentTimeMillis()), ZoneOffset.UTC).toString();
+        String cacheKey = "dirsync.push-run." + directory.id() + "." + day;
+        Run cached = session.getAttribute(cacheKey, Run.class);
+        if (cached != null) {
+            return cached;
+        }
+        Run run = store.pushRunOfDay(directory.id(), day).map(SyncRuns::handle).orElse(null);
+        if (run == null) {
+            try {
+                run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+                    DirSyncStore other = new DirSyncStore(s);
+                    SyncRunEntity e = newRun(directory, KIND_PUSH);
+                    e.setPushDay(day);
+                    other.persist(e);
+                    other.flush();
+                    return handle(e);
+                });
+            } catch (RuntimeException concurrentOpen) {
+                // Another request opened today's run first (unique DIRECTORY_ID, PUSH_DAY): use that one.
+                run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    s -> new DirSyncStore(s).pushRunOfDay(directory.id(), day).map(SyncRuns::handle).orElseThrow(() -> concurrentOpen));
+            }
+        }
+        session.setAttribute(cacheKey, run);
+        return run;
+    }
+
+    /** Opens a pull run (full, admin, user) in its own transaction so that it is visible while it runs. */
+    public Run startPull(Directory directory, String kind) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            SyncRunEntity e = newRun(directory, kind);
+            new DirSyncStore(s).persist(e);
+            return handle(e);
+        });
+    }
+
+    /** Closes a pull run, stores its unchanged count and emits the report as an admin event. */
+    public RunReport finish(RealmModel realm, Directory directory, Run run, String status, int unchanged, String message) {
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+            SyncRunEntity e = new DirSyncStore(s).find(SyncRunEntity.class, run.id());
+            if (e != null) {
+                e.setStatus(status);
+                e.setEndedAt(Time.currentTimeMillis());
+                e.setUnchangedCount(unchanged);
+                e.setMessage(message);
+            }
+        });
+        RunReport report = report(store.find(SyncRunEntity.class, run.id()));
+        AdminEvents.send(session, realm, directory, OperationType.ACTION, AdminEvents.RESOURCE_RUN,
+            "dirsync/directories/" + directory.id() + "/runs/" + run.id(), report, Map.of("status", status));
+        return report;
+    }
+
+    /** Records a committed outcome in the caller's transaction. */
+    public void record(Run run, Outcome outcome, String subjectType, String subject, String subjectId, String message) {
+        if (run == null || outcome == Outcome.UNCHANGED) {
+            return;
+        }
+        store.persist(item(run, outcome, subjectType, subject, subjectId, message));
+    }
+
+    /** Records a failure in its own transaction: the caller's transaction is about to roll back. */
+    public void recordFailure(Run run, String subjectType, String subject, String message) {
+        if (run == null) {
+            return;
+        }
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+            s -> new DirSyncStore(s).persist(item(run, Outcome.FAILED, subjectType, subject, null, message)));
+    }
+
+    public RunReport report(SyncRunEntity run) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            counts.put(o.id(), 0L);
+        }
+        for (Object[] row : store.countItemsByOutcome(run.getId())) {
+            counts.put((String) row[0], (Long) row[1]);
+        }
+        counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
+        List<RunReport.Error> errors = store.errorsOfRun(run.getId(), 1000).stream()
+            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
+            .toList();
+        return new RunReport(run.getId(), run.getDirectoryId(), run.getKind(), run.getStatus(), run.getStartedAt(),
+            run.getEndedAt(), counts, errors, run.getMessage());
+    }
+
+    private static SyncRunEntity newRun(Directory directory, String kind) {
+        SyncRunEntity e = new SyncRunEntity();
+        e.setId(KeycloakModelUtils.generateId());
+        e.setRealmId(directory.realmId());
+        e.setDirectoryId(directory.id());
+        e.setKind(kind);
+        e.setStatus(STATUS_RUNNING);
+        e.setStartedAt(Time.currentTimeMillis());
+        return e;
+    }
+
+    private static Run handle(SyncRunEntity e) {
+        return new Run(e.getId(), e.getRealmId(), e.getDirectoryId(), e.getKind());
+    }
+
+    private static SyncRunItemEntity item(Run run, Outcome outcome, String subjectType, String subject, String subjectId,
+                                          String message) {
+        SyncRunItemEntity i = new SyncRunItemEntity();
+        i.setId(KeycloakModelUtils.generateId());
+        i.setRunId(run.id());
+        i.setRealmId(run.realmId());
+        i.setDirectoryId(run.directoryId());
+        i.setAt(Time.currentTimeMillis());
+        i.setOutcome(outcome.id());
+        i.setSubjectType(subjectType);
+        i.setSubject(truncate(subject, 255));
+        i.setSubjectId(subjectId);
+        i.setMessage(truncate(message, 1024));
+        return i;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

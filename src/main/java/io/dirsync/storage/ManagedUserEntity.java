@@ -1,0 +1,86 @@
+package io.dirsync.storage;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/**
+ * A realm user owned by exactly one directory (rule 1). The row's primary key is the Keycloak user id,
+ * so a user can never have two owners.
+ */
+@Entity
+@Table(name = "DIRSYNC_MANAGED_USER")
+@NamedQueries({
+    @NamedQuery(name = "dirsync.managedUserByExternalId",
+        query = "select m from ManagedUserEntity m where m.directoryId = :directoryId and m.externalId = :externalId"),
+    @NamedQuery(name = "dirsync.managedUsersByDirectory",
+        query = "select m from ManagedUserEntity m where m.directoryId = :directoryId order by m.createdAt, m.userId"),
+    @NamedQuery(name = "dirsync.countManagedUsersByDirectory",
+        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.state = :state"),
+    @NamedQuery(name = "dirsync.deleteManagedUsersByDirectory",
+        query = "delete from ManagedUserEntity m where m.directoryId = :directoryId"),
+    @NamedQuery(name = "dirsync.deleteManagedUsersByRealm",
+        query = "delete from ManagedUserEntity m where m.realmId = :realmId")
+})
+public class ManagedUserEntity {
+
+    @Id
+    @Column(name = "USER_ID", length = 36)
+    private String userId;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "DIRECTORY_ID", length = 36, nullable = false)
+    private String directoryId;
+
+    /** The source's stable id for the user (SCIM externalId, LDAP entryUUID/objectGUID, Entra objectId). */
+    @Column(name = "EXTERNAL_ID", length = 255)
+    private String externalId;
+
+    /** The username exactly as the source sent it (Keycloak stores usernames lower-cased). */
+    @Column(name = "SOURCE_USERNAME", length = 255)
+    private String sourceUsername;
+
+    /** ACTIVE or TRASHED. */
+    @Column(name = "STATE", length = 16, nullable = false)
+    private String state;
+
+    /** Whether the source says the account is active (SCIM active, AD ACCOUNTDISABLE). */
+    @Column(name = "SOURCE_ACTIVE", nullable = false)
+    private boolean sourceActive;
+
+    @Column(name = "CREATED_AT", nullable = false)
+    private long createdAt;
+
+    @Column(name = "LAST_MODIFIED", nullable = false)
+    private long lastModified;
+
+    /** Bumped on every change made through the engine; the SCIM ETag. */
+    @Column(name = "REVISION", nullable = false)
+    private long revision;
+
+    public String getUserId() { return userId; }
+    public void setUserId(String userId) { this.userId = userId; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public String getDirectoryId() { return directoryId; }
+    public void setDirectoryId(String directoryId) { this.directoryId = directoryId; }
+    public String getExternalId() { return externalId; }
+    public void setExternalId(String externalId) { this.externalId = externalId; }
+    public String getSourceUsername() { return sourceUsername; }
+    public void setSourceUsername(String sourceUsername) { this.sourceUsername = sourceUsername; }
+    public String getState() { return state; }
+    public void setState(String state) { this.state = state; }
+    public boolean isSourceActive() { return sourceActive; }
+    public void setSourceActive(boolean sourceActive) { this.sourceActive = sourceActive; }
+    public long getCreatedAt() { return createdAt; }
+    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
+    public long getLastModified() { return lastModified; }
+    public void setLastModified(long lastModified) { this.lastModified = lastModified; }
+    public long getRevision() { return revision; }
+    public void setRevision(long revision) { this.revision = revision; }
+}

@@ -1,0 +1,83 @@
+package io.dirsync.storage;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/**
+ * One sync run (rule 13): a pull (full, admin, single user) or one day of pushes from a SCIM client.
+ * Outcome counts other than "unchanged" are derived from the run's items, so concurrent pushes never
+ * contend on this row.
+ */
+@Entity
+@Table(name = "DIRSYNC_RUN")
+@NamedQueries({
+    @NamedQuery(name = "dirsync.runsByDirectory",
+        query = "select r from SyncRunEntity r where r.directoryId = :directoryId order by r.startedAt desc, r.id desc"),
+    @NamedQuery(name = "dirsync.pushRunOfDay",
+        query = "select r from SyncRunEntity r where r.directoryId = :directoryId and r.pushDay = :pushDay"),
+    @NamedQuery(name = "dirsync.deleteRunsByDirectory",
+        query = "delete from SyncRunEntity r where r.directoryId = :directoryId"),
+    @NamedQuery(name = "dirsync.deleteRunsByRealm",
+        query = "delete from SyncRunEntity r where r.realmId = :realmId")
+})
+public class SyncRunEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "DIRECTORY_ID", length = 36, nullable = false)
+    private String directoryId;
+
+    /** push, full, admin, user. */
+    @Column(name = "KIND", length = 16, nullable = false)
+    private String kind;
+
+    /** running, completed, failed, held. */
+    @Column(name = "STATUS", length = 16, nullable = false)
+    private String status;
+
+    /** For push runs: the UTC day (yyyy-MM-dd) the run collects; unique per directory. */
+    @Column(name = "PUSH_DAY", length = 10)
+    private String pushDay;
+
+    @Column(name = "STARTED_AT", nullable = false)
+    private long startedAt;
+
+    @Column(name = "ENDED_AT")
+    private Long endedAt;
+
+    @Column(name = "UNCHANGED_COUNT", nullable = false)
+    private int unchangedCount;
+
+    @Column(name = "MESSAGE", length = 1024)
+    private String message;
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public String getDirectoryId() { return directoryId; }
+    public void setDirectoryId(String directoryId) { this.directoryId = directoryId; }
+    public String getKind() { return kind; }
+    public void setKind(String kind) { this.kind = kind; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public String getPushDay() { return pushDay; }
+    public void setPushDay(String pushDay) { this.pushDay = pushDay; }
+    public long getStartedAt() { return startedAt; }
+    public void setStartedAt(long startedAt) { this.startedAt = startedAt; }
+    public Long getEndedAt() { return endedAt; }
+    public void setEndedAt(Long endedAt) { this.endedAt = endedAt; }
+    public int getUnchangedCount() { return unchangedCount; }
+    public void setUnchangedCount(int unchangedCount) { this.unchangedCount = unchangedCount; }
+    public String getMessage() { return message; }
+    public void setMessage(String message) { this.message = message; }
+}

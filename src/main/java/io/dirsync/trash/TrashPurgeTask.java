@@ -1,0 +1,25 @@
+package io.dirsync.trash;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.timer.ScheduledTask;
+
+import io.dirsync.engine.DirectorySyncEngine;
+
+/**
+ * Deletes for good the users whose 7 days in the trash are over (rule 7). Runs under
+ * {@code ClusterAwareScheduledTaskRunner}, so one node at a time; idempotent, so a repeat does no harm.
+ */
+public class TrashPurgeTask implements ScheduledTask {
+
+    private static final int BATCH = 500;
+
+    @Override
+    public void run(KeycloakSession session) {
+        DirectorySyncEngine.of(session).purgeDueTrash(BATCH);
+    }
+
+    @Override
+    public String getTaskName() {
+        return "dirsync-trash-purge";
+    }
+}
