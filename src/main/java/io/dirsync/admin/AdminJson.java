@@ -1,0 +1,68 @@
+package io.dirsync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.services.ErrorResponse;
+
+/** Request-body parsing for the admin API: malformed input is a 400 that says what to fix, never a 500. */
+final class AdminJson {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int MAX_BODY = 256 * 1024;
+
+    private AdminJson() {
+    }
+
+    static ObjectNode object(String body) {
+        if (body == null || body.isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        if (body.length() > MAX_BODY) {
+            throw ErrorResponse.error("Request body is larger than " + MAX_BODY + " bytes", Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw ErrorResponse.error("Malformed JSON: " + firstLine(e.getMessage()), Response.Status.BAD_REQUEST);
+        }
+        if (!(node instanceof ObjectNode o)) {
+            throw ErrorResponse.error("The request body must be a JSON object", Response.Status.BAD_REQUEST);
+        }
+        return o;
+    }
+
+    static String text(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw ErrorResponse.error("'" + field + "' must be a string", Response.Status.BAD_REQUEST);
+        }
+        return n.asText();
+    }
+
+    static ObjectNode objectField(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!(n instanceof ObjectNode o)) {
+            throw ErrorResponse.error("'" + field + "' must be a JSON object", Response.Status.BAD_REQUEST);
+        }
+        return o;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}

@@ -1,0 +1,89 @@
+package io.dirsync.scim;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.dirsync.engine.DirSyncStore;
+import io.dirsync.engine.Directory;
+import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.storage.ScimTokenEntity;
+
+/**
+ * A SCIM directory's bearer token (SPEC §3.1): shown once, stored only as a SHA-256 hash, valid 90 days,
+ * replaced by regeneration (the old one stops working at once).
+ */
+public final class ScimTokens {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "dsync_";
+
+    public enum Status { NONE, VALID, EXPIRED }
+
+    /** A token as shown to the admin, once. */
+    public record Issued(String token, long expiresAt) {
+    }
+
+    private final KeycloakSession session;
+    private final DirSyncStore store;
+
+    public ScimTokens(KeycloakSession session) {
+        this.session = session;
+        this.store = DirectorySyncEngine.of(session).store();
+    }
+
+    /** Replaces the directory's token with a new one. */
+    public Issued issue(RealmModel realm, Directory directory) {
+        for (ScimTokenEntity old : store.tokens(directory.id())) {
+            store.remove(old);
+        }
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        ScimTokenEntity e = new ScimTokenEntity();
+        e.setId(KeycloakModelUtils.generateId());
+        e.setRealmId(realm.getId());
+        e.setDirectoryId(directory.id());
+        e.setTokenHash(hash(token));
+        e.setCreatedAt(Time.currentTimeMillis());
+        e.setExpiresAt(e.getCreatedAt() + DirectorySyncEngine.of(session).config().scimTokenLifetimeMillis());
+        store.persist(e);
+        return new Issued(token, e.getExpiresAt());
+    }
+
+    /** The token record a presented secret belongs to, if any (expired ones included). */
+    public Optional<ScimTokenEntity> lookup(String presented) {
+        if (presented == null || presented.isBlank() || presented.length() > 512) {
+            return Optional.empty();
+        }
+        return store.tokenByHash(hash(presented.trim()));
+    }
+
+    public Optional<ScimTokenEntity> current(Directory directory) {
+        return store.tokens(directory.id()).stream().findFirst();
+    }
+
+    public Status status(Directory directory) {
+        return current(directory)
+            .map(t -> t.getExpiresAt() > Time.currentTimeMillis() ? Status.VALID : Status.EXPIRED)
+            .orElse(Status.NONE);
+    }
+
+    static String hash(String token) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.dirsync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+class AdminApiTest {
+
+    @InjectRealm
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    DirSync dirsync;
+
+    @BeforeEach
+    void setUp() {
+        dirsync = new DirSync(admin, realm, urls.getBase());
+    }
+
+    @Test
+    void scimDirectoryIsDraftUntilSetupIsCompletedThenShowsItsCredentials() {
+        Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "scim"));
+        assertEquals(201, created.status(), created::toString);
+        assertEquals("New Okta SCIM Integration", created.json().get("name").asText());
+        assertEquals("draft", created.json().get("status").asText());
+        assertEquals("Engineering from Okta Sync \"New Okta SCIM Integration\"", created.json().get("groupNameExample").asText());
+        String id = created.json().get("id").asText();
+
+        Http.Result setup = dirsync.admin("POST", "/directories/" + id + "/complete-setup", null);
+        assertEquals(200, setup.status(), setup::toString);
+        String baseUrl = setup.json().get("baseUrl").asText();
+        assertTrue(baseUrl.endsWith("/realms/" + realm.getName() + "/dirsync/" + id + "/scim/v2"), baseUrl);
+        assertTrue(setup.json().get("token").asText().length() > 30);
+
+        Http.Result again = dirsync.admin("POST", "/directories/" + id + "/complete-setup", null);
+        assertEquals(409, again.status(), again::toString);
+
+        Http.Result read = dirsync.admin("GET", "/directories/" + id, null);
+        assertEquals("active", read.json().get("status").asText());
+        assertEquals("valid", read.json().at("/scim/tokenStatus").asText());
+        assertFalse(read.body().contains(setup.json().get("token").asText()), "the token is shown once only");
+
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + id, null).status());
+        assertEquals(404, dirsync.admin("GET", "/directories/" + id, null).status());
+    }
+
+    @Test
+    void badInputGetsAClearClientErrorAndWritesNothing() {
+        Http.Result malformed = dirsync.admin("POST", "/directories", "{\"type\": \"scim\", ");
+        assertEquals(400, malformed.status(), malformed::toString);
+        assertTrue(malformed.body().contains("Malformed JSON"), malformed.body());
+
+        Http.Result badType = dirsync.admin("POST", "/directories", Map.of("type", "carrier-pigeon"));
+        assertEquals(400, badType.status());
+        assertTrue(badType.body().contains("scim, ldap, entra"), badType.body());
+
+        Http.Result unknown = dirsync.admin("GET", "/directories/does-not-exist", null);
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.body().contains("does-not-exist"), unknown.body());
+
+        Http.Result oversized = dirsync.admin("POST", "/directories", "{\"type\":\"scim\",\"name\":\"" + "x".repeat(300_000) + "\"}");
+        assertEquals(413, oversized.status(), () -> oversized.status() + "");
+
+        assertEquals(0, dirsync.admin("GET", "/directories", null).json().size());
+    }
+}
