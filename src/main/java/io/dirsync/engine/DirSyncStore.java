@@ -2,7 +2,6 @@ package io.dirsync.engine;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 
@@ -113,7 +112,7 @@ public final class DirSyncStore {
                     + "where a.user.realmId = :realmId and a.name in :names and a.value in :values", Object[].class)
             .setParameter("realmId", realmId)
             .setParameter("names", ALIAS_ATTRIBUTES)
-            .setParameter("values", Set.of(value, Directory.fold(value)))
+            .setParameter("values", new java.util.LinkedHashSet<>(List.of(value, Directory.fold(value))))
             .setMaxResults(5).getResultList();
         return rows.stream()
             .filter(r -> !r[0].equals(exceptUserId))

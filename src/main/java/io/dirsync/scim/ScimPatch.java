@@ -1,0 +1,133 @@
+package io.dirsync.scim;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.PatchOperation;
+import com.unboundid.scim2.common.utils.JsonUtils;
+
+/**
+ * PATCH requests (RFC 7644 §3.5.2) as real clients send them, normalised before UnboundID's SDK applies them:
+ * Entra's capitalised {@code op}, and path-less replaces whose value keys are dotted paths or schema URNs
+ * ({@code ?aadOptscim062020}) are split into one operation per key.
+ */
+public final class ScimPatch {
+
+    /** Documented limit on operations per PATCH request. */
+    public static final int MAX_OPERATIONS = 1000;
+
+    private ScimPatch() {
+    }
+
+    public static List<ObjectNode> operations(ObjectNode body) {
+        JsonNode schemas = body.get("schemas");
+        boolean patchSchema = false;
+        if (schemas != null && schemas.isArray()) {
+            for (JsonNode s : schemas) {
+                patchSchema |= ScimJson.PATCH_OP.equals(s.asText());
+            }
+        }
+        if (!patchSchema) {
+            throw ScimError.badRequest("invalidSyntax", "A PATCH request must have schemas [\"" + ScimJson.PATCH_OP + "\"]");
+        }
+        JsonNode ops = body.has("Operations") ? body.get("Operations") : body.get("operations");
+        if (ops == null || !ops.isArray() || ops.isEmpty()) {
+            throw ScimError.badRequest("invalidSyntax", "A PATCH request needs a non-empty 'Operations' array");
+        }
+        if (ops.size() > MAX_OPERATIONS) {
+            throw new ScimError(400, "tooMany", "A PATCH request has at most " + MAX_OPERATIONS + " operations");
+        }
+        List<ObjectNode> result = new ArrayList<>();
+        for (JsonNode raw : ops) {
+            if (!(raw instanceof ObjectNode op)) {
+                throw ScimError.badRequest("invalidSyntax", "Each PATCH operation must be a JSON object");
+            }
+            ObjectNode normalised = op.deepCopy();
+            String name = ScimJson.text(op.get("op"));
+            if (name == null) {
+                throw ScimError.badRequest("invalidSyntax", "A PATCH operation needs 'op': add, remove or replace");
+            }
+            name = name.toLowerCase(Locale.ROOT);
+            if (!List.of("add", "remove", "replace").contains(name)) {
+                throw ScimError.badRequest("invalidSyntax", "Unknown PATCH op '" + op.get("op").asText() + "'; use add, remove or replace");
+            }
+            normalised.put("op", name);
+            String path = ScimJson.text(op.get("path"));
+            JsonNode value = op.get("value");
+            if (name.equals("remove") && path == null) {
+                throw ScimError.badRequest("noTarget", "A remove operation needs a 'path'");
+            }
+            if (!name.equals("remove") && (value == null || value.isNull())) {
+                throw ScimError.badRequest("invalidValue", "A " + name + " operation needs a 'value'");
+            }
+            if (path == null && value instanceof ObjectNode object && hasPathKeys(object)) {
+                ObjectNode plain = ScimJson.MAPPER.createObjectNode();
+                Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    if (f.getKey().contains(".") || f.getKey().startsWith("urn:")) {
+                        ObjectNode single = ScimJson.MAPPER.createObjectNode();
+                        single.put("op", name);
+                        single.put("path", f.getKey());
+                        single.set("value", f.getValue());
+                        result.add(single);
+                    } else {
+                        plain.set(f.getKey(), f.getValue());
+                    }
+                }
+                if (!plain.isEmpty()) {
+                    normalised.set("value", plain);
+                    result.add(normalised);
+                }
+                continue;
+            }
+            result.add(normalised);
+        }
+        return result;
+    }
+
+    /** Applies normalised operations to a resource document; read-only attributes are refused. */
+    public static void apply(ObjectNode doc, List<ObjectNode> operations) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (path != null) {
+                String root = path.toLowerCase(Locale.ROOT);
+                if (root.equals("id") || root.startsWith("meta") || root.equals("groups") || root.startsWith("groups[")) {
+                    throw ScimError.badRequest("mutability", "'" + path + "' is read-only");
+                }
+            } else if (op.get("value") instanceof ObjectNode value) {
+                JsonNode id = value.get("id");
+                if (id != null && !id.asText().equals(doc.path("id").asText())) {
+                    throw ScimError.badRequest("mutability", "'id' is read-only");
+                }
+                value.remove(List.of("id", "meta", "schemas", "groups"));
+            }
+            try {
+                PatchOperation patch = JsonUtils.getObjectReader().forType(PatchOperation.class).readValue(op);
+                patch.apply(doc);
+            } catch (ScimException e) {
+                String type = e.getScimError() == null ? null : e.getScimError().getScimType();
+                throw new ScimError(400, type == null ? "invalidValue" : type, e.getMessage());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw ScimError.badRequest("invalidSyntax", "Invalid PATCH operation " + op + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean hasPathKeys(ObjectNode value) {
+        Iterator<String> names = value.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (n.contains(".") || n.startsWith("urn:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

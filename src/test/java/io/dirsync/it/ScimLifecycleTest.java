@@ -1,0 +1,222 @@
+package io.dirsync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+/** SCIM as the first source: users and groups through their whole life, on a real Keycloak. */
+@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+class ScimLifecycleTest {
+
+    @InjectRealm(lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    DirSync dirsync;
+
+    @BeforeEach
+    void setUp() {
+        dirsync = new DirSync(admin, realm, urls.getBase());
+    }
+
+    @Test
+    void userIsCreatedReadFilteredReplacedPatchedAndTrashedThroughScim() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Corp Okta");
+        Http.Result created = okta.scim("POST", "/Users", DirSync.scimUser("Alice.Smith@corp.test", "Alice", "Smith", "alice@corp.test"));
+        assertEquals(201, created.status(), created::toString);
+        String id = DirSync.id(created);
+        assertEquals("Alice.Smith@corp.test", created.json().get("userName").asText(), "userName echoed as sent");
+        assertEquals("Alice", created.json().at("/name/givenName").asText());
+        assertEquals("alice@corp.test", created.json().at("/emails/0/value").asText());
+        assertTrue(created.json().get("active").asBoolean());
+        assertEquals("W/\"1\"", created.json().at("/meta/version").asText());
+        assertTrue(created.header("Content-Type").startsWith("application/scim+json"));
+
+        UserRepresentation kc = realm.admin().users().get(id).toRepresentation();
+        assertEquals("alice.smith@corp.test", kc.getUsername());
+        assertEquals("Smith", kc.getLastName());
+        assertTrue(kc.isEnabled());
+
+        assertEquals(id, DirSync.id(okta.scim("GET", "/Users/" + id, null)));
+        JsonNode byName = okta.scim("GET", "/Users?filter=" + enc("userName eq \"ALICE.SMITH@corp.test\""), null).json();
+        assertEquals(1, byName.get("totalResults").asInt(), "userName matching is case-insensitive");
+        assertEquals(id, byName.at("/Resources/0/id").asText());
+        assertEquals(0, okta.scim("GET", "/Users?filter=" + enc("userName eq \"nobody\""), null).json().get("totalResults").asInt());
+
+        Map<String, Object> replacement = new java.util.HashMap<>(DirSync.scimUser("Alice.Smith@corp.test", "Alicia", "Smith", "alicia@corp.test"));
+        Http.Result put = okta.scim("PUT", "/Users/" + id, replacement);
+        assertEquals(200, put.status(), put::toString);
+        assertEquals("Alicia", realm.admin().users().get(id).toRepresentation().getFirstName());
+
+        Http.Result patched = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "path", "name.familyName", "value", "Jones")));
+        assertEquals(200, patched.status(), patched::toString);
+        assertEquals("Jones", realm.admin().users().get(id).toRepresentation().getLastName());
+
+        // Entra's dialect: capitalised op and a string boolean.
+        Http.Result off = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "Replace", "path", "active", "value", "False")));
+        assertEquals(200, off.status(), off::toString);
+        assertFalse(off.json().get("active").asBoolean());
+        assertFalse(realm.admin().users().get(id).toRepresentation().isEnabled(), "trashed users are disabled");
+        JsonNode trash = dirsync.admin("GET", "/trash", null).json();
+        assertEquals(1, trash.get("count").asInt());
+        assertEquals(id, trash.at("/users/0/userId").asText());
+        assertEquals("pending deletion", dirsync.admin("GET", "/users/" + id, null).json().get("status").asText());
+
+        // Trashed users are still returned, with active=false (Entra needs this).
+        JsonNode stillThere = okta.scim("GET", "/Users?filter=" + enc("userName eq \"alice.smith@corp.test\""), null).json();
+        assertEquals(1, stillThere.get("totalResults").asInt());
+        assertFalse(stillThere.at("/Resources/0/active").asBoolean());
+
+        // Okta's path-less replace restores.
+        Http.Result on = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "value", Map.of("active", true))));
+        assertEquals(200, on.status(), on::toString);
+        assertTrue(realm.admin().users().get(id).toRepresentation().isEnabled());
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+
+        assertEquals(204, okta.scim("DELETE", "/Users/" + id, null).status());
+        assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt(), "DELETE goes to the trash");
+        assertFalse(okta.scim("GET", "/Users/" + id, null).json().get("active").asBoolean());
+
+        // A new POST of the same user within 7 days restores it, same id.
+        Http.Result again = okta.scim("POST", "/Users", DirSync.scimUser("Alice.Smith@corp.test", "Alicia", "Jones", "alicia@corp.test"));
+        assertEquals(201, again.status(), again::toString);
+        assertEquals(id, DirSync.id(again));
+        assertTrue(realm.admin().users().get(id).toRepresentation().isEnabled());
+    }
+
+    @Test
+    void userCreatedInactiveIsDisabledButNotTrashed() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Inactive Okta");
+        Map<String, Object> body = new java.util.HashMap<>(DirSync.scimUser("sleepy", "Sleepy", "User", "sleepy@corp.test"));
+        body.put("active", false);
+        Http.Result created = okta.scim("POST", "/Users", body);
+        assertEquals(201, created.status(), created::toString);
+        assertFalse(realm.admin().users().get(DirSync.id(created)).toRepresentation().isEnabled());
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+    }
+
+    @Test
+    void groupsAreNamedForTheirDirectoryAndOnlyTheSyncChangesThem() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Corp Okta");
+        String u1 = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("g1", "G", "One", "g1@corp.test")));
+        String u2 = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("g2", "G", "Two", "g2@corp.test")));
+
+        Http.Result group = okta.scim("POST", "/Groups", Map.of("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:Group"),
+            "displayName", "Engineering", "members", List.of(Map.of("value", u1))));
+        assertEquals(201, group.status(), group::toString);
+        String gid = DirSync.id(group);
+        assertEquals("Engineering", group.json().get("displayName").asText());
+        GroupRepresentation kcGroup = realm.admin().groups().group(gid).toRepresentation();
+        assertEquals("Engineering from Okta Sync \"Corp Okta\"", kcGroup.getName());
+
+        assertEquals(204, okta.scim("PATCH", "/Groups/" + gid, patch(Map.of("op", "add", "path", "members",
+            "value", List.of(Map.of("value", u2))))).status());
+        assertEquals(2, realm.admin().groups().group(gid).members().size());
+        assertEquals(204, okta.scim("PATCH", "/Groups/" + gid, patch(Map.of("op", "remove",
+            "path", "members[value eq \"" + u1 + "\"]"))).status());
+        assertEquals(List.of("g2"), realm.admin().groups().group(gid).members().stream().map(UserRepresentation::getUsername).toList());
+
+        // Another directory may have a group of the same source name.
+        DirSync.ScimDirectory other = dirsync.scimDirectory("Other SCIM", Map.of("provider", "generic"));
+        Http.Result same = other.scim("POST", "/Groups", Map.of("displayName", "Engineering"));
+        assertEquals(201, same.status(), same::toString);
+        assertEquals("Engineering from SCIM Sync \"Other SCIM\"", realm.admin().groups().group(DirSync.id(same)).toRepresentation().getName());
+
+        JsonNode byName = okta.scim("GET", "/Groups?excludedAttributes=members&filter=" + enc("displayName eq \"Engineering\""), null).json();
+        assertEquals(1, byName.get("totalResults").asInt());
+        assertFalse(byName.at("/Resources/0").has("members"));
+
+        // Renaming the directory renames its groups.
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + okta.id(), Map.of("name", "Okta Prod")).status());
+        assertEquals("Engineering from Okta Sync \"Okta Prod\"", realm.admin().groups().group(gid).toRepresentation().getName());
+
+        // DELETE of a group deletes the Keycloak group and keeps its users.
+        assertEquals(204, okta.scim("DELETE", "/Groups/" + gid, null).status());
+        assertTrue(realm.admin().groups().groups().stream().noneMatch(g -> g.getId().equals(gid)));
+        assertTrue(realm.admin().users().get(u2).toRepresentation().isEnabled());
+        assertEquals(404, okta.scim("GET", "/Groups/" + gid, null).status());
+    }
+
+    @Test
+    void badInputGetsScimErrorsAndWritesNothing() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Strict Okta");
+        Http.Result malformed = okta.scim("POST", "/Users", "{\"userName\": ");
+        assertEquals(400, malformed.status());
+        assertEquals("invalidSyntax", malformed.json().get("scimType").asText());
+        assertEquals("urn:ietf:params:scim:api:messages:2.0:Error", malformed.json().at("/schemas/0").asText());
+
+        Http.Result noName = okta.scim("POST", "/Users", Map.of("name", Map.of("givenName", "X")));
+        assertEquals(400, noName.status());
+        assertTrue(noName.json().get("detail").asText().contains("userName"), noName::toString);
+
+        Http.Result badActive = okta.scim("POST", "/Users", Map.of("userName", "typed", "active", Map.of("nested", 1)));
+        assertEquals(400, badActive.status(), badActive::toString);
+        assertEquals("invalidValue", badActive.json().get("scimType").asText());
+
+        Http.Result badEmail = okta.scim("POST", "/Users", Map.of("userName", "typed", "emails", List.of(Map.of("value", "not-an-email"))));
+        assertEquals(400, badEmail.status(), badEmail::toString);
+
+        Http.Result huge = okta.scim("POST", "/Users", "{\"userName\":\"" + "x".repeat(1_100_000) + "\"}");
+        assertEquals(413, huge.status(), () -> String.valueOf(huge.status()));
+
+        Http.Result unknownDirectory = Http.send("GET", okta.baseUrl().replace(okta.id(), "no-such-directory") + "/Users",
+            "Bearer " + okta.token(), null);
+        assertEquals(401, unknownDirectory.status(), unknownDirectory::toString);
+        assertEquals("401", unknownDirectory.json().get("status").asText());
+
+        Http.Result badFilter = okta.scim("GET", "/Users?filter=" + enc("userName eq"), null);
+        assertEquals(400, badFilter.status());
+        assertEquals("invalidFilter", badFilter.json().get("scimType").asText());
+
+        Http.Result noSchema = okta.scim("PATCH", "/Users/whatever", Map.of("Operations", List.of()));
+        assertEquals(404, noSchema.status(), "unknown user first");
+
+        assertEquals(0, realm.admin().users().count(), "nothing was written");
+        assertEquals(0, okta.scim("GET", "/Users", null).json().get("totalResults").asInt());
+    }
+
+    @Test
+    void scimWritesAreAdminEvents() {
+        var rep = realm.admin().toRepresentation();
+        rep.setAdminEventsEnabled(true);
+        rep.setAdminEventsDetailsEnabled(true);
+        realm.admin().update(rep);
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Audited Okta");
+        String id = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("audited", "A", "D", "audited@corp.test")));
+        var events = realm.admin().getAdminEvents();
+        assertTrue(events.stream().anyMatch(e -> "CREATE".equals(e.getOperationType()) && "USER".equals(e.getResourceType())
+            && e.getResourcePath().endsWith("Users/" + id) && ("dirsync:" + okta.id()).equals(e.getAuthDetails().getClientId())),
+            () -> "no SCIM admin event in " + events.stream().map(e -> e.getOperationType() + " " + e.getResourcePath()).toList());
+    }
+
+    static Map<String, Object> patch(Map<String, Object>... ops) {
+        return Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations", List.of(ops));
+    }
+
+    static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
