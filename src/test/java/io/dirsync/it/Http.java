@@ -46,7 +46,7 @@ public final class Http {
             String payload = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .method(method, payload == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
-            if (payload != null) {
+            if (payload != null && (headers == null || headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase))) {
                 b.header("Content-Type", "application/json");
             }
             if (authorization != null) {

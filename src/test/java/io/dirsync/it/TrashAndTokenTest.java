@@ -1,0 +1,175 @@
+package io.dirsync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+/** Rule 7 (the trash) and the SCIM token's 90 days, with Keycloak's clock moved instead of waiting. */
+@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+class TrashAndTokenTest {
+
+    static final int DAY = 24 * 3600;
+
+    @InjectRealm(lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    DirSync dirsync;
+
+    @BeforeEach
+    void setUp() {
+        dirsync = new DirSync(admin, realm, urls.getBase());
+    }
+
+    @Test
+    void aTrashedUserCannotLogInOrRefreshAndIsRestoredWithCredentialsAndMemberships() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Trash Okta");
+        String id = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("leaver", "Lea", "Ver", "leaver@corp.test")));
+        String gid = DirSync.id(okta.scim("POST", "/Groups", Map.of("displayName", "Team", "members", List.of(Map.of("value", id)))));
+        setPassword(id, "Secret-Pass-123");
+
+        Http.Result login = passwordGrant("leaver", "Secret-Pass-123");
+        assertEquals(200, login.status(), login::toString);
+        String refreshToken = login.json().get("refresh_token").asText();
+        assertEquals(1, realm.admin().users().get(id).getUserSessions().size());
+
+        assertEquals(204, okta.scim("DELETE", "/Users/" + id, null).status());
+
+        assertEquals(0, realm.admin().users().get(id).getUserSessions().size(), "sessions are revoked");
+        Http.Result refresh = refresh(refreshToken);
+        assertEquals(400, refresh.status(), refresh::toString);
+        Http.Result denied = passwordGrant("leaver", "Secret-Pass-123");
+        assertEquals(400, denied.status(), denied::toString);
+        JsonNode trash = dirsync.admin("GET", "/trash", null).json();
+        long enteredAt = trash.at("/users/0/enteredAt").asLong();
+        assertEquals(7L * DAY * 1000, trash.at("/users/0/deleteAfter").asLong() - enteredAt, "deleted 7 days after it entered");
+
+        // Trashed users are read-only for admins too.
+        var edit = realm.admin().users().get(id).toRepresentation();
+        edit.setAttributes(Map.of("alias2", List.of("anything")));
+        Http.Result readOnly = Http.send("PUT", urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + id,
+            dirsync.adminBearer(), edit);
+        assertEquals(400, readOnly.status(), readOnly::toString);
+        assertTrue(readOnly.body().contains("pending deletion"), readOnly::toString);
+
+        Http.Result back = okta.scim("PATCH", "/Users/" + id, ScimLifecycleTest.patch(Map.of("op", "replace", "path", "active", "value", true)));
+        assertEquals(200, back.status(), back::toString);
+        assertEquals(200, passwordGrant("leaver", "Secret-Pass-123").status(), "the password survived the trash");
+        assertEquals(1, realm.admin().groups().group(gid).members().size(), "so did the membership");
+    }
+
+    @Test
+    void thePurgeDeletesTrashedUsersSevenDaysLaterAndAnAdminCanDeleteAtOnce() throws Exception {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Purge Okta");
+        String old = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("old-leaver", "O", "L", "ol@corp.test")));
+        String keep = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("stayer", "S", "T", "st@corp.test")));
+        String now = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("now-leaver", "N", "L", "nl@corp.test")));
+        assertEquals(204, okta.scim("DELETE", "/Users/" + old, null).status());
+        assertEquals(204, okta.scim("DELETE", "/Users/" + now, null).status());
+
+        assertEquals(204, dirsync.admin("DELETE", "/trash/" + now, null).status());
+        assertEquals(404, Http.send("GET", urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + now,
+            dirsync.adminBearer(), null).status());
+        assertEquals(404, dirsync.admin("DELETE", "/trash/" + keep, null).status(), "a user not in the trash cannot be deleted from it");
+
+        timeOffSet.set(6 * DAY);
+        Thread.sleep(5000); // two purge cycles (every 2 s in tests): nothing is due yet
+        assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+
+        timeOffSet.set(7 * DAY + 60);
+        waitUntil(() -> dirsync.admin("GET", "/trash/count", null).json().get("count").asInt() == 0, 30);
+        assertEquals(404, Http.send("GET", urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + old,
+            dirsync.adminBearer(), null).status());
+        assertTrue(realm.admin().users().get(keep).toRepresentation().isEnabled(), "users outside the trash stay");
+    }
+
+    @Test
+    void theScimTokenExpiresAfter90DaysAndRegenerationReplacesIt() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Token Okta");
+        DirSync.ScimDirectory other = dirsync.scimDirectory("Other Okta");
+        assertEquals(200, okta.scim("GET", "/Users", null).status());
+        assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", null, null).status(), "no token");
+        assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", "Bearer wrong", null).status(), "wrong token");
+        assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", "Bearer " + other.token(), null).status(),
+            "another directory's token");
+        String basic = java.util.Base64.getEncoder().encodeToString(("okta:" + okta.token()).getBytes());
+        assertEquals(200, Http.send("GET", okta.baseUrl() + "/Users", "Basic " + basic, null).status(), "Basic with the token");
+
+        timeOffSet.set(89 * DAY);
+        assertEquals(200, okta.scim("GET", "/Users", null).status());
+        timeOffSet.set(90 * DAY + 60);
+        Http.Result expired = okta.scim("GET", "/Users", null);
+        assertEquals(401, expired.status());
+        assertTrue(expired.json().get("detail").asText().contains("expired"), expired::toString);
+        JsonNode dir = dirsync.admin("GET", "/directories/" + okta.id(), null).json();
+        assertEquals("expired", dir.at("/scim/tokenStatus").asText());
+        assertEquals("token expired", dir.at("/scim/connection").asText());
+
+        Http.Result regenerated = dirsync.admin("POST", "/directories/" + okta.id() + "/token", null);
+        assertEquals(200, regenerated.status());
+        String token = regenerated.json().get("token").asText();
+        assertNotEquals(okta.token(), token);
+        assertEquals(200, Http.send("GET", okta.baseUrl() + "/Users", "Bearer " + token, null).status());
+        assertEquals(401, okta.scim("GET", "/Users", null).status(), "the old token stops working at once");
+        assertFalse(dirsync.admin("GET", "/directories/" + okta.id(), null).body().contains(token));
+    }
+
+    private void setPassword(String userId, String password) {
+        CredentialRepresentation c = new CredentialRepresentation();
+        c.setType(CredentialRepresentation.PASSWORD);
+        c.setValue(password);
+        c.setTemporary(false);
+        realm.admin().users().get(userId).resetPassword(c);
+    }
+
+    private Http.Result passwordGrant(String username, String password) {
+        return form("grant_type=password&client_id=admin-cli&username=" + username + "&password=" + password);
+    }
+
+    private Http.Result refresh(String refreshToken) {
+        return form("grant_type=refresh_token&client_id=admin-cli&refresh_token=" + refreshToken);
+    }
+
+    private Http.Result form(String body) {
+        return Http.send("POST", urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/token", null,
+            body, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("condition not met within " + seconds + " s");
+            }
+            Thread.sleep(500);
+        }
+    }
+}
