@@ -1,0 +1,209 @@
+package io.dirsync.engine;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import io.dirsync.storage.DirectoryEntity;
+import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.SyncRunEntity;
+import io.dirsync.storage.SyncRunItemEntity;
+
+/**
+ * One pull run (full, admin or single-user sync) of a pull directory (LDAP, Entra): rules 7, 10 and 13 for
+ * sources that are read, not pushed. The adapter pages through the source and calls {@link #apply} once per
+ * in-scope entry, each in a transaction of its own (bounded memory, a bad entry never undoes the others);
+ * then {@link #finish} trashes the directory's users the source no longer returned, unless that would be
+ * a mass deprovisioning (rule 10: held for the admin) or the source failed mid-run (nobody is trashed).
+ * Only user ids are kept in memory.
+ */
+public final class PullRun {
+
+    public static final String KIND_FULL = "full";
+    public static final String KIND_ADMIN = "admin";
+    public static final String KIND_USER = "user";
+    /** Run item outcome of a user a held run would trash. */
+    public static final String OUTCOME_HELD = "held";
+
+    private final KeycloakSessionFactory factory;
+    private final String realmId;
+    private final String directoryId;
+    private final SyncRuns.Run run;
+    private final Set<String> seen = new HashSet<>();
+    private int unchanged;
+    private int failed;
+
+    private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run) {
+        this.factory = factory;
+        this.realmId = realmId;
+        this.directoryId = directoryId;
+        this.run = run;
+    }
+
+    /** Opens a run; it shows as {@code running} in the directory's history until it finishes. */
+    public static PullRun begin(KeycloakSession session, Directory directory, String kind) {
+        SyncRuns.Run run = DirectorySyncEngine.of(session).runs().startPull(directory, kind);
+        return new PullRun(session.getKeycloakSessionFactory(), directory.realmId(), directory.id(), run);
+    }
+
+    public SyncRuns.Run run() {
+        return run;
+    }
+
+    /**
+     * Applies one in-scope source entry in its own transaction. A refusal of the rules (ownership, uniqueness,
+     * missing username) is recorded for that entry with {@code entryName} (e.g. its DN) and the run goes on.
+     *
+     * @return the user's id, or null when the entry failed
+     */
+    public String apply(SourceUser source, String entryName) {
+        try {
+            String id = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                s.getContext().setRealm(realm);
+                DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+                Directory directory = engine.directory(realm, directoryId).orElseThrow();
+                DirectorySyncEngine.UserChange change =
+                    engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run);
+                if (change.outcome() == Outcome.UNCHANGED) {
+                    unchanged++;
+                }
+                return change.user().getId();
+            });
+            seen.add(id);
+            return id;
+        } catch (SyncConflictException e) {
+            failed++;
+            recordFailure(entryName, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Records a per-entry error found by the adapter itself (e.g. the username attribute has no value). */
+    public void recordFailure(String entryName, String message) {
+        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+            DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+            engine.runs().recordFailure(run, DirectorySyncEngine.USER, entryName, message);
+        });
+    }
+
+    /** Marks a user as still in scope without re-applying it (e.g. an unchanged entry the adapter skipped). */
+    public void seen(String userId) {
+        seen.add(userId);
+    }
+
+    /**
+     * Ends the run. With {@code sourceComplete == false} (connection lost, a page failed) nobody is trashed and
+     * the run is {@code failed}. Otherwise the directory's active users not seen go to the trash, unless they are
+     * more than {@code share} of its users and at least {@code minimum}: then the run is {@code held} and lists
+     * them for the admin to confirm.
+     */
+    public RunReport finish(boolean sourceComplete, String failureMessage, double share, int minimum) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(realmId);
+            s.getContext().setRealm(realm);
+            DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            if (!sourceComplete) {
+                return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_FAILED, unchanged,
+                    "The source failed mid-run; nobody was trashed: " + failureMessage);
+            }
+            List<String> missing = missingUsers(engine);
+            long active = engine.store().countManagedUsers(directoryId, DirectorySyncEngine.STATE_ACTIVE);
+            if (!missing.isEmpty() && missing.size() >= minimum && missing.size() > share * active) {
+                for (String userId : missing) {
+                    UserModel user = s.users().getUserById(realm, userId);
+                    engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
+                }
+                markSynced(engine);
+                return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_HELD, unchanged,
+                    "This run would trash " + missing.size() + " of " + active + " users (more than "
+                        + Math.round(share * 100) + " %); nobody was trashed. Confirm the run to trash them.");
+            }
+            for (String userId : missing) {
+                UserModel user = s.users().getUserById(realm, userId);
+                if (user != null) {
+                    engine.deprovision(realm, directory, user, "no longer in the source's scope", run);
+                }
+            }
+            markSynced(engine);
+            return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_COMPLETED, unchanged, null);
+        });
+    }
+
+    /** Trashes the users a held run listed (rule 10: the admin confirmed the mass deprovisioning). */
+    public static RunReport confirmHeld(KeycloakSession session, RealmModel realm, Directory directory, String runId) {
+        DirectorySyncEngine engine = DirectorySyncEngine.of(session);
+        SyncRunEntity entity = engine.store().find(SyncRunEntity.class, runId);
+        if (entity == null || !entity.getDirectoryId().equals(directory.id())) {
+            throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No run '" + runId + "' in this directory");
+        }
+        if (!SyncRuns.STATUS_HELD.equals(entity.getStatus())) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Run '" + runId + "' is not held");
+        }
+        SyncRuns.Run run = new SyncRuns.Run(entity.getId(), entity.getRealmId(), entity.getDirectoryId(), entity.getKind());
+        List<SyncRunItemEntity> held = engine.store().em()
+            .createQuery("select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :held", SyncRunItemEntity.class)
+            .setParameter("runId", runId).setParameter("held", OUTCOME_HELD).getResultList();
+        for (SyncRunItemEntity item : held) {
+            ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
+            UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null
+                : session.users().getUserById(realm, item.getSubjectId());
+            if (user != null && DirectorySyncEngine.STATE_ACTIVE.equals(m.getState())) {
+                engine.deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
+            }
+        }
+        entity.setStatus(SyncRuns.STATUS_COMPLETED);
+        entity.setMessage("Confirmed by an admin: " + held.size() + " users trashed");
+        return engine.runs().report(entity);
+    }
+
+    private List<String> missingUsers(DirectorySyncEngine engine) {
+        List<String> missing = new ArrayList<>();
+        int page = 1000;
+        for (int first = 0; ; first += page) {
+            List<ManagedUserEntity> batch = engine.store().managedUsers(directoryId, first, page);
+            for (ManagedUserEntity m : batch) {
+                if (DirectorySyncEngine.STATE_ACTIVE.equals(m.getState()) && !seen.contains(m.getUserId())) {
+                    missing.add(m.getUserId());
+                }
+            }
+            if (batch.size() < page) {
+                return missing;
+            }
+        }
+    }
+
+    private void markSynced(DirectorySyncEngine engine) {
+        DirectoryEntity d = engine.store().find(DirectoryEntity.class, directoryId);
+        if (d != null && d.getFirstSyncAt() == null) {
+            d.setFirstSyncAt(org.keycloak.common.util.Time.currentTimeMillis());
+        }
+    }
+
+    private SyncRunItemEntity heldItem(String userId, String username) {
+        SyncRunItemEntity i = new SyncRunItemEntity();
+        i.setId(KeycloakModelUtils.generateId());
+        i.setRunId(run.id());
+        i.setRealmId(realmId);
+        i.setDirectoryId(directoryId);
+        i.setAt(org.keycloak.common.util.Time.currentTimeMillis());
+        i.setOutcome(OUTCOME_HELD);
+        i.setSubjectType(DirectorySyncEngine.USER);
+        i.setSubject(username);
+        i.setSubjectId(userId);
+        i.setMessage("would be trashed: no longer in the source's scope");
+        return i;
+    }
+
+    public int failedCount() {
+        return failed;
+    }
+}
