@@ -94,27 +94,31 @@ public class ScimEndpoint {
 
     @GET
     @Path("Users/{id}")
-    public Response getUser(@PathParam("id") String id) {
+    public Response getUser(@PathParam("id") String id, @QueryParam("attributes") String attributes,
+                            @QueryParam("excludedAttributes") String excluded) {
         return call(() -> {
+            ScimProjection projection = ScimProjection.of(attributes, excluded);
             UserModel user = managedUser(id);
-            ObjectNode rep = userRep(user, true);
-            return notModifiedOr(rep, () -> scim(Response.ok(), rep).build());
+            ObjectNode rep = userRep(user, projection.wants("groups"));
+            return notModifiedOr(rep, () -> scim(Response.ok(), projection.apply(rep)).build());
         });
     }
 
     @GET
     @Path("Users")
-    public Response listUsers(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
-                              @QueryParam("count") Integer count) {
-        return call(() -> searchUsers(filter, startIndex, count));
+    public Response listUsers(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
+                              @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
+                              @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
+                              @QueryParam("excludedAttributes") String excluded) {
+        return call(() -> searchUsers(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
+            sortBy, sortOrder, attributes, excluded)));
     }
 
     @POST
     @Path("Users/.search")
     public Response searchUsersPost(String body) {
         return call(() -> {
-            ObjectNode req = ScimJson.parseObject(body);
-            return searchUsers(ScimJson.text(req.get("filter")), intOrNull(req.get("startIndex")), intOrNull(req.get("count")));
+            return searchUsers(Search.of(ScimJson.parseObject(body)));
         });
     }
 
@@ -188,27 +192,30 @@ public class ScimEndpoint {
 
     @GET
     @Path("Groups/{id}")
-    public Response getGroup(@PathParam("id") String id, @QueryParam("excludedAttributes") String excluded) {
+    public Response getGroup(@PathParam("id") String id, @QueryParam("attributes") String attributes,
+                             @QueryParam("excludedAttributes") String excluded) {
         return call(() -> {
-            ObjectNode rep = groupRep(managedGroup(id), !excludes(excluded, "members"));
-            return notModifiedOr(rep, () -> scim(Response.ok(), rep).build());
+            ScimProjection projection = ScimProjection.of(attributes, excluded);
+            ObjectNode rep = groupRep(managedGroup(id), projection.wants("members"));
+            return notModifiedOr(rep, () -> scim(Response.ok(), projection.apply(rep)).build());
         });
     }
 
     @GET
     @Path("Groups")
-    public Response listGroups(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
-                               @QueryParam("count") Integer count, @QueryParam("excludedAttributes") String excluded) {
-        return call(() -> searchGroups(filter, startIndex, count, !excludes(excluded, "members")));
+    public Response listGroups(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
+                               @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
+                               @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
+                               @QueryParam("excludedAttributes") String excluded) {
+        return call(() -> searchGroups(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
+            sortBy, sortOrder, attributes, excluded)));
     }
 
     @POST
     @Path("Groups/.search")
     public Response searchGroupsPost(String body) {
         return call(() -> {
-            ObjectNode req = ScimJson.parseObject(body);
-            return searchGroups(ScimJson.text(req.get("filter")), intOrNull(req.get("startIndex")),
-                intOrNull(req.get("count")), !excludes(ScimJson.text(req.get("excludedAttributes")), "members"));
+            return searchGroups(Search.of(ScimJson.parseObject(body)));
         });
     }
 
@@ -277,7 +284,28 @@ public class ScimEndpoint {
     @GET
     @Path("Schemas")
     public Response schemas() {
-        return call(() -> scim(Response.ok(), ScimDiscovery.schemas(baseUrl)).build());
+        return call(() -> scim(Response.ok(), ScimDiscovery.schemas(baseUrl, directory)).build());
+    }
+
+    @GET
+    @Path("ResourceTypes/{name}")
+    public Response resourceType(@PathParam("name") String name) {
+        return call(() -> scim(Response.ok(), one(ScimDiscovery.resourceTypes(baseUrl), name, "Resource type")).build());
+    }
+
+    @GET
+    @Path("Schemas/{id}")
+    public Response schema(@PathParam("id") String id) {
+        return call(() -> scim(Response.ok(), one(ScimDiscovery.schemas(baseUrl, directory), id, "Schema")).build());
+    }
+
+    private static ObjectNode one(ObjectNode list, String id, String what) {
+        for (JsonNode r : list.get("Resources")) {
+            if (r.path("id").asText().equalsIgnoreCase(id)) {
+                return (ObjectNode) r;
+            }
+        }
+        throw ScimError.notFound(what + " '" + id + "' not found");
     }
 
     // ------------------------------------------------------------------ internals
@@ -464,7 +492,7 @@ public class ScimEndpoint {
                 default -> {
                     Set<String> remove;
                     if (attribute.startsWith("members[")) {
-                        remove = ScimFilters.memberValues(path);
+                        remove = ScimPatch.memberValues(path);
                     } else if (value != null && !value.isNull()) {
                         remove = memberIds(value); // Entra: remove members with a value array, no filter
                     } else {
@@ -512,51 +540,86 @@ public class ScimEndpoint {
         return ids;
     }
 
-    private Response searchUsers(String filter, Integer startIndex, Integer count) {
-        int start = startIndex == null || startIndex < 1 ? 1 : startIndex;
-        int size = count == null ? DEFAULT_PAGE : Math.max(0, Math.min(count, MAX_PAGE));
-        List<UserModel> page = new ArrayList<>();
-        long total;
-        if (filter == null || filter.isBlank()) {
-            total = engine.store().countManagedUsers(directory.id(), DirectorySyncEngine.STATE_ACTIVE)
-                + engine.store().countManagedUsers(directory.id(), DirectorySyncEngine.STATE_TRASHED);
-            if (size > 0) {
-                for (ManagedUserEntity m : engine.store().managedUsers(directory.id(), start - 1, size)) {
-                    UserModel u = session.users().getUserById(realm, m.getUserId());
-                    if (u != null) {
-                        page.add(u);
-                    }
-                }
-            }
-        } else {
-            List<UserModel> all = new ScimFilters(session, realm, directory).users(filter);
-            total = all.size();
-            page = all.subList(Math.min(start - 1, all.size()), Math.min(start - 1 + size, all.size()));
+    /** A list or search request: filter, paging, sorting and attribute selection (query or POST .search body). */
+    record Search(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder, String attributes,
+                  String excludedAttributes) {
+        static Search of(ObjectNode body) {
+            return new Search(ScimJson.text(body.get("filter")), intOrNull(body.get("startIndex")), intOrNull(body.get("count")),
+                ScimJson.text(body.get("sortBy")), ScimJson.text(body.get("sortOrder")), list(body.get("attributes")),
+                list(body.get("excludedAttributes")));
         }
-        ObjectNode list = listResponse(total, start, page.size());
+
+        int start() {
+            return startIndex == null || startIndex < 1 ? 1 : startIndex;
+        }
+
+        int size() {
+            return count == null ? DEFAULT_PAGE : Math.max(0, Math.min(count, MAX_PAGE));
+        }
+
+        boolean descending() {
+            if (sortOrder == null || sortOrder.equalsIgnoreCase("ascending")) {
+                return false;
+            }
+            if (sortOrder.equalsIgnoreCase("descending")) {
+                return true;
+            }
+            throw ScimError.badRequest("invalidValue", "sortOrder is ascending or descending, not '" + sortOrder + "'");
+        }
+
+        private static String list(JsonNode n) {
+            if (n == null || n.isNull()) {
+                return null;
+            }
+            if (n.isArray()) {
+                List<String> parts = new ArrayList<>();
+                n.forEach(e -> parts.add(e.asText()));
+                return String.join(",", parts);
+            }
+            return n.asText();
+        }
+    }
+
+    private Response searchUsers(Search search) {
+        ScimProjection projection = ScimProjection.of(search.attributes(), search.excludedAttributes());
+        ScimQuery.Page page = new ScimQuery(engine.store().em(), directory)
+            .users(ScimQuery.parse(search.filter()), search.sortBy(), search.descending(), search.start() - 1, search.size());
+        ObjectNode list = listResponse(page.total(), search.start(), page.ids().size());
         ArrayNode resources = list.putArray("Resources");
-        for (UserModel u : page) {
-            resources.add(userRep(u, false));
+        boolean groups = projection.include() && projection.wants("groups");
+        for (String id : page.ids()) {
+            UserModel u = session.users().getUserById(realm, id);
+            if (u != null) {
+                resources.add(projection.apply(userRep(u, groups)));
+            }
         }
         return scim(Response.ok(), list).build();
     }
 
-    private Response searchGroups(String filter, Integer startIndex, Integer count, boolean withMembers) {
-        int start = startIndex == null || startIndex < 1 ? 1 : startIndex;
-        int size = count == null ? DEFAULT_PAGE : Math.max(0, Math.min(count, MAX_PAGE));
-        List<ManagedGroupEntity> all = filter == null || filter.isBlank()
-            ? engine.store().managedGroups(directory.id())
-            : new ScimFilters(session, realm, directory).groups(filter);
-        List<ManagedGroupEntity> page = all.subList(Math.min(start - 1, all.size()), Math.min(start - 1 + size, all.size()));
-        ObjectNode list = listResponse(all.size(), start, page.size());
+    private Response searchGroups(Search search) {
+        ScimProjection projection = ScimProjection.of(search.attributes(), search.excludedAttributes());
+        ScimQuery.Page page = new ScimQuery(engine.store().em(), directory)
+            .groups(ScimQuery.parse(search.filter()), search.sortBy(), search.descending(), search.start() - 1, search.size());
+        ObjectNode list = listResponse(page.total(), search.start(), page.ids().size());
         ArrayNode resources = list.putArray("Resources");
-        for (ManagedGroupEntity g : page) {
-            GroupModel group = realm.getGroupById(g.getGroupId());
+        for (String id : page.ids()) {
+            GroupModel group = realm.getGroupById(id);
             if (group != null) {
-                resources.add(groupRep(group, withMembers));
+                resources.add(projection.apply(groupRep(group, projection.wants("members"))));
             }
         }
         return scim(Response.ok(), list).build();
+    }
+
+    private static Integer integer(String text, String name) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw ScimError.badRequest("invalidValue", "'" + name + "' must be an integer, not '" + text + "'");
+        }
     }
 
     private static ObjectNode listResponse(long total, int start, int items) {
@@ -604,17 +667,6 @@ public class ScimEndpoint {
     private void audit(OperationType op, String resourceType, String path, Object representation) {
         AdminEvents.send(session, realm, directory, op, resourceType, "dirsync/" + directory.id() + "/scim/v2/" + path,
             representation, Map.of("source", "scim"));
-    }
-
-    private static boolean excludes(String excludedAttributes, String attribute) {
-        if (excludedAttributes == null) {
-            return false;
-        }
-        Set<String> names = new HashSet<>();
-        for (String s : excludedAttributes.split(",")) {
-            names.add(s.trim().toLowerCase(Locale.ROOT));
-        }
-        return names.contains(attribute);
     }
 
     private static Integer intOrNull(JsonNode n) {

@@ -28,6 +28,16 @@ import io.dirsync.storage.ManagedUserEntity;
  */
 public final class ScimUserMapping {
 
+    /** SCIM attributes offered in the mapping editor's "Add mapping" list (any other SCIM path may be typed). */
+    public static final List<String> OFFERED_SOURCES = List.of(
+        "displayName", "nickName", "title", "userType", "preferredLanguage", "locale", "timezone", "profileUrl",
+        "phoneNumbers[type eq \"work\"].value", "phoneNumbers[type eq \"mobile\"].value",
+        "addresses[type eq \"work\"].locality", "addresses[type eq \"work\"].country",
+        ScimJson.ENTERPRISE_USER + ":employeeNumber", ScimJson.ENTERPRISE_USER + ":costCenter",
+        ScimJson.ENTERPRISE_USER + ":organization", ScimJson.ENTERPRISE_USER + ":division",
+        ScimJson.ENTERPRISE_USER + ":department", ScimJson.ENTERPRISE_USER + ":manager.value",
+        ScimJson.ENTERPRISE_USER + ":manager.displayName");
+
     private ScimUserMapping() {
     }
 
