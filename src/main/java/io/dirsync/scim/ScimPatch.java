@@ -64,6 +64,9 @@ public final class ScimPatch {
                 throw ScimError.badRequest("invalidSyntax", "Unknown PATCH op '" + op.get("op").asText() + "'; use add, remove or replace");
             }
             normalised.put("op", name);
+            if (op.has("path") && !op.get("path").isNull() && (!op.get("path").isTextual() || op.get("path").asText().isBlank())) {
+                throw ScimError.badRequest("invalidPath", "A PATCH 'path' must be a non-empty string");
+            }
             String path = ScimJson.text(op.get("path"));
             JsonNode value = op.get("value");
             if (name.equals("remove") && path == null) {
@@ -96,6 +99,26 @@ public final class ScimPatch {
             result.add(normalised);
         }
         return result;
+    }
+
+    /** Checks every path of a user PATCH before anything is looked up or changed. */
+    public static void checkUserPaths(List<ObjectNode> operations) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (path != null) {
+                ScimSchemas.checkUserPath(path);
+            }
+        }
+    }
+
+    /** Checks every path of a group PATCH before anything is looked up or changed. */
+    public static void checkGroupPaths(List<ObjectNode> operations) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (path != null) {
+                ScimSchemas.checkGroupPath(path);
+            }
+        }
     }
 
     /** Applies normalised operations to a resource document; read-only attributes are refused. */

@@ -179,7 +179,8 @@ public final class ScimQuery {
         }
 
         Predicate where(Filter filter) {
-            Predicate scope = cb.and(cb.equal(m.get("directoryId"), directory.id()), cb.equal(u.get("id"), m.get("userId")));
+            Predicate scope = cb.and(cb.equal(m.get("directoryId"), directory.id()), cb.equal(u.get("id"), m.get("userId")),
+                cb.isFalse(m.get("sourceDeleted")));
             return filter == null ? scope : cb.and(scope, predicate(filter, null));
         }
 
@@ -266,6 +267,8 @@ public final class ScimQuery {
                 case "groups":
                 case "groups.value":
                     return membership(op, value);
+                case "groups.display":
+                    return membershipByName(op, value);
                 default:
                     String target = mappedTarget(attr);
                     if (target == null) {
@@ -335,6 +338,22 @@ public final class ScimQuery {
             p.add(cb.equal(g.get("groupId"), value.asText()));
             sq.select(cb.literal(1)).where(p.toArray(Predicate[]::new));
             return op == FilterType.EQUAL ? cb.exists(sq) : cb.not(cb.exists(sq));
+        }
+
+        /** groups.display: membership of a group of this directory whose source name matches. */
+        private Predicate membershipByName(FilterType op, ValueNode value) {
+            Subquery<Integer> sq = query.subquery(Integer.class);
+            Root<UserGroupMembershipEntity> g = sq.from(UserGroupMembershipEntity.class);
+            Root<ManagedGroupEntity> mg = sq.from(ManagedGroupEntity.class);
+            List<Predicate> p = new ArrayList<>();
+            p.add(cb.equal(g.get("user"), u));
+            p.add(cb.equal(g.get("groupId"), mg.get("groupId")));
+            p.add(cb.equal(mg.get("directoryId"), directory.id()));
+            if (op != FilterType.PRESENT) {
+                p.add(ScimQuery.this.strings(cb, mg.get("sourceNameFolded"), op == FilterType.NOT_EQUAL ? FilterType.EQUAL : op, value, true));
+            }
+            sq.select(cb.literal(1)).where(p.toArray(Predicate[]::new));
+            return op == FilterType.NOT_EQUAL ? cb.not(cb.exists(sq)) : cb.exists(sq);
         }
 
         private Predicate strings(Path<String> column, FilterType op, ValueNode value, boolean storedLowerCase) {

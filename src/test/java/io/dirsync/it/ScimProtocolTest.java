@@ -155,7 +155,7 @@ class ScimProtocolTest {
 
         Http.Result first = Http.send("PATCH", okta.baseUrl() + "/Users/" + id, "Bearer " + okta.token(),
             patch(Map.of("op", "replace", "path", "name.givenName", "value", "Annie")), Map.of("If-Match", etag));
-        assertEquals(200, first.status(), first::toString);
+        assertEquals(204, first.status(), first::toString);
         Http.Result stale = Http.send("PATCH", okta.baseUrl() + "/Users/" + id, "Bearer " + okta.token(),
             patch(Map.of("op", "replace", "path", "name.givenName", "value", "Anna")), Map.of("If-Match", etag));
         assertEquals(412, stale.status(), stale::toString);
@@ -178,6 +178,48 @@ class ScimProtocolTest {
         assertTrue(schemaIds.contains(ENTERPRISE), schemaIds::toString);
         assertEquals(200, okta.scim("GET", "/Schemas/" + ENTERPRISE, null).status());
         assertEquals(200, okta.scim("GET", "/ResourceTypes/User", null).status());
+    }
+
+    @Test
+    void whatTheClientSentIsReadBackAndMalformedRequestsAreRefusedFirst() {
+        Map<String, Object> body = new HashMap<>(DirSync.scimUser("echo", "E", "Cho", "echo@corp.test"));
+        body.put("addresses", List.of(Map.of("type", "work", "locality", "Berlin", "country", "DE")));
+        body.put("nickName", "Echoes");
+        body.put("emails", List.of(Map.of("value", "home@corp.test", "type", "home"), Map.of("value", "echo@corp.test", "type", "work", "primary", true)));
+        body.put("password", "never-stored");
+        Http.Result created = okta.scim("POST", "/Users", body);
+        assertEquals(201, created.status(), created::toString);
+        String id = DirSync.id(created);
+        JsonNode read = okta.scim("GET", "/Users/" + id, null).json();
+        assertEquals("Berlin", read.at("/addresses/0/locality").asText(), "unmapped attributes are kept for the client");
+        assertEquals("Echoes", read.get("nickName").asText());
+        assertEquals(2, read.get("emails").size());
+        assertFalse(read.has("password"));
+        assertEquals("echo@corp.test", realm.admin().users().get(id).toRepresentation().getEmail(), "Keycloak keeps the primary");
+
+        // Checked before the user is looked up: a malformed PATCH is a 400 even for an unknown id.
+        String unknown = "/Users/" + java.util.UUID.randomUUID();
+        assertEquals(400, okta.scim("PATCH", unknown, Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"))).status());
+        assertEquals(404, okta.scim("PATCH", unknown, patch(Map.of("op", "replace", "path", "title", "value", "x"))).status());
+        Http.Result wrongSchema = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace",
+            "path", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:Group:employeeNumber", "value", "1")));
+        assertEquals(400, wrongSchema.status(), wrongSchema::toString);
+        assertEquals("invalidPath", wrongSchema.json().get("scimType").asText());
+        assertEquals(400, okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "path", "userName.userName", "value", "x"))).status());
+        Http.Result badType = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "path", "displayName", "value", Map.of("a", 1))));
+        assertEquals(400, badType.status(), badType::toString);
+        assertEquals(400, okta.scim("POST", "/Users", Map.of("userName", "typed", "emails", "typed@corp.test")).status());
+        // Custom attributes outside the RFC schemas are kept, not refused (Okta custom apps send them).
+        assertEquals(204, okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "add", "path", "favouriteColour", "value", "green"))).status());
+        assertEquals("green", okta.scim("GET", "/Users/" + id, null).json().get("favouriteColour").asText());
+
+        assertEquals(400, okta.scim("GET", "/Users/" + enc("not#an id"), null).status());
+        assertEquals(404, okta.scim("GET", "/Users/010101001010101011", null).status());
+        Http.Result nowhere = okta.scim("GET", "/Nowhere", null);
+        assertEquals(404, nowhere.status());
+        assertEquals("urn:ietf:params:scim:api:messages:2.0:Error", nowhere.json().at("/schemas/0").asText());
+        assertEquals(405, okta.scim("POST", "/Schemas", Map.of("id", "urn:x")).status());
+        assertEquals(501, okta.scim("POST", "/Bulk", Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:BulkRequest"))).status());
     }
 
     @Test
