@@ -538,12 +538,7 @@ public class ScimEndpoint {
                 m.put("type", "User");
             });
         }
-        ObjectNode meta = doc.putObject("meta");
-        meta.put("resourceType", "Group");
-        meta.put("created", ScimJson.instant(g.getCreatedAt()));
-        meta.put("lastModified", ScimJson.instant(g.getLastModified()));
-        meta.put("location", baseUrl + "/Groups/" + group.getId());
-        meta.put("version", ScimUserMapping.version(g.getRevision()));
+        ScimJson.meta(doc, "Group", g.getCreatedAt(), g.getLastModified(), baseUrl + "/Groups/" + group.getId(), g.getRevision());
         return doc;
     }
 

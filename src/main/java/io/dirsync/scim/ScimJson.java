@@ -89,6 +89,16 @@ public final class ScimJson {
         throw ScimError.badRequest("invalidValue", "'" + attribute + "' must be a boolean, not " + node);
     }
 
+    /** A resource's {@code meta}: its version is the ETag. */
+    static void meta(ObjectNode doc, String resourceType, long created, long lastModified, String location, long revision) {
+        ObjectNode meta = doc.putObject("meta");
+        meta.put("resourceType", resourceType);
+        meta.put("created", instant(created));
+        meta.put("lastModified", instant(lastModified));
+        meta.put("location", location);
+        meta.put("version", "W/\"" + revision + "\"");
+    }
+
     public static String instant(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }

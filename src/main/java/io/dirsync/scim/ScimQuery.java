@@ -179,8 +179,10 @@ public final class ScimQuery {
         }
 
         Predicate where(Filter filter) {
-            Predicate scope = cb.and(cb.equal(m.get("directoryId"), directory.id()), cb.equal(u.get("id"), m.get("userId")),
-                cb.isFalse(m.get("sourceDeleted")));
+            // u.realmId lets the database answer userName/email equality from Keycloak's (REALM_ID, USERNAME) and
+            // (REALM_ID, EMAIL_CONSTRAINT) indexes instead of walking the directory's users.
+            Predicate scope = cb.and(cb.equal(u.get("realmId"), directory.realmId()), cb.equal(m.get("directoryId"), directory.id()),
+                cb.equal(u.get("id"), m.get("userId")), cb.isFalse(m.get("sourceDeleted")));
             return filter == null ? scope : cb.and(scope, predicate(filter, null));
         }
 

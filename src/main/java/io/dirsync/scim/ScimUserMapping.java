@@ -176,12 +176,8 @@ public final class ScimUserMapping {
                 ref.put("type", "direct");
             }
         }
-        ObjectNode meta = doc.putObject("meta");
-        meta.put("resourceType", "User");
-        meta.put("created", ScimJson.instant(managed.getCreatedAt()));
-        meta.put("lastModified", ScimJson.instant(managed.getLastModified()));
-        meta.put("location", baseUrl + "/Users/" + user.getId());
-        meta.put("version", version(managed.getRevision()));
+        ScimJson.meta(doc, "User", managed.getCreatedAt(), managed.getLastModified(), baseUrl + "/Users/" + user.getId(),
+            managed.getRevision());
         return doc;
     }
 
@@ -205,10 +201,6 @@ public final class ScimUserMapping {
             e.put("value", email);
         }
         return out;
-    }
-
-    public static String version(long revision) {
-        return "W/\"" + revision + "\"";
     }
 
     /** The primary email, else the work one, else the first. */
