@@ -58,6 +58,7 @@ public final class SyncRuns {
                     e.setPushDay(day);
                     other.persist(e);
                     other.flush();
+                    closeEarlierPushRuns(s, realm.getId(), directory.id(), day);
                     return handle(e);
                 });
             } catch (RuntimeException concurrentOpen) {
@@ -68,6 +69,31 @@ public final class SyncRuns {
         }
         session.setAttribute(cacheKey, run);
         return run;
+    }
+
+    /**
+     * A day's push run ends when the next day's opens: it is marked completed and its report is emitted as an
+     * admin event, like a pull run's.
+     */
+    private static void closeEarlierPushRuns(KeycloakSession s, String realmId, String directoryId, String day) {
+        RealmModel realm = s.realms().getRealm(realmId);
+        DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+        Directory directory = engine.directory(realm, directoryId).orElse(null);
+        if (directory == null) {
+            return;
+        }
+        List<SyncRunEntity> open = engine.store().em().createQuery(
+                "select r from SyncRunEntity r where r.directoryId = :d and r.kind = :push and r.status = :running and r.pushDay < :day",
+                SyncRunEntity.class)
+            .setParameter("d", directoryId).setParameter("push", KIND_PUSH).setParameter("running", STATUS_RUNNING)
+            .setParameter("day", day).getResultList();
+        for (SyncRunEntity r : open) {
+            r.setStatus(STATUS_COMPLETED);
+            r.setEndedAt(Time.currentTimeMillis());
+            RunReport report = engine.runs().report(r);
+            AdminEvents.send(s, realm, directory, OperationType.ACTION, AdminEvents.RESOURCE_RUN,
+                "dirsync/directories/" + directoryId + "/runs/" + r.getId(), report, Map.of("status", STATUS_COMPLETED));
+        }
     }
 
     /** Opens a pull run (full, admin, user) in its own transaction so that it is visible while it runs. */

@@ -143,6 +143,34 @@ class TrashAndTokenTest {
         assertFalse(dirsync.admin("GET", "/directories/" + okta.id(), null).body().contains(token));
     }
 
+    @Test
+    void aDaysPushesAreOneRunWhoseReportIsAnAdminEventWhenTheDayEnds() {
+        var rep = realm.admin().toRepresentation();
+        rep.setAdminEventsEnabled(true);
+        rep.setAdminEventsDetailsEnabled(true);
+        realm.admin().update(rep);
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Daily Okta");
+        okta.scim("POST", "/Users", DirSync.scimUser("day1-a", "A", "A", "a@corp.test"));
+        okta.scim("POST", "/Users", DirSync.scimUser("day1-b", "B", "B", "b@corp.test"));
+        okta.scim("POST", "/Users", DirSync.scimUser("day1-a", "A", "A", "a@corp.test")); // 409: a failure of the run
+        JsonNode today = dirsync.admin("GET", "/directories/" + okta.id() + "/runs", null).json();
+        assertEquals(1, today.size());
+        assertEquals("running", today.at("/0/status").asText());
+        assertEquals(2, today.at("/0/counts/created").asInt());
+        assertEquals(1, today.at("/0/counts/failed").asInt());
+
+        timeOffSet.set(DAY);
+        okta.scim("POST", "/Users", DirSync.scimUser("day2", "C", "C", "c@corp.test"));
+        JsonNode runs = dirsync.admin("GET", "/directories/" + okta.id() + "/runs", null).json();
+        assertEquals(2, runs.size(), runs::toString);
+        assertEquals("running", runs.at("/0/status").asText());
+        assertEquals("completed", runs.at("/1/status").asText());
+        String closed = runs.at("/1/id").asText();
+        assertTrue(realm.admin().getAdminEvents().stream().anyMatch(e -> "DIRSYNC_RUN".equals(e.getResourceType())
+            && e.getResourcePath().endsWith("/runs/" + closed) && e.getRepresentation().contains("\"created\":2")),
+            "the closed run's report is an admin event");
+    }
+
     private void setPassword(String userId, String password) {
         CredentialRepresentation c = new CredentialRepresentation();
         c.setType(CredentialRepresentation.PASSWORD);
