@@ -276,6 +276,30 @@ class LdapSyncTest {
     }
 
     @Test
+    void removingAGroupFromTheDirectoryTrashesItsOnlyMembersAndUnmanagesIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String both = ldap.user("both", "In", "Both", "both@example.org");
+        String only = ldap.user("only", "Only", "One", "only@example.org");
+        String a = ldap.group("Alpha", both, only);
+        String b = ldap.group("Beta", both);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(a, b));
+        String id = createDirectory("Rule8 LDAP", settings);
+        sync(id, "full");
+        String alpha = groupId(dirsync.admin("GET", "/directories/" + id + "/groups", null).json(), "Alpha");
+
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + id + "/groups/" + alpha, null).status());
+        assertEquals("Alpha (formerly from \"Rule8 LDAP\")", realm.admin().groups().group(alpha).toRepresentation().getName());
+        assertEquals("pending deletion", dirsync.admin("GET", "/users/" + user("only").getId(), null).json().get("status").asText());
+        assertEquals("active", dirsync.admin("GET", "/users/" + user("both").getId(), null).json().get("status").asText());
+        JsonNode dir = dirsync.admin("GET", "/directories/" + id, null).json();
+        assertEquals(1, dir.at("/settings/syncedGroups").size(), "the DN left the synced groups: " + dir);
+        JsonNode next = sync(id, "full");
+        assertEquals("completed", next.get("status").asText(), next::toString);
+        assertEquals(1, dirsync.admin("GET", "/directories/" + id + "/groups", null).json().size(), "the group does not come back");
+    }
+
+    @Test
     void aRunThatWouldTrashMoreThanTwentyPercentIsHeldUntilAnAdminConfirmsIt() throws Exception {
         ldap = TestDirectory.start("memory-openldap");
         List<String> dns = new ArrayList<>();
