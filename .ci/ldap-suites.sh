@@ -173,7 +173,7 @@ chmod +x "$WORK/inner.sh"
 
 log "running in namespace $NS"
 set +e
-ip netns exec "$NS" unshare -m bash -c "mount --bind '$WORK/tmp' /tmp && mount --bind '$WORK/hosts' /etc/hosts && '$WORK/inner.sh' '$WHAT' '$ROOT' '$MVN_ARGS'"
+ip netns exec "$NS" unshare -m -p -f --mount-proc bash -c "mount --bind '$WORK/tmp' /tmp && mount --bind '$WORK/hosts' /etc/hosts && '$WORK/inner.sh' '$WHAT' '$ROOT' '$MVN_ARGS'"
 rc=$?
 set -e
 log "done (exit $rc)"

@@ -350,6 +350,19 @@ public class DirectorySyncEngine implements Provider {
         return users(directory).getUserById(realm, userId);
     }
 
+    /**
+     * The user as the engine writes it: a federated directory's user comes from the local store, since the
+     * storage layer hands out read-only copies of LDAP users it cannot validate (e.g. out of scope).
+     */
+    private UserModel writable(RealmModel realm, UserModel user) {
+        Optional<Directory> owner = ownerOf(user);
+        if (owner.isEmpty() || owner.get().federationLink() == null) {
+            return user;
+        }
+        UserModel local = userOf(realm, owner.get(), user.getId());
+        return local == null ? user : local;
+    }
+
     private void evictIfFederated(RealmModel realm, Directory directory, UserModel user) {
         if (directory.federationLink() != null) {
             UserCache cache = UserStorageUtil.userCache(session);
@@ -465,11 +478,13 @@ public class DirectorySyncEngine implements Provider {
                 "User '" + user.getUsername() + "' is trashed by the active directory \"" + owner.getName()
                     + "\"; put it back in scope in the source, or pause the directory to restore it by hand");
         }
+        UserModel target = writable(realm, user);
         EngineWrites.run(session, () -> {
             managed.setSourceActive(true);
-            restore(realm, user, managed, null);
+            restore(realm, target, managed, null);
             touchRevision(managed);
-            applyEnabled(user, managed);
+            applyEnabled(target, managed);
+            ownerOf(target).ifPresent(d -> evictIfFederated(realm, d, target));
         });
     }
 
@@ -702,7 +717,11 @@ public class DirectorySyncEngine implements Provider {
                 "User '" + user.getUsername() + "' is pending deletion; restore it from the trash first");
         }
         setStatus(realm, user.getId(), USER, status);
-        EngineWrites.run(session, () -> applyEnabled(user, store.managedUser(user.getId())));
+        UserModel target = writable(realm, user);
+        EngineWrites.run(session, () -> {
+            applyEnabled(target, store.managedUser(user.getId()));
+            ownerOf(target).ifPresent(d -> evictIfFederated(realm, d, target));
+        });
     }
 
     public void setGroupStatus(RealmModel realm, GroupModel group, SubjectStatus status) {

@@ -273,6 +273,19 @@ class LdapSyncTest {
         assertTrue(user("u1").isEnabled());
         assertEquals(200, login("u1", PW));
         assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt(), "u2 stays in the trash");
+
+        // An admin may restore by hand once the directory is paused (rule 7), even a user the directory no longer has.
+        String id2 = user("u2").getId();
+        assertEquals(200, dirsync.admin("POST", "/directories/" + id + "/complete-setup", null).status());
+        assertEquals(409, dirsync.admin("POST", "/trash/" + id2 + "/restore", null).status(), "not while the directory is active");
+        assertEquals(200, dirsync.admin("POST", "/directories/" + id + "/pause", null).status());
+        Http.Result restored = dirsync.admin("POST", "/trash/" + id2 + "/restore", null);
+        assertEquals(200, restored.status(), restored::toString);
+        assertEquals("active", restored.json().get("status").asText(), restored::toString);
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        Http.Result pausedSync = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
+        assertEquals(400, pausedSync.status(), pausedSync::toString);
+        assertTrue(pausedSync.body().contains("is paused"), pausedSync.body());
     }
 
     @Test
