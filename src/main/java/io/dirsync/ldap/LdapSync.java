@@ -1,7 +1,6 @@
 package io.dirsync.ldap;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -150,8 +149,8 @@ public final class LdapSync {
                 for (LDAPObject entry : page) {
                     found = true;
                     String id = handle(run, plan, entry);
-                    if (id != null) {
-                        seen.add(id);
+                    if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
+                        seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
                     }
                 }
             }
@@ -472,7 +471,4 @@ public final class LdapSync {
         return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
     }
 
-    static Collection<String> unused() {
-        return List.of();
-    }
 }

@@ -17,8 +17,6 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import jakarta.ws.rs.core.Response;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -538,9 +536,5 @@ class LdapSyncTest {
             }
             Thread.sleep(500);
         }
-    }
-
-    static Response unused() {
-        return null;
     }
 }
