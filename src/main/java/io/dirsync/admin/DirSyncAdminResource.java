@@ -225,6 +225,51 @@ public class DirSyncAdminResource {
         return rep;
     }
 
+    /** The mapping editor's data (SPEC §3.1): required mappings (locked), optional ones, and what can be mapped. */
+    @GET
+    @Path("directories/{id}/mappings")
+    public Map<String, Object> mappings(@PathParam("id") String id) {
+        auth.users().requireView();
+        return mappingsRep(directory(id));
+    }
+
+    /** Replaces the optional mappings; a new target attribute is added to the realm's user profile. */
+    @PUT
+    @Path("directories/{id}/mappings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> updateMappings(@PathParam("id") String id, String body) {
+        auth.realm().requireManageRealm();
+        Directory d = directory(id);
+        ObjectNode json = AdminJson.object(body);
+        if (!json.has("optional") || !json.get("optional").isArray()) {
+            throw ErrorResponse.error("Send {\"optional\": [{\"source\": \"<source attribute>\", \"target\": \"<Keycloak attribute>\"}]}",
+                Response.Status.BAD_REQUEST);
+        }
+        ObjectNode settings = d.settings();
+        settings.set("mappings", json.get("optional"));
+        Directory updated = rules(() -> engine.updateDirectory(realm, d, null, settings));
+        Map<String, Object> rep = mappingsRep(updated);
+        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
+        return rep;
+    }
+
+    private Map<String, Object> mappingsRep(Directory d) {
+        Map<String, Object> rep = new LinkedHashMap<>();
+        List<Map<String, Object>> required = new java.util.ArrayList<>();
+        String[][] scimRequired = {{"userName", "username"}, {"emails", "email"}, {"name.givenName", "firstName"}, {"name.familyName", "lastName"}};
+        for (String[] m : scimRequired) {
+            required.add(Map.of("source", m[0], "target", m[1], "locked", true));
+        }
+        rep.put("required", required);
+        rep.put("optional", d.mappings().stream().map(m -> Map.of("source", m.source(), "target", m.target())).toList());
+        rep.put("availableSources", d.type() == DirectoryType.SCIM ? io.dirsync.scim.ScimUserMapping.OFFERED_SOURCES : List.of());
+        List<String> targets = new java.util.ArrayList<>();
+        session.getProvider(org.keycloak.userprofile.UserProfileProvider.class).getConfiguration().getAttributes()
+            .forEach(a -> targets.add(a.getName()));
+        rep.put("availableTargets", targets.stream().filter(t -> !Directory.REQUIRED_TARGETS.contains(t)).toList());
+        return rep;
+    }
+
     @GET
     @Path("directories/{id}/runs")
     public List<RunReport> runs(@PathParam("id") String id, @QueryParam("first") @DefaultValue("0") int first,

@@ -295,6 +295,11 @@ public class DirectorySyncEngine implements Provider {
             } catch (SyncConflictException clash) {
                 throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
             }
+            changed |= keepDocument(managed, source);
+            if (mode == Mode.CREATE && managed.isSourceDeleted()) {
+                managed.setSourceDeleted(false); // the client creates again what it deleted
+                changed = true;
+            }
             String link = directory.federationLink();
             if (link != null && !link.equals(user.getFederationLink())) {
                 // Created, adopted or taken over by a federated directory: Keycloak now checks its password there.
@@ -416,12 +421,13 @@ public class DirectorySyncEngine implements Provider {
             }
         }
         SourceUser keyed = new SourceUser(source.externalId() == null ? managed.getExternalId() : source.externalId(),
-            username, source.attributes(), source.active());
+            username, source.attributes(), source.active(), source.document());
         // Resolve by this user's identity, not by name: the name itself may be what changes.
         return EngineWrites.run(session, () -> {
             boolean wasTrashed = STATE_TRASHED.equals(managed.getState());
             boolean wasActive = managed.isSourceActive();
             boolean changed = writeAttributes(realm, directory, user, managed, keyed);
+            changed |= keepDocument(managed, source);
             if (!Objects.equals(keyed.externalId(), managed.getExternalId())) {
                 managed.setExternalId(keyed.externalId());
                 changed = true;
@@ -455,13 +461,23 @@ public class DirectorySyncEngine implements Provider {
 
     /** Rule 7: the user left the directory's scope (deleted, deactivated, removed from every synced group). */
     public void deprovision(RealmModel realm, Directory directory, UserModel user, String reason, SyncRuns.Run run) {
+        deprovision(realm, directory, user, reason, false, run);
+    }
+
+    /**
+     * Rule 7, with {@code deletedBySource} when the source deleted the user outright (SCIM DELETE): it is then
+     * hidden from the source's own reads (RFC 7644 §3.6) while it waits in the trash.
+     */
+    public void deprovision(RealmModel realm, Directory directory, UserModel user, String reason, boolean deletedBySource,
+                            SyncRuns.Run run) {
         ManagedUserEntity managed = requireOwned(directory, user);
         EngineWrites.run(session, () -> {
             if (!STATE_TRASHED.equals(managed.getState())) {
                 trash(realm, directory, user, managed, reason, run);
-                touchRevision(managed);
                 evictIfFederated(realm, directory, user);
             }
+            managed.setSourceDeleted(deletedBySource || managed.isSourceDeleted());
+            touchRevision(managed);
         });
     }
 
@@ -841,6 +857,14 @@ public class DirectorySyncEngine implements Provider {
         return m;
     }
 
+    private static boolean keepDocument(ManagedUserEntity managed, SourceUser source) {
+        if (source.document() == null || source.document().equals(managed.getSourceDocument())) {
+            return false;
+        }
+        managed.setSourceDocument(source.document());
+        return true;
+    }
+
     /** Writes the directory's mapped attributes; returns whether anything changed. */
     private boolean writeAttributes(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed,
                                     SourceUser source) {
@@ -945,6 +969,7 @@ public class DirectorySyncEngine implements Provider {
 
     private void restore(RealmModel realm, UserModel user, ManagedUserEntity managed, SyncRuns.Run run) {
         managed.setState(STATE_ACTIVE);
+        managed.setSourceDeleted(false);
         store.remove(store.trashEntry(user.getId()));
         applyEnabled(user, managed);
         runs.record(run, Outcome.RESTORED, USER, user.getUsername(), user.getId(), null);

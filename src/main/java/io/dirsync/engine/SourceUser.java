@@ -13,10 +13,16 @@ import java.util.Map;
  * @param attributes mapped Keycloak attributes ({@code email}, {@code firstName}, {@code lastName},
  *                   {@code alias1}..{@code alias8}, custom ones); a key mapped to {@code null} clears it
  * @param active     whether the source says the account is active
+ * @param document   the source's own representation, kept as sent (e.g. the SCIM JSON), or null
  */
-public record SourceUser(String externalId, String username, Map<String, String> attributes, boolean active) {
+public record SourceUser(String externalId, String username, Map<String, String> attributes, boolean active,
+                         String document) {
 
     public SourceUser {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    public SourceUser(String externalId, String username, Map<String, String> attributes, boolean active) {
+        this(externalId, username, attributes, active, null);
     }
 }

@@ -23,7 +23,7 @@ final class ScimDiscovery {
         filter.put("supported", true);
         filter.put("maxResults", ScimEndpoint.MAX_PAGE);
         spc.putObject("changePassword").put("supported", false);
-        spc.putObject("sort").put("supported", false);
+        spc.putObject("sort").put("supported", true);
         spc.putObject("etag").put("supported", true);
         ArrayNode schemes = spc.putArray("authenticationSchemes");
         ObjectNode bearer = schemes.addObject();
@@ -61,6 +61,43 @@ final class ScimDiscovery {
         group.put("endpoint", "/Groups");
         group.put("schema", ScimJson.CORE_GROUP);
         group.putObject("meta").put("resourceType", "ResourceType").put("location", baseUrl + "/ResourceTypes/Group");
+        return list;
+    }
+
+    /** The core User, Group and Enterprise User schemas, plus what the directory's mappings add. */
+    static ObjectNode schemas(String baseUrl, io.dirsync.engine.Directory directory) {
+        ObjectNode list = schemas(baseUrl);
+        ArrayNode resources = (ArrayNode) list.get("Resources");
+        java.util.Map<String, ObjectNode> byId = new java.util.LinkedHashMap<>();
+        resources.forEach(r -> byId.put(r.get("id").asText(), (ObjectNode) r));
+        for (io.dirsync.engine.AttributeMapping m : directory.mappings()) {
+            String source = m.source();
+            String schemaId = ScimJson.CORE_USER;
+            String attribute = source;
+            int colon = source.lastIndexOf(':');
+            if (source.startsWith("urn:") && colon > 0) {
+                schemaId = source.substring(0, colon);
+                attribute = source.substring(colon + 1);
+            }
+            int cut = attribute.indexOf('[') >= 0 ? attribute.indexOf('[') : attribute.indexOf('.');
+            String top = cut > 0 ? attribute.substring(0, cut) : attribute;
+            ObjectNode schema = byId.computeIfAbsent(schemaId, id -> {
+                ObjectNode created = schema(resources, id, id.substring(id.lastIndexOf(':') + 1), baseUrl);
+                created.putArray("attributes");
+                return created;
+            });
+            ArrayNode attrs = (ArrayNode) schema.get("attributes");
+            boolean present = false;
+            for (com.fasterxml.jackson.databind.JsonNode a : attrs) {
+                present |= a.path("name").asText().equalsIgnoreCase(top);
+            }
+            if (!present) {
+                attr(attrs, top, cut > 0 ? "complex" : "string", false, "none")
+                    .put("description", "Mapped to the Keycloak attribute '" + m.target() + "'");
+            }
+        }
+        list.put("totalResults", resources.size());
+        list.put("itemsPerPage", resources.size());
         return list;
     }
 

@@ -47,6 +47,16 @@ public final class ScimJson {
         return o;
     }
 
+    /** A document this server stored itself. */
+    static ObjectNode parseStored(String json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            return n instanceof ObjectNode o ? o : MAPPER.createObjectNode();
+        } catch (Exception e) {
+            return MAPPER.createObjectNode();
+        }
+    }
+
     public static String text(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
             return null;

@@ -2,13 +2,19 @@ package io.dirsync.scim;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.Path;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.filters.Filter;
+import com.unboundid.scim2.common.filters.FilterType;
 import com.unboundid.scim2.common.messages.PatchOperation;
 import com.unboundid.scim2.common.utils.JsonUtils;
 
@@ -58,6 +64,9 @@ public final class ScimPatch {
                 throw ScimError.badRequest("invalidSyntax", "Unknown PATCH op '" + op.get("op").asText() + "'; use add, remove or replace");
             }
             normalised.put("op", name);
+            if (op.has("path") && !op.get("path").isNull() && (!op.get("path").isTextual() || op.get("path").asText().isBlank())) {
+                throw ScimError.badRequest("invalidPath", "A PATCH 'path' must be a non-empty string");
+            }
             String path = ScimJson.text(op.get("path"));
             JsonNode value = op.get("value");
             if (name.equals("remove") && path == null) {
@@ -92,6 +101,26 @@ public final class ScimPatch {
         return result;
     }
 
+    /** Checks every path of a user PATCH before anything is looked up or changed. */
+    public static void checkUserPaths(List<ObjectNode> operations) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (path != null) {
+                ScimSchemas.checkUserPath(path);
+            }
+        }
+    }
+
+    /** Checks every path of a group PATCH before anything is looked up or changed. */
+    public static void checkGroupPaths(List<ObjectNode> operations) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (path != null) {
+                ScimSchemas.checkGroupPath(path);
+            }
+        }
+    }
+
     /** Applies normalised operations to a resource document; read-only attributes are refused. */
     public static void apply(ObjectNode doc, List<ObjectNode> operations) {
         for (ObjectNode op : operations) {
@@ -117,6 +146,33 @@ public final class ScimPatch {
             } catch (java.io.IOException | IllegalArgumentException e) {
                 throw ScimError.badRequest("invalidSyntax", "Invalid PATCH operation " + op + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** The user ids named by a {@code members[value eq "a" or value eq "b"]} path. */
+    public static Set<String> memberValues(String path) {
+        try {
+            Filter f = Path.fromString(path).getElement(0).getValueFilter();
+            Set<String> ids = new LinkedHashSet<>();
+            collectValues(f, ids);
+            return ids;
+        } catch (BadRequestException e) {
+            throw ScimError.badRequest("invalidPath", "Invalid path '" + path + "': " + e.getMessage());
+        }
+    }
+
+    private static void collectValues(Filter f, Set<String> ids) {
+        if (f == null) {
+            throw ScimError.badRequest("invalidPath", "Expected members[value eq \"<user id>\"]");
+        }
+        if (f.getFilterType() == FilterType.OR) {
+            for (Filter c : f.getCombinedFilters()) {
+                collectValues(c, ids);
+            }
+        } else if (f.getFilterType() == FilterType.EQUAL && "value".equalsIgnoreCase(f.getAttributePath().toString())) {
+            ids.add(f.getComparisonValue().asText());
+        } else {
+            throw ScimError.badRequest("invalidPath", "Only members[value eq \"<user id>\"] (joined by or) is supported, not " + f);
         }
     }
 

@@ -28,10 +28,42 @@ import io.dirsync.storage.ManagedUserEntity;
  */
 public final class ScimUserMapping {
 
+    /** SCIM attributes offered in the mapping editor's "Add mapping" list (any other SCIM path may be typed). */
+    public static final List<String> OFFERED_SOURCES = List.of(
+        "displayName", "nickName", "title", "userType", "preferredLanguage", "locale", "timezone", "profileUrl",
+        "phoneNumbers[type eq \"work\"].value", "phoneNumbers[type eq \"mobile\"].value",
+        "addresses[type eq \"work\"].locality", "addresses[type eq \"work\"].country",
+        ScimJson.ENTERPRISE_USER + ":employeeNumber", ScimJson.ENTERPRISE_USER + ":costCenter",
+        ScimJson.ENTERPRISE_USER + ":organization", ScimJson.ENTERPRISE_USER + ":division",
+        ScimJson.ENTERPRISE_USER + ":department", ScimJson.ENTERPRISE_USER + ":manager.value",
+        ScimJson.ENTERPRISE_USER + ":manager.displayName");
+
     private ScimUserMapping() {
     }
 
+    /** Attributes the server owns or never keeps: not stored in the source document. */
+    private static final List<String> NOT_STORED = List.of("id", "meta", "password", "groups");
+
+    /**
+     * A client's body (POST, PUT): extension attributes must be declared in {@code schemas} when the body
+     * declares the core schema (RFC 7643 §3); SCIM 1.x-style templates without it are accepted as sent.
+     */
+    public static SourceUser fromClient(ObjectNode doc, Directory directory) {
+        JsonNode schemas = doc.get("schemas");
+        if (schemas != null && schemas.isArray() && containsText((ArrayNode) schemas, ScimJson.CORE_USER)) {
+            java.util.Iterator<String> names = doc.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (n.startsWith("urn:") && !containsText((ArrayNode) schemas, n)) {
+                    throw ScimError.badRequest("invalidSyntax", "'" + n + "' is used but not listed in 'schemas'");
+                }
+            }
+        }
+        return toSource(doc, directory);
+    }
+
     public static SourceUser toSource(ObjectNode doc, Directory directory) {
+        ScimSchemas.checkUserValues(doc);
         String userName = ScimJson.text(doc.get("userName"));
         if (userName == null) {
             throw ScimError.badRequest("invalidValue", "userName is required");
@@ -50,40 +82,55 @@ public final class ScimUserMapping {
         if (email != null && (email.length() > 255 || !email.contains("@"))) {
             throw ScimError.badRequest("invalidValue", "'" + email + "' is not a valid email address");
         }
+        ObjectNode stored = doc.deepCopy();
+        stored.remove(NOT_STORED);
         return new SourceUser(ScimJson.text(doc.get("externalId")), userName, attributes,
-            ScimJson.bool(doc.get("active"), true, "active"));
+            ScimJson.bool(doc.get("active"), true, "active"), stored.toString());
     }
 
-    /** The SCIM view of a managed user. */
+    /**
+     * The SCIM view of a managed user: what the client last sent, with Keycloak's values (which the sync
+     * writes and nobody else may change) laid over it.
+     */
     public static ObjectNode toScim(UserModel user, ManagedUserEntity managed, Directory directory, String baseUrl,
                                     List<GroupModel> groups, Map<String, String> groupDisplayNames) {
+        ObjectNode stored = managed.getSourceDocument() == null ? ScimJson.MAPPER.createObjectNode()
+            : ScimJson.parseStored(managed.getSourceDocument());
         ObjectNode doc = ScimJson.MAPPER.createObjectNode();
         ArrayNode schemas = doc.putArray("schemas").add(ScimJson.CORE_USER);
         doc.put("id", user.getId());
+        stored.remove(List.of("schemas", "id", "meta", "password", "groups"));
+        doc.setAll(stored);
+        doc.remove("externalId");
         putIfPresent(doc, "externalId", managed.getExternalId());
         String source = managed.getSourceUsername();
         doc.put("userName", source != null && source.equalsIgnoreCase(user.getUsername()) ? source : user.getUsername());
-        ObjectNode name = doc.putObject("name");
+        ObjectNode name = stored.get("name") instanceof ObjectNode n ? n.deepCopy() : ScimJson.MAPPER.createObjectNode();
+        name.remove(List.of("givenName", "familyName"));
         putIfPresent(name, "givenName", user.getFirstName());
         putIfPresent(name, "familyName", user.getLastName());
-        String formatted = String.join(" ", java.util.stream.Stream.of(user.getFirstName(), user.getLastName())
-            .filter(s -> s != null && !s.isBlank()).toList());
-        putIfPresent(name, "formatted", formatted.isBlank() ? null : formatted);
-        if (user.getEmail() != null) {
-            ObjectNode email = doc.putArray("emails").addObject();
-            email.put("value", user.getEmail());
-            email.put("type", "work");
-            email.put("primary", true);
+        if (!name.has("formatted")) {
+            String formatted = String.join(" ", java.util.stream.Stream.of(user.getFirstName(), user.getLastName())
+                .filter(s -> s != null && !s.isBlank()).toList());
+            putIfPresent(name, "formatted", formatted.isBlank() ? null : formatted);
+        }
+        doc.set("name", name);
+        doc.set("emails", emails(stored.get("emails"), user.getEmail()));
+        if (doc.get("emails").isEmpty()) {
+            doc.remove("emails");
         }
         doc.put("active", DirectorySyncEngine.STATE_ACTIVE.equals(managed.getState()) && managed.isSourceActive());
         for (AttributeMapping m : directory.mappings()) {
             String value = user.getFirstAttribute(m.target());
             if (value != null) {
                 setValueAt(doc, m.source(), value);
-                String urn = schemaOf(m.source());
-                if (urn != null && !containsText(schemas, urn)) {
-                    schemas.add(urn);
-                }
+            }
+        }
+        java.util.Iterator<String> names = doc.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (n.startsWith("urn:") && !containsText(schemas, n)) {
+                schemas.add(n);
             }
         }
         if (groups != null) {
@@ -105,6 +152,28 @@ public final class ScimUserMapping {
         return doc;
     }
 
+    /** The client's emails as sent, with the one Keycloak keeps (primary, else work, else first) set to Keycloak's value. */
+    private static ArrayNode emails(JsonNode stored, String email) {
+        ArrayNode out = ScimJson.MAPPER.createArrayNode();
+        if (stored != null && stored.isArray()) {
+            stored.forEach(e -> out.add(e.deepCopy()));
+        }
+        int chosen = chosenEmail(out);
+        if (chosen < 0) {
+            if (email != null) {
+                ObjectNode e = out.addObject();
+                e.put("value", email);
+                e.put("type", "work");
+                e.put("primary", true);
+            }
+        } else if (email == null) {
+            out.remove(chosen);
+        } else if (out.get(chosen) instanceof ObjectNode e && !email.equalsIgnoreCase(ScimJson.text(e.get("value")))) {
+            e.put("value", email);
+        }
+        return out;
+    }
+
     public static String version(long revision) {
         return "W/\"" + revision + "\"";
     }
@@ -114,25 +183,26 @@ public final class ScimUserMapping {
         if (emails == null || !emails.isArray() || emails.isEmpty()) {
             return emails != null && emails.isTextual() ? ScimJson.text(emails) : null;
         }
-        JsonNode chosen = null;
-        for (JsonNode e : emails) {
-            if (e.path("primary").asBoolean(false) || "true".equalsIgnoreCase(e.path("primary").asText())) {
-                chosen = e;
-                break;
+        int i = chosenEmail(emails);
+        return i < 0 ? null : ScimJson.text(emails.get(i).get("value"));
+    }
+
+    private static int chosenEmail(JsonNode emails) {
+        if (emails == null || !emails.isArray() || emails.isEmpty()) {
+            return -1;
+        }
+        for (int i = 0; i < emails.size(); i++) {
+            JsonNode p = emails.get(i).path("primary");
+            if (p.asBoolean(false) || "true".equalsIgnoreCase(p.asText())) {
+                return i;
             }
         }
-        if (chosen == null) {
-            for (JsonNode e : emails) {
-                if ("work".equalsIgnoreCase(e.path("type").asText())) {
-                    chosen = e;
-                    break;
-                }
+        for (int i = 0; i < emails.size(); i++) {
+            if ("work".equalsIgnoreCase(emails.get(i).path("type").asText())) {
+                return i;
             }
         }
-        if (chosen == null) {
-            chosen = emails.get(0);
-        }
-        return ScimJson.text(chosen.get("value"));
+        return 0;
     }
 
     /** The first value at a SCIM path ({@code title}, {@code name.middleName}, {@code urn:...:User:department}, value filters). */

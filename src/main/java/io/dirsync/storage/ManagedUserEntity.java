@@ -53,6 +53,18 @@ public class ManagedUserEntity {
     @Column(name = "SOURCE_ACTIVE", nullable = false)
     private boolean sourceActive;
 
+    /** The source deleted the user (SCIM DELETE): hidden from the source's reads, still in the trash. */
+    @Column(name = "SOURCE_DELETED", nullable = false)
+    private boolean sourceDeleted;
+
+    /**
+     * The last document the source sent for the user (SCIM JSON, secrets removed), so that a push client reads
+     * back what it wrote, including attributes no mapping brings into Keycloak.
+     */
+    @jakarta.persistence.Lob
+    @Column(name = "SOURCE_DOCUMENT")
+    private String sourceDocument;
+
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
 
@@ -77,6 +89,10 @@ public class ManagedUserEntity {
     public void setState(String state) { this.state = state; }
     public boolean isSourceActive() { return sourceActive; }
     public void setSourceActive(boolean sourceActive) { this.sourceActive = sourceActive; }
+    public boolean isSourceDeleted() { return sourceDeleted; }
+    public void setSourceDeleted(boolean sourceDeleted) { this.sourceDeleted = sourceDeleted; }
+    public String getSourceDocument() { return sourceDocument; }
+    public void setSourceDocument(String sourceDocument) { this.sourceDocument = sourceDocument; }
     public long getCreatedAt() { return createdAt; }
     public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
     public long getLastModified() { return lastModified; }

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// Demo setup for ./run.sh (Node 18+, built-in fetch, no npm dependencies).
+//
+// 1. waits until Keycloak answers on /realms/master (up to 3 minutes);
+// 2. logs in to the master realm as the bootstrap admin (admin-cli, password grant);
+// 3. in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
+//    (matched by type and name), completes the setup of SCIM directories still in "draft",
+//    and gets a fresh bearer token for each SCIM directory;
+// 4. prints the admin console URL, the SCIM base URL, the token and a curl example.
+//
+// Environment: KC_HTTP_PORT (8080), KC_URL (http://localhost:$KC_HTTP_PORT), DEMO_REALM (demo),
+// KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin),
+// DEMO_DIRECTORIES_FILE (realm-config/demo-directories.json), KC_WAIT_SECONDS (180).
+// Exit status: 0 when everything is set up, 1 on any error (printed in a framed box).
+
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const port = process.env.KC_HTTP_PORT || '8080';
+const kcUrl = (process.env.KC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+const realm = process.env.DEMO_REALM || 'demo';
+const adminUser = process.env.KC_BOOTSTRAP_ADMIN_USERNAME || 'admin';
+const adminPassword = process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || 'admin';
+const directoriesFile = process.env.DEMO_DIRECTORIES_FILE
+  || path.join(here, '..', 'realm-config', 'demo-directories.json');
+const waitSeconds = Number(process.env.KC_WAIT_SECONDS || 180);
+const apiBase = `${kcUrl}/admin/realms/${encodeURIComponent(realm)}/dirsync`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (msg) => console.log(`[demo-setup] ${msg}`);
+
+class ApiError extends Error {
+  constructor(method, url, status, body, hint) {
+    super(`${method} ${url} -> HTTP ${status}`);
+    this.method = method;
+    this.url = url;
+    this.status = status;
+    this.body = body;
+    this.hint = hint;
+  }
+}
+
+function frame(title, lines, colour) {
+  // Long lines (the curl example) run past the frame rather than being wrapped: they stay pasteable.
+  const width = Math.min(100, Math.max(title.length + 4, ...lines.map((l) => l.length + 4), 60));
+  const bar = '='.repeat(width);
+  const c = process.stdout.isTTY ? colour : '';
+  const r = process.stdout.isTTY ? '\x1b[0m' : '';
+  const out = ['', `${c}${bar}`, `  ${title}`, bar + r, ...lines.map((l) => (l ? `  ${l}` : '')), `${c}${bar}${r}`, ''];
+  console.log(out.join('\n'));
+}
+
+function fail(title, lines) {
+  frame(`DEMO SETUP FAILED: ${title}`, lines, '\x1b[1;31m');
+  process.exitCode = 1;
+}
+
+async function waitForKeycloak() {
+  const deadline = Date.now() + waitSeconds * 1000;
+  let lastProblem = 'no answer yet';
+  log(`waiting for Keycloak at ${kcUrl}/realms/master (up to ${waitSeconds} s) ...`);
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${kcUrl}/realms/master`, { signal: AbortSignal.timeout(5000) });
+      if (res.status === 200) return;
+      lastProblem = `HTTP ${res.status}`;
+    } catch (e) {
+      lastProblem = e.cause?.code || e.message;
+    }
+    await sleep(2000);
+  }
+  throw new ApiError('GET', `${kcUrl}/realms/master`, lastProblem, '',
+    `Keycloak did not become ready within ${waitSeconds} s; see the Keycloak log above.`);
+}
+
+async function adminToken() {
+  const url = `${kcUrl}/realms/master/protocol/openid-connect/token`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: adminUser, password: adminPassword }),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    throw new ApiError('POST', url, res.status, text,
+      `Could not log in as "${adminUser}" in the master realm. The bootstrap admin `
+      + '(KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD) is created only on the first start '
+      + 'of a fresh database; if you changed it since, export the current credentials, or rm -rf .run/ to start over.');
+  }
+  return JSON.parse(text).access_token;
+}
+
+function makeApi(token) {
+  return async function api(method, url, body, { okStatuses = [], hint } = {}) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(30000),
+      });
+    } catch (e) {
+      throw new ApiError(method, url, e.cause?.code || e.message, '', 'Keycloak did not answer (was it stopped?).');
+    }
+    const text = await res.text();
+    if (!res.ok && !okStatuses.includes(res.status)) {
+      throw new ApiError(method, url, res.status, text, typeof hint === 'function' ? hint(res.status) : hint);
+    }
+    let json = null;
+    if (text) {
+      try { json = JSON.parse(text); } catch { json = null; }
+    }
+    return { status: res.status, json, text };
+  };
+}
+
+const sameName = (a, b) => String(a || '').trim().toLowerCase() === String(b || '').trim().toLowerCase();
+
+async function main() {
+  const wanted = JSON.parse(await readFile(directoriesFile, 'utf8'));
+  if (!Array.isArray(wanted)) throw new Error(`${directoriesFile} must hold a JSON array of directories`);
+
+  await waitForKeycloak();
+  const api = makeApi(await adminToken());
+
+  // The realm must have been imported from realm-config/.
+  await api('GET', `${kcUrl}/admin/realms/${encodeURIComponent(realm)}`, undefined, {
+    hint: `Realm "${realm}" does not exist: it is imported from realm-config/*-realm.json on start (--import-realm).`,
+  });
+
+  const apiHint = (status) => (status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 404
+    ? `The Directory Sync admin API rejected the request. Check ${path.relative(process.cwd(), directoriesFile)} `
+      + 'against the API (type, name, settings.mappings), or fix the directory in the admin console.'
+    : 'The Directory Sync admin API (/admin/realms/{realm}/dirsync) did not answer as expected. '
+      + 'Is the extension JAR in .run/keycloak-*/providers/, and does this build include the admin API? '
+      + 'Check the Keycloak log above for errors from io.dirsync.');
+  let listed;
+  try {
+    listed = await api('GET', `${apiBase}/directories`, undefined, { hint: apiHint });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      e.hint = `The Directory Sync admin API was not found at ${apiBase}: Keycloak is running, but `
+        + 'the extension JAR in .run/keycloak-*/providers/ was not loaded or this build has no admin REST API yet. '
+        + 'Check the Keycloak log above for io.dirsync messages.';
+    }
+    throw e;
+  }
+  const existing = Array.isArray(listed.json) ? listed.json : [];
+
+  const results = [];
+  for (const want of wanted) {
+    let dir = existing.find((d) => d.type === want.type && sameName(d.name, want.name));
+    if (dir) {
+      log(`directory "${dir.name}" (${dir.type}) exists: ${dir.id}, status ${dir.status}`);
+    } else {
+      const created = await api('POST', `${apiBase}/directories`, want, { hint: apiHint });
+      dir = created.json;
+      if (!dir || !dir.id) throw new ApiError('POST', `${apiBase}/directories`, created.status, created.text, 'The answer has no directory id.');
+      log(`directory "${dir.name}" (${dir.type}) created: ${dir.id}, status ${dir.status}`);
+    }
+    if (dir.type !== 'scim') {
+      results.push({ dir });
+      continue;
+    }
+    const dirUrl = `${apiBase}/directories/${encodeURIComponent(dir.id)}`;
+    let credentials = null;
+    if (dir.status === 'draft') {
+      const done = await api('POST', `${dirUrl}/complete-setup`, undefined, { okStatuses: [409], hint: apiHint });
+      if (done.status !== 409) {
+        credentials = done.json;
+        log(`directory "${dir.name}": setup completed (draft -> active)`);
+      }
+    }
+    if (!credentials || !credentials.token) {
+      credentials = (await api('POST', `${dirUrl}/token`, undefined, { hint: apiHint })).json;
+      log(`directory "${dir.name}": bearer token regenerated (the previous one no longer works)`);
+    }
+    if (!credentials || !credentials.token || !credentials.baseUrl) {
+      throw new ApiError('POST', `${dirUrl}/token`, 200, JSON.stringify(credentials), 'The answer lacks baseUrl or token.');
+    }
+    results.push({ dir, credentials });
+  }
+
+  const lines = [
+    `Admin console:  ${kcUrl}/admin/master/console/#/${realm}`,
+    `Login:          ${adminUser} / ${adminPassword === 'admin' ? 'admin' : '(your KC_BOOTSTRAP_ADMIN_PASSWORD)'}`,
+  ];
+  for (const { dir, credentials } of results) {
+    lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);
+    if (!credentials) continue;
+    const expires = credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : 'unknown';
+    lines.push(
+      `SCIM Base URL:  ${credentials.baseUrl}`,
+      `Bearer token:   ${credentials.token}`,
+      `Token expires:  ${expires}  (shown once; regenerated on every ./run.sh)`,
+      '',
+      'Try it:',
+      `curl -H "Authorization: Bearer ${credentials.token}" ${credentials.baseUrl}/Users`,
+    );
+  }
+  frame('Keycloak Directory Sync demo is ready', lines, '\x1b[1;32m');
+}
+
+main().catch((e) => {
+  if (e instanceof ApiError) {
+    const body = (e.body || '').toString().trim();
+    fail(`${e.method} ${e.url}`, [
+      `Status: ${e.status}`,
+      ...(body ? [`Body:   ${body.length > 600 ? `${body.slice(0, 600)} ...` : body}`] : []),
+      ...(e.hint ? ['', ...wrap(e.hint, 96)] : []),
+      '',
+      'This script does not stop Keycloak. Fix the problem, then run ./run.sh again, or only this step:',
+      `KC_HTTP_PORT=${port} node scripts/demo-setup.mjs`,
+    ]);
+  } else {
+    fail(e.message || String(e), [String(e.stack || e)]);
+  }
+});
+
+function wrap(text, width) {
+  const out = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) { out.push(line); line = word; } else { line = line ? `${line} ${word}` : word; }
+  }
+  if (line) out.push(line);
+  return out;
+}

@@ -1,0 +1,242 @@
+package io.dirsync.it;
+
+import static io.dirsync.it.ScimLifecycleTest.enc;
+import static io.dirsync.it.ScimLifecycleTest.patch;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+/** RFC 7644 features: the filter grammar, paging, sorting, attribute selection, ETags, discovery, limits. */
+@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+class ScimProtocolTest {
+
+    static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+    @InjectRealm(lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    DirSync dirsync;
+    DirSync.ScimDirectory okta;
+    Map<String, String> ids = new HashMap<>();
+
+    @BeforeEach
+    void setUp() {
+        dirsync = new DirSync(admin, realm, urls.getBase());
+        okta = dirsync.scimDirectory("Protocol Okta", Map.of("mappings", List.of(
+            Map.of("source", ENTERPRISE + ":department", "target", "department"),
+            Map.of("source", "title", "target", "jobTitle"))));
+        String[][] people = {
+            {"ann", "Ann", "Archer", "ann@alpha.test", "Sales", "Rep"},
+            {"ben", "Ben", "Baker", "ben@beta.test", "Sales", "Lead"},
+            {"cat", "Cat", "Cole", "cat@alpha.test", "R&D", "Engineer"},
+            {"dan", "Dan", "Drake", "dan@gamma.test", "R&D", "Manager"},
+            {"eve", "Eve", "Evans", "eve@alpha.test", "Ops", "Engineer"}};
+        for (String[] p : people) {
+            Map<String, Object> body = new HashMap<>(DirSync.scimUser(p[0], p[1], p[2], p[3]));
+            body.put("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE));
+            body.put(ENTERPRISE, Map.of("department", p[4]));
+            body.put("title", p[5]);
+            Http.Result r = okta.scim("POST", "/Users", body);
+            assertEquals(201, r.status(), r::toString);
+            ids.put(p[0], DirSync.id(r));
+        }
+        okta.scim("PATCH", "/Users/" + ids.get("dan"), patch(Map.of("op", "replace", "path", "active", "value", false)));
+    }
+
+    List<String> names(String filter) {
+        Http.Result r = okta.scim("GET", "/Users?count=50&sortBy=userName&filter=" + enc(filter), null);
+        assertEquals(200, r.status(), r::toString);
+        List<String> out = new ArrayList<>();
+        r.json().get("Resources").forEach(u -> out.add(u.get("userName").asText()));
+        assertEquals(out.size(), r.json().get("totalResults").asInt());
+        return out;
+    }
+
+    @Test
+    void theWholeFilterGrammarIsAnsweredOnTheDirectorysUsers() {
+        assertEquals(List.of("ann"), names("userName eq \"ANN\""));
+        assertEquals(List.of("ann", "cat", "eve"), names("emails.value ew \"@alpha.test\""));
+        assertEquals(List.of("ann", "cat", "eve"), names("emails[type eq \"work\" and value co \"@alpha\"]"));
+        assertEquals(List.of("ben"), names("emails[type eq \"work\"].value eq \"ben@beta.test\""));
+        assertEquals(List.of(), names("emails[type eq \"home\"].value eq \"ben@beta.test\""));
+        assertEquals(List.of("ben", "cat"), names("name.familyName sw \"b\" or name.givenName eq \"cat\""));
+        assertEquals(List.of("ann", "ben"), names(ENTERPRISE + ":department eq \"sales\""));
+        assertEquals(List.of("cat", "eve"), names("title eq \"Engineer\" and not (userName eq \"dan\")"));
+        assertEquals(List.of("dan"), names("active eq false"));
+        assertEquals(List.of("ann", "ben", "cat", "eve"), names("active eq true"));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), names("externalId pr"));
+        assertEquals(List.of("cat", "dan", "eve"), names("userName gt \"ben\""));
+        assertEquals(List.of("ann", "ben"), names("(userName eq \"ann\" or userName eq \"ben\") and active eq true"));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), names("meta.created gt \"2000-01-01T00:00:00Z\""));
+        assertEquals(List.of(), names("meta.lastModified lt \"2000-01-01T00:00:00Z\""));
+
+        String gid = DirSync.id(okta.scim("POST", "/Groups", Map.of("displayName", "Engineers",
+            "members", List.of(Map.of("value", ids.get("cat")), Map.of("value", ids.get("eve"))))));
+        assertEquals(List.of("cat", "eve"), names("groups eq \"" + gid + "\""));
+        JsonNode groups = okta.scim("GET", "/Groups?filter=" + enc("members eq \"" + ids.get("cat") + "\""), null).json();
+        assertEquals(1, groups.get("totalResults").asInt());
+        assertEquals(1, okta.scim("GET", "/Groups?filter=" + enc("displayName sw \"eng\""), null).json().get("totalResults").asInt());
+
+        Http.Result bad = okta.scim("GET", "/Users?filter=" + enc("password eq \"x\""), null);
+        assertEquals(400, bad.status());
+        assertEquals("invalidFilter", bad.json().get("scimType").asText());
+        assertTrue(bad.json().get("detail").asText().contains("password"), bad::toString);
+        assertEquals(400, okta.scim("GET", "/Users?filter=" + enc("meta.created gt \"yesterday\""), null).status());
+        assertEquals(400, okta.scim("GET", "/Users?filter=" + enc("userName eq \"" + "x".repeat(2100) + "\""), null).status());
+    }
+
+    @Test
+    void pagingIsStableAndSortingAndAttributeSelectionWork() {
+        List<String> seen = new ArrayList<>();
+        for (int start = 1; start <= 5; start += 2) {
+            JsonNode page = okta.scim("GET", "/Users?startIndex=" + start + "&count=2", null).json();
+            assertEquals(5, page.get("totalResults").asInt());
+            assertEquals(start, page.get("startIndex").asInt());
+            page.get("Resources").forEach(u -> seen.add(u.get("userName").asText()));
+        }
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), seen, "creation order, no repeats, no gaps");
+        assertEquals(0, okta.scim("GET", "/Users?count=0", null).json().get("itemsPerPage").asInt());
+        assertEquals(400, okta.scim("GET", "/Users?count=many", null).status());
+
+        JsonNode desc = okta.scim("GET", "/Users?sortBy=name.familyName&sortOrder=descending", null).json();
+        assertEquals("eve", desc.at("/Resources/0/userName").asText());
+
+        JsonNode slim = okta.scim("GET", "/Users?attributes=userName,name.givenName&filter=" + enc("userName eq \"ann\""), null).json();
+        JsonNode ann = slim.at("/Resources/0");
+        assertEquals("ann", ann.get("userName").asText());
+        assertEquals("Ann", ann.at("/name/givenName").asText());
+        assertFalse(ann.has("emails"));
+        assertFalse(ann.at("/name").has("familyName"));
+        assertTrue(ann.has("id"), "id is always returned");
+
+        JsonNode noEmails = okta.scim("GET", "/Users/" + ids.get("ann") + "?excludedAttributes=emails," + ENTERPRISE + ":department", null).json();
+        assertFalse(noEmails.has("emails"));
+        assertFalse(noEmails.path(ENTERPRISE).has("department"));
+        assertEquals("Rep", noEmails.get("title").asText());
+
+        JsonNode search = okta.scim("POST", "/Users/.search", Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:SearchRequest"),
+            "filter", "userName sw \"e\"", "attributes", List.of("userName"), "startIndex", 1, "count", 10)).json();
+        assertEquals(1, search.get("totalResults").asInt());
+        assertEquals("eve", search.at("/Resources/0/userName").asText());
+    }
+
+    @Test
+    void eTagsProtectConcurrentWritersAndReads() {
+        String id = ids.get("ann");
+        Http.Result read = okta.scim("GET", "/Users/" + id, null);
+        String etag = read.header("ETag");
+        assertEquals(read.json().at("/meta/version").asText(), etag);
+        assertEquals(304, Http.send("GET", okta.baseUrl() + "/Users/" + id, "Bearer " + okta.token(), null,
+            Map.of("If-None-Match", etag)).status());
+
+        Http.Result first = Http.send("PATCH", okta.baseUrl() + "/Users/" + id, "Bearer " + okta.token(),
+            patch(Map.of("op", "replace", "path", "name.givenName", "value", "Annie")), Map.of("If-Match", etag));
+        assertEquals(204, first.status(), first::toString);
+        Http.Result stale = Http.send("PATCH", okta.baseUrl() + "/Users/" + id, "Bearer " + okta.token(),
+            patch(Map.of("op", "replace", "path", "name.givenName", "value", "Anna")), Map.of("If-Match", etag));
+        assertEquals(412, stale.status(), stale::toString);
+        assertEquals("Annie", realm.admin().users().get(id).toRepresentation().getFirstName());
+    }
+
+    @Test
+    void discoveryTellsTheTruth() {
+        JsonNode spc = okta.scim("GET", "/ServiceProviderConfig", null).json();
+        assertTrue(spc.at("/patch/supported").asBoolean());
+        assertTrue(spc.at("/filter/supported").asBoolean());
+        assertTrue(spc.at("/etag/supported").asBoolean());
+        assertTrue(spc.at("/sort/supported").asBoolean());
+        assertTrue(spc.at("/bulk").has("maxOperations") && spc.at("/bulk").has("maxPayloadSize"));
+        JsonNode types = okta.scim("GET", "/ResourceTypes", null).json();
+        assertEquals(2, types.get("totalResults").asInt());
+        JsonNode schemas = okta.scim("GET", "/Schemas", null).json();
+        List<String> schemaIds = new ArrayList<>();
+        schemas.get("Resources").forEach(s -> schemaIds.add(s.get("id").asText()));
+        assertTrue(schemaIds.contains(ENTERPRISE), schemaIds::toString);
+        assertEquals(200, okta.scim("GET", "/Schemas/" + ENTERPRISE, null).status());
+        assertEquals(200, okta.scim("GET", "/ResourceTypes/User", null).status());
+    }
+
+    @Test
+    void whatTheClientSentIsReadBackAndMalformedRequestsAreRefusedFirst() {
+        Map<String, Object> body = new HashMap<>(DirSync.scimUser("echo", "E", "Cho", "echo@corp.test"));
+        body.put("addresses", List.of(Map.of("type", "work", "locality", "Berlin", "country", "DE")));
+        body.put("nickName", "Echoes");
+        body.put("emails", List.of(Map.of("value", "home@corp.test", "type", "home"), Map.of("value", "echo@corp.test", "type", "work", "primary", true)));
+        body.put("password", "never-stored");
+        Http.Result created = okta.scim("POST", "/Users", body);
+        assertEquals(201, created.status(), created::toString);
+        String id = DirSync.id(created);
+        JsonNode read = okta.scim("GET", "/Users/" + id, null).json();
+        assertEquals("Berlin", read.at("/addresses/0/locality").asText(), "unmapped attributes are kept for the client");
+        assertEquals("Echoes", read.get("nickName").asText());
+        assertEquals(2, read.get("emails").size());
+        assertFalse(read.has("password"));
+        assertEquals("echo@corp.test", realm.admin().users().get(id).toRepresentation().getEmail(), "Keycloak keeps the primary");
+
+        // Checked before the user is looked up: a malformed PATCH is a 400 even for an unknown id.
+        String unknown = "/Users/" + java.util.UUID.randomUUID();
+        assertEquals(400, okta.scim("PATCH", unknown, Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"))).status());
+        assertEquals(404, okta.scim("PATCH", unknown, patch(Map.of("op", "replace", "path", "title", "value", "x"))).status());
+        Http.Result wrongSchema = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace",
+            "path", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:Group:employeeNumber", "value", "1")));
+        assertEquals(400, wrongSchema.status(), wrongSchema::toString);
+        assertEquals("invalidPath", wrongSchema.json().get("scimType").asText());
+        assertEquals(400, okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "path", "userName.userName", "value", "x"))).status());
+        Http.Result badType = okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "replace", "path", "displayName", "value", Map.of("a", 1))));
+        assertEquals(400, badType.status(), badType::toString);
+        assertEquals(400, okta.scim("POST", "/Users", Map.of("userName", "typed", "emails", "typed@corp.test")).status());
+        // Custom attributes outside the RFC schemas are kept, not refused (Okta custom apps send them).
+        assertEquals(204, okta.scim("PATCH", "/Users/" + id, patch(Map.of("op", "add", "path", "favouriteColour", "value", "green"))).status());
+        assertEquals("green", okta.scim("GET", "/Users/" + id, null).json().get("favouriteColour").asText());
+
+        assertEquals(400, okta.scim("GET", "/Users/" + enc("not#an id"), null).status());
+        assertEquals(404, okta.scim("GET", "/Users/010101001010101011", null).status());
+        Http.Result nowhere = okta.scim("GET", "/Nowhere", null);
+        assertEquals(404, nowhere.status());
+        assertEquals("urn:ietf:params:scim:api:messages:2.0:Error", nowhere.json().at("/schemas/0").asText());
+        assertEquals(405, okta.scim("POST", "/Schemas", Map.of("id", "urn:x")).status());
+        assertEquals(501, okta.scim("POST", "/Bulk", Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:BulkRequest"))).status());
+    }
+
+    @Test
+    void limitsAreDocumentedScimErrors() {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            ops.add(Map.of("op", "replace", "path", "title", "value", "t" + i));
+        }
+        Http.Result tooMany = okta.scim("PATCH", "/Users/" + ids.get("ann"),
+            Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations", ops));
+        assertEquals(400, tooMany.status());
+        assertEquals("tooMany", tooMany.json().get("scimType").asText());
+        Http.Result readOnly = okta.scim("PATCH", "/Users/" + ids.get("ann"), patch(Map.of("op", "replace", "path", "id", "value", "x")));
+        assertEquals(400, readOnly.status());
+        assertEquals("mutability", readOnly.json().get("scimType").asText());
+        Http.Result noSchema = okta.scim("PATCH", "/Users/" + ids.get("ann"), Map.of("Operations", List.of(Map.of("op", "add", "path", "title", "value", "x"))));
+        assertEquals(400, noSchema.status());
+        assertFalse(noSchema.body().contains("Exception"), "no stack traces");
+    }
+}
