@@ -293,13 +293,15 @@ public class DirSyncAdminResource {
     }
 
     /**
-     * On-demand pull: {@code {"kind": "full" | "admin" | "user", "username": ...}}. Runs now (waiting up to 30 s
-     * for a running sync of the same directory) and answers with the run's report.
+     * On-demand pull: {@code {"kind": "full" | "admin" | "user", "username": ...}}. The sync runs on a worker thread;
+     * the answer is its report (200) when it ends within {@code wait} seconds (default and at most 240, under the
+     * request's transaction timeout), else 202 with the run id to follow at {@code runs/{runId}}. 409 when another
+     * sync of the directory runs for more than 30 s.
      */
     @POST
     @Path("directories/{id}/sync")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RunReport sync(@PathParam("id") String id, String body) {
+    public Response sync(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("240") int wait, String body) {
         auth.users().requireManage();
         Directory d = directory(id);
         if (d.type() != DirectoryType.LDAP) {
@@ -311,15 +313,35 @@ public class DirSyncAdminResource {
         if (!List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN, PullRun.KIND_USER).contains(kind)) {
             throw ErrorResponse.error("'kind' must be one of full, admin, user", Response.Status.BAD_REQUEST);
         }
-        RunReport report;
+        LdapSync.Started started = rules(() -> LdapSync.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
+        Response response;
         try {
-            report = rules(() -> LdapSync.run(session, realm, d, kind, AdminJson.text(json, "username"), 30));
-        } catch (LdapSync.Busy busy) {
-            throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
+            RunReport report = started.report().get(Math.max(0, Math.min(wait, 240)), java.util.concurrent.TimeUnit.SECONDS);
+            response = Response.ok(report).build();
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            String runId = started.runId().getNow(null);
+            Map<String, Object> rep = new LinkedHashMap<>();
+            rep.put("id", runId);
+            rep.put("status", "running");
+            rep.put("message", "The sync is still running; follow it at runs/" + runId);
+            response = Response.accepted(rep).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorResponse.error("Interrupted", Response.Status.SERVICE_UNAVAILABLE);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof LdapSync.Busy busy) {
+                throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
+            }
+            if (e.getCause() instanceof SyncConflictException rule) {
+                rules(() -> {
+                    throw rule;
+                });
+            }
+            throw ErrorResponse.error("The sync failed: " + e.getCause(), Response.Status.INTERNAL_SERVER_ERROR);
         }
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
-            .representation(Map.of("kind", kind, "run", report.id(), "status", report.status())).success();
-        return report;
+            .representation(Map.of("kind", kind, "status", String.valueOf(response.getStatus()))).success();
+        return response;
     }
 
     /** Rule 10: the admin confirms a held run; the users it listed go to the trash. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import javax.naming.directory.SearchControls;
@@ -16,6 +17,7 @@ import javax.naming.directory.SearchControls;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.cluster.ExecutionResult;
+import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -71,6 +73,7 @@ public final class LdapSync {
     private final KeycloakSessionFactory factory;
     private final String realmId;
     private final String directoryId;
+    private final CompletableFuture<String> runId = new CompletableFuture<>();
 
     private LdapSync(KeycloakSessionFactory factory, String realmId, String directoryId) {
         this.factory = factory;
@@ -78,14 +81,20 @@ public final class LdapSync {
         this.directoryId = directoryId;
     }
 
+    /** A sync started in the background: its run id as soon as the run is open, and its report when it is over. */
+    public record Started(CompletableFuture<String> runId, CompletableFuture<RunReport> report) {
+    }
+
     /**
-     * Runs a sync now, holding the directory's cluster-wide lock; waits up to {@code waitSeconds} for a running one
-     * to finish.
+     * Starts a sync on a Keycloak-managed worker thread, outside any request or timer transaction (a full sync of a
+     * large directory outlives the 5-minute transaction timeout; every step of it commits on its own). It holds the
+     * directory's cluster-wide lock, waiting up to {@code waitSeconds} for a running sync of the same directory;
+     * otherwise the report completes with {@link Busy}.
      *
      * @param kind     {@link PullRun#KIND_FULL}, {@link PullRun#KIND_ADMIN} or {@link PullRun#KIND_USER}
      * @param username for a single-user sync
      */
-    public static RunReport run(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
                                 int waitSeconds) {
         if (directory.status() == DirectoryStatus.PAUSED) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
@@ -94,24 +103,45 @@ public final class LdapSync {
         if (PullRun.KIND_USER.equals(kind) && (username == null || username.isBlank())) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A single-user sync needs a username");
         }
-        LdapSync sync = new LdapSync(session.getKeycloakSessionFactory(), realm.getId(), directory.id());
-        ClusterProvider cluster = session.getProvider(ClusterProvider.class);
-        long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
-        while (true) {
-            ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(directory.id()), LOCK_SECONDS,
-                () -> sync.execute(kind, username));
-            if (result.isExecuted()) {
-                return result.getResult();
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        LdapSync sync = new LdapSync(factory, realm.getId(), directory.id());
+        Started started = new Started(sync.runId, new CompletableFuture<>());
+        String name = directory.name();
+        session.getProvider(ExecutorsProvider.class).getExecutor("dirsync-ldap-sync").execute(() -> {
+            try (KeycloakSession s = factory.create()) {
+                ClusterProvider cluster = s.getProvider(ClusterProvider.class);
+                long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
+                while (true) {
+                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(sync.directoryId), LOCK_SECONDS,
+                        () -> sync.execute(kind, username));
+                    if (result.isExecuted()) {
+                        started.report().complete(result.getResult());
+                        return;
+                    }
+                    if (System.currentTimeMillis() >= deadline) {
+                        throw new Busy("A sync of directory \"" + name + "\" is already running; try again when it has finished");
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (Throwable t) {
+                LOG.debugf(t, "LDAP directory %s: %s sync did not run", name, kind);
+                sync.runId.completeExceptionally(t);
+                started.report().completeExceptionally(t);
             }
-            if (System.currentTimeMillis() >= deadline) {
-                throw new Busy("A sync of directory \"" + directory.name() + "\" is already running; try again when it has finished");
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Busy("Interrupted while waiting for the running sync of \"" + directory.name() + "\"");
-            }
+        });
+        return started;
+    }
+
+    /** Runs a sync and waits for its report (tests, tools). */
+    public static RunReport run(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+                                int waitSeconds) {
+        try {
+            return start(session, realm, directory, kind, username, waitSeconds).report().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("Interrupted while waiting for the sync of \"" + directory.name() + "\"");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
@@ -129,6 +159,7 @@ public final class LdapSync {
     private RunReport execute(String kind, String username) {
         Directory directory = inTx(s -> engine(s).directory(realm(s), directoryId).orElseThrow());
         PullRun run = inTx(s -> PullRun.begin(s, directory, kind));
+        runId.complete(run.run().id());
         Plan plan;
         try {
             plan = inTx(s -> plan(s, run));
@@ -160,10 +191,14 @@ public final class LdapSync {
             failure = message(e);
         }
         if (complete && PullRun.KIND_USER.equals(kind) && !found) {
-            inTx(s -> {
-                deprovisionByUsername(s, username, run);
-                return null;
-            });
+            try {
+                inTx(s -> {
+                    deprovisionByUsername(s, username, run);
+                    return null;
+                });
+            } catch (SyncConflictException notHere) {
+                run.recordFailure(username, notHere.getMessage());
+            }
         }
         if (complete && PullRun.KIND_ADMIN.equals(kind)) {
             inTx(s -> {

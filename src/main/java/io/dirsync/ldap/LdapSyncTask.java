@@ -39,11 +39,14 @@ public class LdapSyncTask implements ScheduledTask {
                     continue;
                 }
                 try {
-                    LdapSync.run(session, realm, d, kind, null, 0);
-                } catch (LdapSync.Busy busy) {
-                    LOG.debugf("LDAP directory %s: %s", d.name(), busy.getMessage());
+                    // On a worker thread, outside this tick's transaction; the directory's lock keeps it single.
+                    LdapSync.start(session, realm, d, kind, null, 0).report().whenComplete((report, error) -> {
+                        if (error != null && !(error instanceof LdapSync.Busy)) {
+                            LOG.warnf(error, "LDAP directory %s: scheduled %s sync failed", d.name(), kind);
+                        }
+                    });
                 } catch (RuntimeException e) {
-                    LOG.warnf(e, "LDAP directory %s: scheduled %s sync failed", d.name(), kind);
+                    LOG.warnf(e, "LDAP directory %s: scheduled %s sync not started", d.name(), kind);
                 }
             }
         }
