@@ -420,8 +420,8 @@ public class DirectorySyncEngine implements Provider {
                     "Username '" + username + "' is already the username of user '" + other.getUsername() + "'");
             }
         }
-        SourceUser keyed = new SourceUser(source.externalId() == null ? managed.getExternalId() : source.externalId(),
-            username, source.attributes(), source.active(), source.document());
+        // A replace: what the source no longer sends (externalId included) is gone.
+        SourceUser keyed = new SourceUser(source.externalId(), username, source.attributes(), source.active(), source.document());
         // Resolve by this user's identity, not by name: the name itself may be what changes.
         return EngineWrites.run(session, () -> {
             boolean wasTrashed = STATE_TRASHED.equals(managed.getState());

@@ -123,6 +123,15 @@ final class ScimDiscovery {
         for (String a : new String[] {"employeeNumber", "costCenter", "organization", "division", "department"}) {
             attr(ea, a, "string", false, "none");
         }
+        attr(ea, "manager", "complex", false, "none");
+        // RFC 7643 §7: the schemas of the discovery resources themselves.
+        for (String[] s : new String[][] {{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", "Service Provider Configuration"},
+                {"urn:ietf:params:scim:schemas:core:2.0:ResourceType", "ResourceType"},
+                {"urn:ietf:params:scim:schemas:core:2.0:Schema", "Schema"}}) {
+            schema(resources, s[0], s[1], baseUrl).putArray("attributes");
+        }
+        list.put("totalResults", resources.size());
+        list.put("itemsPerPage", resources.size());
         return list;
     }
 

@@ -75,6 +75,9 @@ public final class ScimPatch {
             if (!name.equals("remove") && (value == null || value.isNull())) {
                 throw ScimError.badRequest("invalidValue", "A " + name + " operation needs a 'value'");
             }
+            if (!name.equals("remove") && path == null && !value.isObject()) {
+                throw ScimError.badRequest("invalidValue", "A " + name + " operation without 'path' needs an object 'value'");
+            }
             if (path == null && value instanceof ObjectNode object && hasPathKeys(object)) {
                 ObjectNode plain = ScimJson.MAPPER.createObjectNode();
                 Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
@@ -95,6 +98,11 @@ public final class ScimPatch {
                     result.add(normalised);
                 }
                 continue;
+            }
+            // A value-filter target (emails[type eq "work"]) replaced or added with a one-element list: the element.
+            if (path != null && path.endsWith("]") && value != null && value.isArray() && value.size() == 1
+                && !path.toLowerCase(java.util.Locale.ROOT).startsWith("members")) {
+                normalised.set("value", value.get(0));
             }
             result.add(normalised);
         }
@@ -140,6 +148,7 @@ public final class ScimPatch {
             try {
                 PatchOperation patch = JsonUtils.getObjectReader().forType(PatchOperation.class).readValue(op);
                 patch.apply(doc);
+                dropDuplicateValues(doc);
             } catch (ScimException e) {
                 String type = e.getScimError() == null ? null : e.getScimError().getScimType();
                 throw new ScimError(400, type == null ? "invalidValue" : type, e.getMessage());
@@ -174,6 +183,22 @@ public final class ScimPatch {
         } else {
             throw ScimError.badRequest("invalidPath", "Only members[value eq \"<user id>\"] (joined by or) is supported, not " + f);
         }
+    }
+
+    /** Adding a value a multi-valued attribute already holds changes nothing (Entra adds what it means to replace). */
+    private static void dropDuplicateValues(ObjectNode doc) {
+        doc.fields().forEachRemaining(f -> {
+            if (f.getValue() instanceof com.fasterxml.jackson.databind.node.ArrayNode array && array.size() > 1) {
+                java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+                for (int i = array.size() - 1; i >= 0; i--) {
+                    if (!seen.add(array.get(i))) {
+                        array.remove(i);
+                    }
+                }
+            } else if (f.getValue() instanceof ObjectNode extension && f.getKey().startsWith("urn:")) {
+                dropDuplicateValues(extension);
+            }
+        });
     }
 
     private static boolean hasPathKeys(ObjectNode value) {

@@ -113,8 +113,9 @@ final class ScimSchemas {
             String name = prefix + f.getKey();
             switch (attr.type()) {
                 case STRING -> {
-                    if (v.isContainerNode()) {
-                        throw ScimError.badRequest("invalidValue", "'" + name + "' must be a single value, not " + kind(v));
+                    // Numbers are taken as their text (ids, employee numbers); booleans and structures are not strings.
+                    if (v.isContainerNode() || v.isBoolean()) {
+                        throw ScimError.badRequest("invalidValue", "'" + name + "' must be a string, not " + kind(v));
                     }
                 }
                 case BOOLEAN -> ScimJson.bool(v, true, name);

@@ -82,10 +82,46 @@ public final class ScimUserMapping {
         if (email != null && (email.length() > 255 || !email.contains("@"))) {
             throw ScimError.badRequest("invalidValue", "'" + email + "' is not a valid email address");
         }
-        ObjectNode stored = doc.deepCopy();
-        stored.remove(NOT_STORED);
         return new SourceUser(ScimJson.text(doc.get("externalId")), userName, attributes,
-            ScimJson.bool(doc.get("active"), true, "active"), stored.toString());
+            ScimJson.bool(doc.get("active"), true, "active"), canonical(doc));
+    }
+
+    /**
+     * The document to keep: what Keycloak holds itself (userName, names, active, externalId) and what is never
+     * kept (id, meta, password, groups) left out, keys sorted, so that a request that changes nothing leaves the
+     * stored document, and so the version, as they were.
+     */
+    static String canonical(ObjectNode doc) {
+        ObjectNode kept = doc.deepCopy();
+        kept.remove(NOT_STORED);
+        kept.remove(List.of("schemas", "userName", "active", "externalId"));
+        if (kept.get("name") instanceof ObjectNode name) {
+            name.remove(List.of("givenName", "familyName"));
+            if (name.isEmpty()) {
+                kept.remove("name");
+            }
+        }
+        return sorted(kept).toString();
+    }
+
+    private static java.util.TreeSet<String> fieldNames(ObjectNode object) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode out = ScimJson.MAPPER.createObjectNode();
+            fieldNames(object).forEach(k -> out.set(k, sorted(object.get(k))));
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = ScimJson.MAPPER.createArrayNode();
+            array.forEach(e -> out.add(sorted(e)));
+            return out;
+        }
+        return node;
     }
 
     /**
@@ -109,12 +145,9 @@ public final class ScimUserMapping {
         name.remove(List.of("givenName", "familyName"));
         putIfPresent(name, "givenName", user.getFirstName());
         putIfPresent(name, "familyName", user.getLastName());
-        if (!name.has("formatted")) {
-            String formatted = String.join(" ", java.util.stream.Stream.of(user.getFirstName(), user.getLastName())
-                .filter(s -> s != null && !s.isBlank()).toList());
-            putIfPresent(name, "formatted", formatted.isBlank() ? null : formatted);
+        if (!name.isEmpty()) {
+            doc.set("name", name);
         }
-        doc.set("name", name);
         doc.set("emails", emails(stored.get("emails"), user.getEmail()));
         if (doc.get("emails").isEmpty()) {
             doc.remove("emails");
