@@ -287,6 +287,32 @@ class LdapSyncTest {
     }
 
     @Test
+    void nestedGroupsBringMembersOfSubgroupsIntoScopeAndIntoTheTopGroup() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String deep = ldap.user("deep", "De", "Ep", "deep@example.org");
+        String top = ldap.user("top", "To", "P", "top@example.org");
+        String sub = ldap.group("Backend", deep);
+        String all = ldap.group("Engineering", top, sub);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(all));
+        String flat = createDirectory("Flat LDAP", settings);
+        sync(flat, "full");
+        assertEquals(1, dirsync.admin("GET", "/directories/" + flat, null).json().get("userCount").asInt(),
+            "without nested groups only direct members are in scope");
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + flat, null).status());
+
+        settings.put("nestedGroups", true);
+        String nested = createDirectory("Nested LDAP", settings);
+        JsonNode run = sync(nested, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(2, dirsync.admin("GET", "/directories/" + nested, null).json().get("userCount").asInt(), run::toString);
+        String group = groupId(dirsync.admin("GET", "/directories/" + nested + "/groups", null).json(), "Engineering");
+        List<String> members = realm.admin().groups().group(group).members().stream().map(UserRepresentation::getUsername).sorted().toList();
+        assertEquals(List.of("deep", "top"), members);
+        assertEquals(200, login("deep", PW));
+    }
+
+    @Test
     void removingAGroupFromTheDirectoryTrashesItsOnlyMembersAndUnmanagesIt() throws Exception {
         ldap = TestDirectory.start("memory-openldap");
         String both = ldap.user("both", "In", "Both", "both@example.org");
