@@ -36,9 +36,12 @@ import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryType;
+import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
+import io.dirsync.ldap.LdapAdmin;
+import io.dirsync.ldap.LdapSync;
 import io.dirsync.scim.ScimTokens;
 import io.dirsync.scim.ScimUrls;
 import io.dirsync.storage.ManagedGroupEntity;
@@ -93,11 +96,17 @@ public class DirSyncAdminResource {
         } catch (IllegalArgumentException e) {
             throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
         }
-        if (type != DirectoryType.SCIM) {
-            throw ErrorResponse.error("Directories of type '" + type.id() + "' are not available yet; use scim",
+        if (type == DirectoryType.ENTRA) {
+            throw ErrorResponse.error("Directories of type '" + type.id() + "' are not available yet; use scim or ldap",
                 Response.Status.BAD_REQUEST);
         }
-        Directory d = rules(() -> engine.createDirectory(realm, type, AdminJson.text(json, "name"), AdminJson.objectField(json, "settings")));
+        ObjectNode settings = AdminJson.objectField(json, "settings");
+        String ldapCredential = type == DirectoryType.LDAP ? rules(() -> LdapAdmin.takeCredential(settings)) : null;
+        Directory d = rules(() -> engine.createDirectory(realm, type, AdminJson.text(json, "name"), settings));
+        rules(() -> {
+            LdapAdmin.created(session, realm, d, ldapCredential);
+            return null;
+        });
         Map<String, Object> rep = directoryRep(d);
         adminEvent.operation(OperationType.CREATE).resourcePath(session.getContext().getUri(), d.id()).representation(rep).success();
         return Response.status(Response.Status.CREATED)
@@ -122,7 +131,13 @@ public class DirSyncAdminResource {
         if (json.has("type") && !d.type().id().equalsIgnoreCase(json.path("type").asText())) {
             throw ErrorResponse.error("The type of a directory cannot be changed", Response.Status.BAD_REQUEST);
         }
-        Directory updated = rules(() -> engine.updateDirectory(realm, d, AdminJson.text(json, "name"), AdminJson.objectField(json, "settings")));
+        ObjectNode settings = AdminJson.objectField(json, "settings");
+        String ldapCredential = d.type() == DirectoryType.LDAP && settings != null ? rules(() -> LdapAdmin.takeCredential(settings)) : null;
+        Directory updated = rules(() -> engine.updateDirectory(realm, d, AdminJson.text(json, "name"), settings));
+        rules(() -> {
+            LdapAdmin.updated(session, realm, updated, ldapCredential);
+            return null;
+        });
         Map<String, Object> rep = directoryRep(updated);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
@@ -134,6 +149,7 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         rules(() -> {
+            LdapAdmin.deleting(session, realm, d);
             engine.deleteDirectory(realm, d);
             return null;
         });
@@ -276,6 +292,70 @@ public class DirSyncAdminResource {
         return engine.runs().report(run);
     }
 
+    /**
+     * On-demand pull: {@code {"kind": "full" | "admin" | "user", "username": ...}}. The sync runs on a worker thread;
+     * the answer is its report (200) when it ends within {@code wait} seconds (default and at most 240, under the
+     * request's transaction timeout), else 202 with the run id to follow at {@code runs/{runId}}. 409 when another
+     * sync of the directory runs for more than 30 s.
+     */
+    @POST
+    @Path("directories/{id}/sync")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response sync(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("240") int wait, String body) {
+        auth.users().requireManage();
+        Directory d = directory(id);
+        if (d.type() != DirectoryType.LDAP) {
+            throw ErrorResponse.error("Directory \"" + d.name() + "\" is not a pull directory; its source pushes changes",
+                Response.Status.BAD_REQUEST);
+        }
+        ObjectNode json = AdminJson.object(body);
+        String kind = AdminJson.text(json, "kind") == null ? PullRun.KIND_FULL : AdminJson.text(json, "kind");
+        if (!List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN, PullRun.KIND_USER).contains(kind)) {
+            throw ErrorResponse.error("'kind' must be one of full, admin, user", Response.Status.BAD_REQUEST);
+        }
+        LdapSync.Started started = rules(() -> LdapSync.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
+        Response response;
+        try {
+            RunReport report = started.report().get(Math.max(0, Math.min(wait, 240)), java.util.concurrent.TimeUnit.SECONDS);
+            response = Response.ok(report).build();
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            String runId = started.runId().getNow(null);
+            Map<String, Object> rep = new LinkedHashMap<>();
+            rep.put("id", runId);
+            rep.put("status", "running");
+            rep.put("message", "The sync is still running; follow it at runs/" + runId);
+            response = Response.accepted(rep).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorResponse.error("Interrupted", Response.Status.SERVICE_UNAVAILABLE);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof LdapSync.Busy busy) {
+                throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
+            }
+            if (e.getCause() instanceof SyncConflictException rule) {
+                rules(() -> {
+                    throw rule;
+                });
+            }
+            throw ErrorResponse.error("The sync failed: " + e.getCause(), Response.Status.INTERNAL_SERVER_ERROR);
+        }
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
+            .representation(Map.of("kind", kind, "status", String.valueOf(response.getStatus()))).success();
+        return response;
+    }
+
+    /** Rule 10: the admin confirms a held run; the users it listed go to the trash. */
+    @POST
+    @Path("directories/{id}/runs/{runId}/confirm")
+    public RunReport confirmRun(@PathParam("id") String id, @PathParam("runId") String runId) {
+        auth.users().requireManage();
+        Directory d = directory(id);
+        RunReport report = rules(() -> PullRun.confirmHeld(session, realm, d, runId));
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
+            .representation(Map.of("run", runId, "status", report.status())).success();
+        return report;
+    }
+
     @GET
     @Path("directories/{id}/groups")
     public List<Map<String, Object>> managedGroups(@PathParam("id") String id) {
@@ -291,8 +371,11 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         GroupModel group = realm.getGroupById(groupId);
+        ManagedGroupEntity managed = engine.store().managedGroup(groupId);
+        String sourceId = managed == null ? null : managed.getExternalId();
         rules(() -> {
             engine.removeGroupFromDirectory(realm, d, group);
+            LdapAdmin.groupRemoved(session, realm, d, sourceId);
             return null;
         });
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();

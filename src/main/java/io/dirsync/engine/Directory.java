@@ -54,6 +54,15 @@ public final class Directory {
     public Long firstSyncAt() { return entity.getFirstSyncAt(); }
     public Long lastRequestAt() { return entity.getLastRequestAt(); }
 
+    /**
+     * The Keycloak user-storage component that backs this directory's users, or null. An LDAP directory is backed
+     * by a stock Keycloak LDAP provider whose component id is the directory id: its users carry that federation
+     * link, so Keycloak validates their passwords against the directory.
+     */
+    public String federationLink() {
+        return type() == DirectoryType.LDAP ? id() : null;
+    }
+
     /** A copy of the settings; change them with the engine's updateDirectory. */
     public ObjectNode settings() {
         return settings.deepCopy();

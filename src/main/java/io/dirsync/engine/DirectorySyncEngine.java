@@ -20,9 +20,13 @@ import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserManager;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.Provider;
+import org.keycloak.storage.UserStoragePrivateUtil;
+import org.keycloak.storage.UserStorageUtil;
 
 import io.dirsync.profile.UserProfileSetup;
 import io.dirsync.storage.DirectoryEntity;
@@ -192,9 +196,10 @@ public class DirectorySyncEngine implements Provider {
                 for (ManagedUserEntity m : batch) {
                     store.em().createNamedQuery("dirsync.deleteIdentifiersByUser").setParameter("userId", m.getUserId()).executeUpdate();
                     store.remove(m);
-                    UserModel user = session.users().getUserById(realm, m.getUserId());
+                    UserModel user = userOf(realm, directory, m.getUserId());
                     if (user != null) {
                         applyEnabled(user, null);
+                        evictIfFederated(realm, directory, user);
                     }
                 }
                 store.flush();
@@ -235,15 +240,16 @@ public class DirectorySyncEngine implements Provider {
         return EngineWrites.run(session, () -> {
             ManagedUserEntity managed = null;
             UserModel user = null;
+            UserProvider users = users(directory);
             if (source.externalId() != null) {
                 managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
-                user = managed == null ? null : session.users().getUserById(realm, managed.getUserId());
+                user = managed == null ? null : users.getUserById(realm, managed.getUserId());
                 if (user == null) {
                     managed = null;
                 }
             }
             if (user == null) {
-                user = session.users().getUserByUsername(realm, username);
+                user = users.getUserByUsername(realm, username);
                 managed = user == null ? null : store.managedUser(user.getId());
             }
             Outcome outcome;
@@ -253,7 +259,7 @@ public class DirectorySyncEngine implements Provider {
                 identifiers.clash(realm, null, IdentifierEntity.USERNAME_SLOT, username).ifPresent(m -> {
                     throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, m);
                 });
-                user = createKeycloakUser(realm, username);
+                user = createKeycloakUser(realm, directory, username);
                 managed = newManagedUser(realm, directory, user);
                 outcome = Outcome.CREATED;
             } else if (managed == null) {
@@ -283,10 +289,21 @@ public class DirectorySyncEngine implements Provider {
                 }
                 outcome = Outcome.UNCHANGED;
             }
-            boolean changed = writeAttributes(realm, directory, user, managed, source);
+            boolean changed;
+            try {
+                changed = writeAttributes(realm, directory, user, managed, source);
+            } catch (SyncConflictException clash) {
+                throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
+            }
             changed |= keepDocument(managed, source);
             if (mode == Mode.CREATE && managed.isSourceDeleted()) {
                 managed.setSourceDeleted(false); // the client creates again what it deleted
+                changed = true;
+            }
+            String link = directory.federationLink();
+            if (link != null && !link.equals(user.getFederationLink())) {
+                // Created, adopted or taken over by a federated directory: Keycloak now checks its password there.
+                user.setFederationLink(link);
                 changed = true;
             }
             if (source.externalId() != null && !source.externalId().equals(managed.getExternalId())) {
@@ -317,9 +334,73 @@ public class DirectorySyncEngine implements Provider {
                 if (outcome != Outcome.TRASHED && outcome != Outcome.RESTORED) {
                     runs.record(run, outcome, USER, username, user.getId(), null);
                 }
+                evictIfFederated(realm, directory, user);
             }
             return new UserChange(user, outcome);
         });
+    }
+
+    /**
+     * Where the engine reads and writes a directory's users. A federated directory (LDAP) uses Keycloak's local
+     * store: the user-storage layer would otherwise validate every user against the directory, hand back
+     * read-only proxies and import unknown names on the fly. Writes through it are followed by
+     * {@link #evictIfFederated} so that no node keeps a stale cached copy.
+     */
+    public UserProvider users(Directory directory) {
+        return directory.federationLink() == null ? session.users() : UserStoragePrivateUtil.userLocalStorage(session);
+    }
+
+    /** A user of {@code directory} by Keycloak id, read the way the engine writes it (see {@link #users}). */
+    public UserModel userOf(RealmModel realm, Directory directory, String userId) {
+        return users(directory).getUserById(realm, userId);
+    }
+
+    /**
+     * The user as the engine writes it: a federated directory's user comes from the local store, since the
+     * storage layer hands out read-only copies of LDAP users it cannot validate (e.g. out of scope).
+     */
+    private UserModel writable(RealmModel realm, UserModel user) {
+        Optional<Directory> owner = ownerOf(user);
+        if (owner.isEmpty() || owner.get().federationLink() == null) {
+            return user;
+        }
+        UserModel local = userOf(realm, owner.get(), user.getId());
+        return local == null ? user : local;
+    }
+
+    private void evictIfFederated(RealmModel realm, Directory directory, UserModel user) {
+        if (directory.federationLink() != null) {
+            UserCache cache = UserStorageUtil.userCache(session);
+            if (cache != null) {
+                cache.evict(realm, user);
+            }
+        }
+    }
+
+    /**
+     * A new user could not take an alias because an unmanaged user already logs in with it: typically what a
+     * deleted directory left behind when the new one uses another username attribute (seed 002). Say what to do.
+     */
+    private SyncConflictException withReconnectAdvice(RealmModel realm, Directory directory, SourceUser source,
+                                                      String username, SyncConflictException clash) {
+        if (clash.getKind() != SyncConflictException.Kind.UNIQUENESS) {
+            return clash;
+        }
+        for (int slot = 1; slot <= IdentifierEntity.MAX_ALIASES; slot++) {
+            String alias = source.attributes().get("alias" + slot);
+            if (alias == null || alias.isBlank() || !directory.mappedAttributes().contains("alias" + slot)) {
+                continue;
+            }
+            UserModel holder = users(directory).getUserByUsername(realm, alias.trim());
+            if (holder != null && store.managedUser(holder.getId()) == null) {
+                return new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, clash.getMessage()
+                    + ". User '" + holder.getUsername() + "' is not managed by any directory (for example left behind by a"
+                    + " deleted directory that used another username attribute). If it is the same person, rename it to '"
+                    + Directory.fold(username) + "' and sync again: the sync then reconnects it, keeping its credentials"
+                    + " and second factors; otherwise rename or delete it, or remove the alias mapping");
+            }
+        }
+        return clash;
     }
 
     /**
@@ -393,6 +474,7 @@ public class DirectorySyncEngine implements Provider {
         EngineWrites.run(session, () -> {
             if (!STATE_TRASHED.equals(managed.getState())) {
                 trash(realm, directory, user, managed, reason, run);
+                evictIfFederated(realm, directory, user);
             }
             managed.setSourceDeleted(deletedBySource || managed.isSourceDeleted());
             touchRevision(managed);
@@ -412,11 +494,13 @@ public class DirectorySyncEngine implements Provider {
                 "User '" + user.getUsername() + "' is trashed by the active directory \"" + owner.getName()
                     + "\"; put it back in scope in the source, or pause the directory to restore it by hand");
         }
+        UserModel target = writable(realm, user);
         EngineWrites.run(session, () -> {
             managed.setSourceActive(true);
-            restore(realm, user, managed, null);
+            restore(realm, target, managed, null);
             touchRevision(managed);
-            applyEnabled(user, managed);
+            applyEnabled(target, managed);
+            ownerOf(target).ifPresent(d -> evictIfFederated(realm, d, target));
         });
     }
 
@@ -538,8 +622,9 @@ public class DirectorySyncEngine implements Provider {
                                  Set<String> removeUserIds, SyncRuns.Run run) {
         ManagedGroupEntity g = requireOwned(directory, group);
         List<UserModel> toAdd = new ArrayList<>();
+        UserProvider users = users(directory);
         for (String id : addUserIds) {
-            UserModel user = session.users().getUserById(realm, id);
+            UserModel user = users.getUserById(realm, id);
             if (user == null) {
                 throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user with id '" + id + "'");
             }
@@ -556,13 +641,15 @@ public class DirectorySyncEngine implements Provider {
             for (UserModel user : toAdd) {
                 if (!user.isMemberOf(group)) {
                     user.joinGroup(group);
+                    evictIfFederated(realm, directory, user);
                     any = true;
                 }
             }
             for (String id : removeUserIds) {
-                UserModel user = session.users().getUserById(realm, id);
+                UserModel user = users.getUserById(realm, id);
                 if (user != null && user.isMemberOf(group)) {
                     user.leaveGroup(group);
+                    evictIfFederated(realm, directory, user);
                     any = true;
                 }
             }
@@ -578,7 +665,7 @@ public class DirectorySyncEngine implements Provider {
     /** Replaces a managed group's members (SCIM PUT, Okta's replace on members). */
     public boolean setMembers(RealmModel realm, Directory directory, GroupModel group, Set<String> userIds,
                               SyncRuns.Run run) {
-        Set<String> current = session.users().getGroupMembersStream(realm, group).map(UserModel::getId)
+        Set<String> current = users(directory).getGroupMembersStream(realm, group).map(UserModel::getId)
             .collect(Collectors.toSet());
         Set<String> add = new HashSet<>(userIds);
         add.removeAll(current);
@@ -608,7 +695,7 @@ public class DirectorySyncEngine implements Provider {
             .map(ManagedGroupEntity::getGroupId).filter(id -> !id.equals(g.getGroupId())).collect(Collectors.toSet());
         SyncRuns.Run run = null; // an admin action: reported as an admin event by the admin API
         EngineWrites.run(session, () -> {
-            List<UserModel> members = session.users().getGroupMembersStream(realm, group).toList();
+            List<UserModel> members = users(directory).getGroupMembersStream(realm, group).toList();
             for (UserModel user : members) {
                 ManagedUserEntity m = store.managedUser(user.getId());
                 if (m == null || !m.getDirectoryId().equals(directory.id()) || STATE_TRASHED.equals(m.getState())) {
@@ -618,6 +705,7 @@ public class DirectorySyncEngine implements Provider {
                 if (!inAnother) {
                     trash(realm, directory, user, m, "its group '" + g.getSourceName() + "' was removed from the directory", run);
                     touchRevision(m);
+                    evictIfFederated(realm, directory, user);
                 }
             }
             unmanageGroup(realm, directory, g);
@@ -645,7 +733,11 @@ public class DirectorySyncEngine implements Provider {
                 "User '" + user.getUsername() + "' is pending deletion; restore it from the trash first");
         }
         setStatus(realm, user.getId(), USER, status);
-        EngineWrites.run(session, () -> applyEnabled(user, store.managedUser(user.getId())));
+        UserModel target = writable(realm, user);
+        EngineWrites.run(session, () -> {
+            applyEnabled(target, store.managedUser(user.getId()));
+            ownerOf(target).ifPresent(d -> evictIfFederated(realm, d, target));
+        });
     }
 
     public void setGroupStatus(RealmModel realm, GroupModel group, SubjectStatus status) {
@@ -740,9 +832,9 @@ public class DirectorySyncEngine implements Provider {
 
     // ------------------------------------------------------------------ internals
 
-    private UserModel createKeycloakUser(RealmModel realm, String username) {
+    private UserModel createKeycloakUser(RealmModel realm, Directory directory, String username) {
         try {
-            UserModel user = session.users().addUser(realm, username);
+            UserModel user = users(directory).addUser(realm, username);
             store.flush();
             return user;
         } catch (ModelDuplicateException concurrent) {
@@ -805,7 +897,7 @@ public class DirectorySyncEngine implements Provider {
                 case "email" -> {
                     String v = value == null ? null : Directory.fold(value);
                     if (!Objects.equals(v, user.getEmail())) {
-                        requireFreeEmail(realm, user, v);
+                        requireFreeEmail(realm, directory, user, v);
                         user.setEmail(v);
                         user.setEmailVerified(v != null);
                         changed = true;
@@ -838,11 +930,11 @@ public class DirectorySyncEngine implements Provider {
         return changed;
     }
 
-    private void requireFreeEmail(RealmModel realm, UserModel user, String email) {
+    private void requireFreeEmail(RealmModel realm, Directory directory, UserModel user, String email) {
         if (email == null || realm.isDuplicateEmailsAllowed()) {
             return;
         }
-        UserModel other = session.users().getUserByEmail(realm, email);
+        UserModel other = users(directory).getUserByEmail(realm, email);
         if (other != null && !other.getId().equals(user.getId())) {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                 "Email '" + email + "' is already used by user '" + other.getUsername() + "'");

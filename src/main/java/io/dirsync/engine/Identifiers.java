@@ -11,6 +11,7 @@ import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.storage.UserStoragePrivateUtil;
 
 import io.dirsync.storage.IdentifierEntity;
 
@@ -52,7 +53,9 @@ public final class Identifiers {
             return Optional.of(what + " is already " + role + " of user '" + usernameOf(realm, other.getUserId()) + "'");
         }
         if (slot != IdentifierEntity.USERNAME_SLOT) {
-            UserModel byUsername = session.users().getUserByUsername(realm, folded);
+            // Keycloak's own users only: through session.users() a federated realm would also search (and import
+            // from) its LDAP directories for a name that is not a Keycloak user yet.
+            UserModel byUsername = UserStoragePrivateUtil.userLocalStorage(session).getUserByUsername(realm, folded);
             if (byUsername != null && !byUsername.getId().equals(userId)) {
                 return Optional.of(what + " is already the username of user '" + byUsername.getUsername() + "'");
             }

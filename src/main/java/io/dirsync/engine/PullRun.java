@@ -64,6 +64,15 @@ public final class PullRun {
      * @return the user's id, or null when the entry failed
      */
     public String apply(SourceUser source, String entryName) {
+        return apply(source, entryName, null);
+    }
+
+    /**
+     * Like {@link #apply(SourceUser, String)}, then runs {@code alsoInTransaction} on the applied user in the same
+     * transaction: source bookkeeping that must commit with the user or not at all (e.g. the LDAP entry's id and DN
+     * Keycloak's LDAP provider validates the user by, or the user's managed-group memberships).
+     */
+    public String apply(SourceUser source, String entryName, AppliedUserHook alsoInTransaction) {
         try {
             String id = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
                 RealmModel realm = s.realms().getRealm(realmId);
@@ -72,6 +81,9 @@ public final class PullRun {
                 Directory directory = engine.directory(realm, directoryId).orElseThrow();
                 DirectorySyncEngine.UserChange change =
                     engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run);
+                if (alsoInTransaction != null) {
+                    alsoInTransaction.applied(s, realm, directory, change);
+                }
                 if (change.outcome() == Outcome.UNCHANGED) {
                     unchanged++;
                 }
@@ -84,6 +96,12 @@ public final class PullRun {
             recordFailure(entryName, e.getMessage());
             return null;
         }
+    }
+
+    /** Source bookkeeping done in an applied user's transaction; a SyncConflictException fails that entry. */
+    @FunctionalInterface
+    public interface AppliedUserHook {
+        void applied(KeycloakSession session, RealmModel realm, Directory directory, DirectorySyncEngine.UserChange change);
     }
 
     /** Records a per-entry error found by the adapter itself (e.g. the username attribute has no value). */
@@ -119,7 +137,7 @@ public final class PullRun {
             long active = engine.store().countManagedUsers(directoryId, DirectorySyncEngine.STATE_ACTIVE);
             if (!missing.isEmpty() && missing.size() >= minimum && missing.size() > share * active) {
                 for (String userId : missing) {
-                    UserModel user = s.users().getUserById(realm, userId);
+                    UserModel user = engine.userOf(realm, directory, userId);
                     engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
                 }
                 markSynced(engine);
@@ -128,13 +146,29 @@ public final class PullRun {
                         + Math.round(share * 100) + " %); nobody was trashed. Confirm the run to trash them.");
             }
             for (String userId : missing) {
-                UserModel user = s.users().getUserById(realm, userId);
+                UserModel user = engine.userOf(realm, directory, userId);
                 if (user != null) {
                     engine.deprovision(realm, directory, user, "no longer in the source's scope", run);
                 }
             }
             markSynced(engine);
             return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_COMPLETED, unchanged, null);
+        });
+    }
+
+    /**
+     * Ends a run that did not cover the whole scope (admin sync, single-user sync): it trashes nobody by absence;
+     * the adapter deprovisions what it positively found out of scope.
+     */
+    public RunReport finishPartial(boolean sourceComplete, String failureMessage) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(realmId);
+            s.getContext().setRealm(realm);
+            DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            return engine.runs().finish(realm, directory, run,
+                sourceComplete ? SyncRuns.STATUS_COMPLETED : SyncRuns.STATUS_FAILED, unchanged,
+                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage);
         });
     }
 
@@ -155,7 +189,7 @@ public final class PullRun {
         for (SyncRunItemEntity item : held) {
             ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
             UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null
-                : session.users().getUserById(realm, item.getSubjectId());
+                : engine.userOf(realm, directory, item.getSubjectId());
             if (user != null && DirectorySyncEngine.STATE_ACTIVE.equals(m.getState())) {
                 engine.deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
             }

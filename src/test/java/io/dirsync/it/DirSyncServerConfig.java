@@ -12,9 +12,16 @@ public class DirSyncServerConfig implements KeycloakServerConfig {
 
     @Override
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
+        // CI's LDAP suites (.ci/ldap-suites.sh): Samba AD's self-signed CA, so that Keycloak trusts its LDAPS.
+        String truststore = System.getProperty("dirsync.kc.truststore", "");
+        if (!truststore.isBlank()) {
+            config.option("truststore-paths", truststore);
+        }
         return config
             .dependencyCurrentProject()
             .dependency("com.unboundid.product.scim2", "scim2-sdk-common")
-            .spiOption("dirsync-engine", "default", "trash-purge-interval-seconds", "2");
+            .spiOption("dirsync-engine", "default", "trash-purge-interval-seconds", "2")
+            // LDAP schedules are checked every 2 s so that moving the clock 30 min / 12 h shows a run without waiting.
+            .spiOption("dirsync-ldap", "default", "tick-seconds", "2");
     }
 }

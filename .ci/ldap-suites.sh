@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# CI-only LDAP suites (issue 4): the LDAP integration tests against a real OpenLDAP slapd (memberof + refint
+# overlays) and a real Samba AD domain controller over LDAPS, both installed from Debian packages and started
+# here following ../shared/reference/test-infrastructure.md §2. Self-contained: installs, builds, runs, stops.
+#
+# Runs everything in a private network namespace with a private /tmp and /etc/hosts, so that Samba can own
+# ports 389/636/88, Keycloak's test server its 8080/9000 and /tmp/kc-test-framework, without touching the host.
+# Needs root (Samba requires it; so do namespaces). Usage: .ci/ldap-suites.sh [slapd|samba|all]   (default all)
+set -euo pipefail
+
+WHAT=${1:-all}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NS=${DIRSYNC_LDAP_NS:-dirsync-ldap-ci}
+WORK=${DIRSYNC_LDAP_WORK:-/var/tmp/dirsync-ldap-ci}
+MVN_ARGS=${MVN_ARGS:-}
+
+log() { echo "[ldap-suites] $*"; }
+
+# 1. Packages (network needed: outside the namespace).
+export DEBIAN_FRONTEND=noninteractive
+need=()
+[[ "$WHAT" != samba ]] && { command -v slapd >/dev/null || need+=(slapd ldap-utils); }
+[[ "$WHAT" != slapd ]] && { command -v samba >/dev/null && dpkg -s samba-ad-provision >/dev/null 2>&1 \
+    || need+=(samba samba-ad-dc samba-ad-provision krb5-user winbind smbclient ldap-utils); }
+if (( ${#need[@]} )); then
+  log "installing ${need[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. Build and resolve everything while the network is there (the namespace has none).
+log "building"
+(cd "$ROOT" && mvn -B -q $MVN_ARGS test-compile dependency:resolve -DincludeScope=test)
+
+# 3. A private namespace, /tmp and /etc/hosts.
+ip netns add "$NS" 2>/dev/null || true
+ip netns exec "$NS" ip link set lo up
+rm -rf "$WORK"; mkdir -p "$WORK/tmp"
+chmod 1777 "$WORK/tmp"
+{ cat /etc/hosts; echo "127.0.0.1 dc1.example.test dc1"; } > "$WORK/hosts"
+
+cat > "$WORK/inner.sh" <<'INNER'
+#!/usr/bin/env bash
+set -uo pipefail
+WHAT=$1; ROOT=$2; MVN_ARGS=$3
+log() { echo "[ldap-suites:ns] $*"; }
+rc=0
+
+start_slapd() {
+  L=/tmp/ldaptest; rm -rf $L; mkdir -p $L/slapd.d $L/data
+  cat > $L/config.ldif <<LDIF
+dn: cn=config
+objectClass: olcGlobal
+cn: config
+olcPidFile: $L/slapd.pid
+olcArgsFile: $L/slapd.args
+olcLogLevel: none
+
+dn: cn=module{0},cn=config
+objectClass: olcModuleList
+cn: module{0}
+olcModulePath: /usr/lib/ldap
+olcModuleLoad: back_mdb
+olcModuleLoad: memberof
+olcModuleLoad: refint
+
+dn: cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: schema
+
+include: file:///etc/ldap/schema/core.ldif
+include: file:///etc/ldap/schema/cosine.ldif
+include: file:///etc/ldap/schema/nis.ldif
+include: file:///etc/ldap/schema/inetorgperson.ldif
+
+dn: olcDatabase={-1}frontend,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcFrontendConfig
+olcDatabase: {-1}frontend
+olcSizeLimit: 5000
+
+dn: olcDatabase={0}config,cn=config
+objectClass: olcDatabaseConfig
+olcDatabase: {0}config
+olcRootDN: cn=admin,cn=config
+olcRootPW: configsecret
+
+dn: olcDatabase={1}mdb,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcMdbConfig
+olcDatabase: {1}mdb
+olcSuffix: dc=example,dc=org
+olcRootDN: cn=admin,dc=example,dc=org
+olcRootPW: adminsecret
+olcDbDirectory: $L/data
+olcDbMaxSize: 4294967296
+olcDbIndex: objectClass eq
+olcDbIndex: uid,cn,mail eq,sub
+olcDbIndex: member,memberOf eq
+olcDbIndex: entryUUID eq
+olcAccess: to attrs=userPassword by self write by anonymous auth by * none
+olcAccess: to * by * read
+
+dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcMemberOf
+olcOverlay: {0}memberof
+olcMemberOfRefInt: TRUE
+olcMemberOfDangling: ignore
+olcMemberOfGroupOC: groupOfNames
+olcMemberOfMemberAD: member
+olcMemberOfMemberOfAD: memberOf
+
+dn: olcOverlay={1}refint,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcRefintConfig
+olcOverlay: {1}refint
+olcRefintAttribute: member
+olcRefintAttribute: memberOf
+olcRefintAttribute: manager
+LDIF
+  chown -R openldap:openldap $L
+  setpriv --reuid=openldap --regid=openldap --init-groups slapadd -n 0 -F $L/slapd.d -l $L/config.ldif
+  setpriv --reuid=openldap --regid=openldap --init-groups \
+      slapd -h "ldap://127.0.0.1:3890/ ldapi://%2Ftmp%2Fldaptest%2Fldapi" -F $L/slapd.d
+  for i in $(seq 50); do ldapsearch -x -H ldap://127.0.0.1:3890 -s base -b "" >/dev/null 2>&1 && break; sleep 0.1; done
+  printf 'dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n' \
+    | ldapadd -x -H ldap://127.0.0.1:3890 -D cn=admin,dc=example,dc=org -w adminsecret >/dev/null
+  log "slapd up on ldap://127.0.0.1:3890"
+}
+stop_slapd() { [[ -f /tmp/ldaptest/slapd.pid ]] && kill "$(cat /tmp/ldaptest/slapd.pid)" 2>/dev/null; true; }
+
+start_samba() {
+  S=/tmp/sambaad; rm -rf $S; mkdir -p $S
+  samba-tool domain provision --realm=EXAMPLE.TEST --domain=EXAMPLE --server-role=dc \
+      --dns-backend=NONE --use-rfc2307 --adminpass='Adm1n-Passw0rd!' --host-name=dc1 \
+      --host-ip=127.0.0.1 --targetdir=$S --option="interfaces=lo" --option="bind interfaces only=yes" > $S/provision.log 2>&1 \
+      || { cat $S/provision.log; return 1; }
+  sed -i "s#\tlog file = /var/log/samba/log.%m#\tlog file = $S/log.%m\n\tldap server require strong auth = no#" $S/etc/smb.conf
+  sed -i "s#\tserver services = .*#\tserver services = s3fs, rpc, ldap, cldap, kdc, drepl, winbindd, kcc#" $S/etc/smb.conf
+  samba -F --debug-stdout -s $S/etc/smb.conf > $S/samba.out 2>&1 & echo $! > $S/samba.pid
+  for i in $(seq 150); do ldapsearch -x -H ldap://127.0.0.1:389 -s base -b "" >/dev/null 2>&1 && break; sleep 0.2; done
+  for i in $(seq 100); do LDAPTLS_REQCERT=never ldapsearch -x -H ldaps://dc1.example.test:636 -D 'Administrator@example.test' \
+      -w 'Adm1n-Passw0rd!' -s base -b "" >/dev/null 2>&1 && break; sleep 0.2; done
+  log "samba AD DC up on ldaps://dc1.example.test:636"
+}
+stop_samba() {
+  [[ -f /tmp/sambaad/samba.pid ]] || return 0
+  kill -TERM "$(cat /tmp/sambaad/samba.pid)" 2>/dev/null
+  for i in $(seq 50); do kill -0 "$(cat /tmp/sambaad/samba.pid)" 2>/dev/null || break; sleep 0.1; done
+}
+trap 'stop_slapd; stop_samba' EXIT
+
+cd "$ROOT"
+if [[ "$WHAT" == all || "$WHAT" == slapd ]]; then
+  start_slapd || rc=1
+  log "LdapSyncTest against slapd"
+  mvn -o -B $MVN_ARGS verify -Dtest=LdapSyncTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Ddirsync.ldap.target=slapd -Dsurefire.reportNameSuffix=slapd || rc=1
+  stop_slapd
+fi
+if [[ "$WHAT" == all || "$WHAT" == samba ]]; then
+  start_samba || rc=1
+  log "LdapSyncTest against Samba AD over LDAPS"
+  mvn -o -B $MVN_ARGS verify -Dtest=LdapSyncTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Ddirsync.ldap.target=samba -Ddirsync.kc.truststore=/tmp/sambaad/private/tls/ca.pem \
+      -Dsurefire.reportNameSuffix=samba || rc=1
+  stop_samba
+fi
+exit $rc
+INNER
+chmod +x "$WORK/inner.sh"
+
+log "running in namespace $NS"
+set +e
+ip netns exec "$NS" unshare -m -p -f --mount-proc bash -c "mount --bind '$WORK/tmp' /tmp && mount --bind '$WORK/hosts' /etc/hosts && '$WORK/inner.sh' '$WHAT' '$ROOT' '$MVN_ARGS'"
+rc=$?
+set -e
+log "done (exit $rc)"
+exit $rc

@@ -1,0 +1,188 @@
+package io.dirsync.ldap;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.keycloak.models.LDAPConstants;
+
+import io.dirsync.engine.AttributeMapping;
+import io.dirsync.engine.Directory;
+import io.dirsync.engine.SyncConflictException;
+
+/**
+ * The settings of an LDAP directory (type {@code ldap}), read from the directory's settings JSON. Connection
+ * settings go to the Keycloak LDAP component that backs the directory; the rest drives the sync.
+ *
+ * <pre>
+ * vendor               "ad" (Active Directory, also Samba AD) or "openldap"
+ * connectionUrl        ldap://host:389 or ldaps://host:636
+ * startTls             true to upgrade ldap:// with StartTLS
+ * bindDn, bindCredential  the service account (the credential is kept only in the Keycloak component)
+ * usersDn              where users are searched (subtree)
+ * usernameAttribute    sAMAccountName, userPrincipalName, mail, uid, ... (fixed after the first successful sync)
+ * uuidAttribute        the entry's stable id (default objectGUID for AD, entryUUID for OpenLDAP)
+ * userObjectClasses    default "person, organizationalPerson, user" (AD) / "inetOrgPerson, organizationalPerson"
+ * userFilter           an extra LDAP filter users must match
+ * syncedGroups         group DNs whose members are synced
+ * nestedGroups         true: members of groups nested in a synced group are in scope too
+ * adminGroups          [{"dn": ..., "role": "owner|administrator|user-manager|help-desk|read-only"}]
+ * emailAttribute, firstNameAttribute, lastNameAttribute   defaults mail, givenName, sn
+ * mappings             [{"source": LDAP attribute, "target": Keycloak attribute}] e.g. mail → alias1,
+ *                      telephoneNumber → phone, mobile → mobile, info → notes
+ * pageSize             LDAP page size (default 500)
+ * fullSyncMinutes, adminSyncMinutes  schedule (default 720 and 30); schedulePaused: true stops both
+ * </pre>
+ */
+public final class LdapSettings {
+
+    public static final String VENDOR_AD = "ad";
+    public static final String VENDOR_OPENLDAP = "openldap";
+
+    final String vendor;
+    final String connectionUrl;
+    final boolean startTls;
+    final String bindDn;
+    final String usersDn;
+    final String usernameAttribute;
+    final String uuidAttribute;
+    final String userObjectClasses;
+    final String userFilter;
+    final List<String> syncedGroups;
+    final boolean nestedGroups;
+    final Map<String, AdminRoleSets.Role> adminGroups;
+    final String emailAttribute;
+    final String firstNameAttribute;
+    final String lastNameAttribute;
+    final List<AttributeMapping> mappings;
+    final int pageSize;
+    final long fullSyncMillis;
+    final long adminSyncMillis;
+    final boolean schedulePaused;
+
+    private LdapSettings(ObjectNode s, List<AttributeMapping> mappings) {
+        String v = text(s, "vendor", VENDOR_OPENLDAP).toLowerCase(Locale.ROOT);
+        if (!v.equals(VENDOR_AD) && !v.equals(VENDOR_OPENLDAP)) {
+            throw invalid("settings.vendor must be \"ad\" (Active Directory) or \"openldap\"");
+        }
+        vendor = v;
+        boolean ad = isActiveDirectory();
+        connectionUrl = text(s, "connectionUrl", null);
+        startTls = s.path("startTls").asBoolean(false);
+        bindDn = text(s, "bindDn", null);
+        usersDn = text(s, "usersDn", null);
+        usernameAttribute = text(s, "usernameAttribute", ad ? LDAPConstants.SAM_ACCOUNT_NAME : LDAPConstants.UID);
+        uuidAttribute = text(s, "uuidAttribute", ad ? LDAPConstants.OBJECT_GUID : LDAPConstants.ENTRY_UUID);
+        userObjectClasses = text(s, "userObjectClasses", ad ? "person, organizationalPerson, user" : "inetOrgPerson, organizationalPerson");
+        userFilter = text(s, "userFilter", null);
+        syncedGroups = new ArrayList<>();
+        for (JsonNode g : s.path("syncedGroups")) {
+            if (g.isTextual() && !g.asText().isBlank()) {
+                syncedGroups.add(g.asText().trim());
+            }
+        }
+        nestedGroups = s.path("nestedGroups").asBoolean(false);
+        adminGroups = new LinkedHashMap<>();
+        for (JsonNode g : s.path("adminGroups")) {
+            String dn = g.path("dn").asText("").trim();
+            if (dn.isEmpty()) {
+                throw invalid("Each of settings.adminGroups needs a \"dn\"");
+            }
+            adminGroups.put(dn, AdminRoleSets.Role.parse(g.path("role").asText(null)));
+        }
+        emailAttribute = text(s, "emailAttribute", LDAPConstants.EMAIL);
+        firstNameAttribute = text(s, "firstNameAttribute", LDAPConstants.GIVENNAME);
+        lastNameAttribute = text(s, "lastNameAttribute", LDAPConstants.SN);
+        this.mappings = mappings;
+        pageSize = Math.max(1, s.path("pageSize").asInt(500));
+        fullSyncMillis = Math.max(1, s.path("fullSyncMinutes").asLong(720)) * 60_000L;
+        adminSyncMillis = Math.max(1, s.path("adminSyncMinutes").asLong(30)) * 60_000L;
+        schedulePaused = s.path("schedulePaused").asBoolean(false);
+    }
+
+    public static LdapSettings of(Directory directory) {
+        return new LdapSettings(directory.settings(), directory.mappings());
+    }
+
+    /** Checks what a new or changed LDAP directory needs before anything is written. */
+    public static void validate(ObjectNode settings) {
+        if (settings == null) {
+            throw invalid("An LDAP directory needs settings: connectionUrl, usersDn, usernameAttribute, syncedGroups");
+        }
+        LdapSettings s = new LdapSettings(settings, List.of());
+        if (s.connectionUrl == null) {
+            throw invalid("settings.connectionUrl is required (ldap://host:389 or ldaps://host:636)");
+        }
+        if (s.usersDn == null) {
+            throw invalid("settings.usersDn is required (where users are searched)");
+        }
+        for (String dn : s.syncedGroups) {
+            normalise(dn);
+        }
+        for (String dn : s.adminGroups.keySet()) {
+            normalise(dn);
+        }
+    }
+
+    public boolean isActiveDirectory() {
+        return VENDOR_AD.equals(vendor);
+    }
+
+    /** The group label of rule 6 is derived from the vendor by {@link Directory#groupLabel()}. */
+    String keycloakVendor() {
+        return isActiveDirectory() ? LDAPConstants.VENDOR_ACTIVE_DIRECTORY : LDAPConstants.VENDOR_OTHER;
+    }
+
+    /** A DN in a comparable form: attribute types and values lower-cased, no spacing differences. */
+    static String normalise(String dn) {
+        try {
+            LdapName name = new LdapName(dn);
+            StringBuilder b = new StringBuilder();
+            for (int i = name.size() - 1; i >= 0; i--) {
+                Rdn rdn = name.getRdn(i);
+                if (b.length() > 0) {
+                    b.append(',');
+                }
+                b.append(rdn.getType().toLowerCase(Locale.ROOT)).append('=')
+                    .append(Rdn.escapeValue(String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT)));
+            }
+            return b.toString();
+        } catch (InvalidNameException | IllegalArgumentException e) {
+            throw invalid("'" + dn + "' is not a valid LDAP DN");
+        }
+    }
+
+    /** Escapes a value for use inside an LDAP filter (RFC 4515). */
+    static String filterValue(String value) {
+        StringBuilder b = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\5c");
+                case '*' -> b.append("\\2a");
+                case '(' -> b.append("\\28");
+                case ')' -> b.append("\\29");
+                case '\0' -> b.append("\\00");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String text(ObjectNode s, String key, String fallback) {
+        JsonNode n = s.get(key);
+        return n == null || n.isNull() || n.asText().isBlank() ? fallback : n.asText().trim();
+    }
+
+    private static SyncConflictException invalid(String message) {
+        return new SyncConflictException(SyncConflictException.Kind.INVALID, message);
+    }
+}

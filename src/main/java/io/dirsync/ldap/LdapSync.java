@@ -1,0 +1,509 @@
+package io.dirsync.ldap;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import javax.naming.directory.SearchControls;
+
+import org.jboss.logging.Logger;
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.cluster.ExecutionResult;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.LDAPConstants;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.UserStorageUtil;
+import org.keycloak.storage.ldap.LDAPStorageProvider;
+import org.keycloak.storage.ldap.LDAPUtils;
+import org.keycloak.storage.ldap.idm.model.LDAPObject;
+import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
+import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
+
+import io.dirsync.engine.Directory;
+import io.dirsync.engine.DirectoryStatus;
+import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.PullRun;
+import io.dirsync.engine.RunReport;
+import io.dirsync.engine.SourceUser;
+import io.dirsync.engine.SyncConflictException;
+import io.dirsync.storage.ManagedGroupEntity;
+import io.dirsync.storage.ManagedUserEntity;
+
+/**
+ * One pull run of an LDAP directory: full sync (the whole scope; users no longer returned go to the trash through
+ * {@link PullRun}), admin sync (members of the admin groups; admin roles) or single-user sync. A thin adapter:
+ * it reads entries with Keycloak's own LDAP provider (its connection, paging and the component's scope filter),
+ * turns each into a {@link SourceUser} and leaves every rule to the engine. One run per directory at a time,
+ * across the cluster.
+ */
+public final class LdapSync {
+
+    private static final Logger LOG = Logger.getLogger(LdapSync.class);
+    /** AD userAccountControl ACCOUNTDISABLE. */
+    static final int ACCOUNTDISABLE = 0x2;
+    static final double MASS_SHARE = 0.2;
+    static final int MASS_MINIMUM = 10;
+    private static final int LOCK_SECONDS = 6 * 3600;
+
+    /** Thrown when another run of the same directory holds the cluster-wide lock. */
+    public static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
+    private final KeycloakSessionFactory factory;
+    private final String realmId;
+    private final String directoryId;
+    private final CompletableFuture<String> runId = new CompletableFuture<>();
+
+    private LdapSync(KeycloakSessionFactory factory, String realmId, String directoryId) {
+        this.factory = factory;
+        this.realmId = realmId;
+        this.directoryId = directoryId;
+    }
+
+    /** A sync started in the background: its run id as soon as the run is open, and its report when it is over. */
+    public record Started(CompletableFuture<String> runId, CompletableFuture<RunReport> report) {
+    }
+
+    /**
+     * Starts a sync on a Keycloak-managed worker thread, outside any request or timer transaction (a full sync of a
+     * large directory outlives the 5-minute transaction timeout; every step of it commits on its own). It holds the
+     * directory's cluster-wide lock, waiting up to {@code waitSeconds} for a running sync of the same directory;
+     * otherwise the report completes with {@link Busy}.
+     *
+     * @param kind     {@link PullRun#KIND_FULL}, {@link PullRun#KIND_ADMIN} or {@link PullRun#KIND_USER}
+     * @param username for a single-user sync
+     */
+    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+                                int waitSeconds) {
+        if (directory.status() == DirectoryStatus.PAUSED) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "Directory \"" + directory.name() + "\" is paused; resume it to sync");
+        }
+        if (PullRun.KIND_USER.equals(kind) && (username == null || username.isBlank())) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A single-user sync needs a username");
+        }
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        LdapSync sync = new LdapSync(factory, realm.getId(), directory.id());
+        Started started = new Started(sync.runId, new CompletableFuture<>());
+        String name = directory.name();
+        session.getProvider(ExecutorsProvider.class).getExecutor("dirsync-ldap-sync").execute(() -> {
+            try (KeycloakSession s = factory.create()) {
+                ClusterProvider cluster = s.getProvider(ClusterProvider.class);
+                long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
+                while (true) {
+                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(sync.directoryId), LOCK_SECONDS,
+                        () -> sync.execute(kind, username));
+                    if (result.isExecuted()) {
+                        started.report().complete(result.getResult());
+                        return;
+                    }
+                    if (System.currentTimeMillis() >= deadline) {
+                        throw new Busy("A sync of directory \"" + name + "\" is already running; try again when it has finished");
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (Throwable t) {
+                LOG.debugf(t, "LDAP directory %s: %s sync did not run", name, kind);
+                sync.runId.completeExceptionally(t);
+                started.report().completeExceptionally(t);
+            }
+        });
+        return started;
+    }
+
+    /** Runs a sync and waits for its report (tests, tools). */
+    public static RunReport run(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+                                int waitSeconds) {
+        try {
+            return start(session, realm, directory, kind, username, waitSeconds).report().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("Interrupted while waiting for the sync of \"" + directory.name() + "\"");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    static String lockKey(String directoryId) {
+        return "dirsync-ldap-sync::" + directoryId;
+    }
+
+    // ------------------------------------------------------------------ the run
+
+    /** What a run needs to know about groups, resolved once at its start. */
+    private record Plan(LdapSettings settings, Map<String, Set<String>> groupsOfDn, Set<String> managedGroupIds,
+                        Map<String, Set<AdminRoleSets.Role>> rolesOfDn, String adminFilter) {
+    }
+
+    private RunReport execute(String kind, String username) {
+        Directory directory = inTx(s -> engine(s).directory(realm(s), directoryId).orElseThrow());
+        PullRun run = inTx(s -> PullRun.begin(s, directory, kind));
+        runId.complete(run.run().id());
+        Plan plan;
+        try {
+            plan = inTx(s -> plan(s, run));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "LDAP directory %s: could not resolve its groups", directory.name());
+            return finish(run, kind, false, message(e), null);
+        }
+        Set<String> seen = new HashSet<>();
+        boolean complete = true;
+        String failure = null;
+        boolean found = false;
+        try (LDAPQuery query = inTx(s -> query(s, plan, kind, username))) {
+            boolean more = true;
+            while (more) {
+                query.setLimit(plan.settings().pageSize);
+                List<LDAPObject> page = query.getResultList();
+                more = query.getPaginationContext() != null && query.getPaginationContext().hasNextPage();
+                for (LDAPObject entry : page) {
+                    found = true;
+                    String id = handle(run, plan, entry);
+                    if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
+                        seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "LDAP directory %s: the %s sync failed mid-run", directory.name(), kind);
+            complete = false;
+            failure = message(e);
+        }
+        if (complete && PullRun.KIND_USER.equals(kind) && !found) {
+            try {
+                inTx(s -> {
+                    deprovisionByUsername(s, username, run);
+                    return null;
+                });
+            } catch (SyncConflictException notHere) {
+                run.recordFailure(username, notHere.getMessage());
+            }
+        }
+        if (complete && PullRun.KIND_ADMIN.equals(kind)) {
+            inTx(s -> {
+                revokeAdminRolesOfOthers(s, seen);
+                return null;
+            });
+        }
+        return finish(run, kind, complete, failure, seen);
+    }
+
+    private RunReport finish(PullRun run, String kind, boolean complete, String failure, Set<String> seen) {
+        if (PullRun.KIND_FULL.equals(kind)) {
+            return run.finish(complete, failure, MASS_SHARE, MASS_MINIMUM);
+        }
+        return run.finishPartial(complete, failure);
+    }
+
+    /** Resolves synced and admin groups (nested ones too), keeps managed groups and the scope filter current. */
+    private Plan plan(KeycloakSession s, PullRun run) {
+        RealmModel realm = realm(s);
+        DirectorySyncEngine engine = engine(s);
+        Directory directory = engine.directory(realm, directoryId).orElseThrow();
+        LdapSettings settings = LdapSettings.of(directory);
+        LDAPStorageProvider provider = provider(s, realm, directory);
+
+        Map<String, Set<String>> groupsOfDn = new HashMap<>();
+        Map<String, ManagedGroupEntity> byExternalId = new HashMap<>();
+        for (ManagedGroupEntity g : engine.store().managedGroups(directory.id())) {
+            if (g.getExternalId() != null) {
+                byExternalId.put(LdapSettings.normalise(g.getExternalId()), g);
+            }
+        }
+        Set<String> scope = new LinkedHashSet<>();
+        for (String dn : settings.syncedGroups) {
+            LDAPObject group = loadGroup(provider, dn);
+            String cn = group.getAttributeAsString(LDAPConstants.CN);
+            String sourceName = cn == null ? group.getDn().getFirstRdn().getAttrValue(group.getDn().getFirstRdn().getAllKeys().get(0)) : cn;
+            ManagedGroupEntity existing = byExternalId.get(LdapSettings.normalise(dn));
+            GroupModel kc;
+            if (existing == null) {
+                kc = engine.createGroup(realm, directory, sourceName, dn, run.run());
+            } else {
+                kc = realm.getGroupById(existing.getGroupId());
+                engine.renameGroup(realm, directory, kc, sourceName, dn, run.run());
+            }
+            for (String member : expand(provider, settings, dn)) {
+                groupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(kc.getId());
+                scope.add(member);
+            }
+        }
+        Map<String, Set<AdminRoleSets.Role>> rolesOfDn = new HashMap<>();
+        Set<String> adminScope = new LinkedHashSet<>();
+        for (Map.Entry<String, AdminRoleSets.Role> e : settings.adminGroups.entrySet()) {
+            loadGroup(provider, e.getKey());
+            AdminRoleSets.ensure(realm, e.getValue());
+            for (String member : expand(provider, settings, e.getKey())) {
+                rolesOfDn.computeIfAbsent(member, k -> EnumSet.noneOf(AdminRoleSets.Role.class)).add(e.getValue());
+                adminScope.add(member);
+            }
+        }
+        LdapDirectories.setScope(realm, directory, LdapDirectories.scopeFilter(settings, scope, adminScope));
+        Set<String> managedIds = engine.store().managedGroups(directory.id()).stream()
+            .map(ManagedGroupEntity::getGroupId).collect(Collectors.toSet());
+        String adminFilter = LdapDirectories.scopeFilter(settings, List.of(), adminScope);
+        return new Plan(settings, groupsOfDn, managedIds, rolesOfDn, adminFilter);
+    }
+
+    /** A group entry, or a failure that names it: a synced group that is gone must not look like an empty one. */
+    private static LDAPObject loadGroup(LDAPStorageProvider provider, String dn) {
+        try (LDAPQuery q = new LDAPQuery(provider)) {
+            q.setSearchDn(dn);
+            q.setSearchScope(SearchControls.OBJECT_SCOPE);
+            q.addReturningLdapAttribute(LDAPConstants.CN);
+            List<LDAPObject> found = provider.getLdapIdentityStore().fetchQueryResults(q);
+            if (found.isEmpty()) {
+                throw new IllegalStateException("Group '" + dn + "' was not found in the directory; nobody was trashed. "
+                    + "Fix its DN or remove it from the directory's groups");
+            }
+            return found.get(0);
+        }
+    }
+
+    /** The group and, with nested groups on, every group nested in it (normalised DNs). */
+    private static Set<String> expand(LDAPStorageProvider provider, LdapSettings settings, String dn) {
+        Set<String> result = new LinkedHashSet<>();
+        List<String> todo = new ArrayList<>(List.of(dn));
+        while (!todo.isEmpty()) {
+            String next = todo.remove(todo.size() - 1);
+            if (!result.add(LdapSettings.normalise(next)) || !settings.nestedGroups) {
+                continue;
+            }
+            try (LDAPQuery q = new LDAPQuery(provider)) {
+                q.setSearchDn(provider.getLdapIdentityStore().getConfig().getBaseDn() != null
+                    ? provider.getLdapIdentityStore().getConfig().getBaseDn() : rootOf(settings.usersDn));
+                q.setSearchScope(SearchControls.SUBTREE_SCOPE);
+                q.addWhereCondition(new LDAPQueryConditionsBuilder().addCustomLDAPFilter(
+                    "(&(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))(memberOf="
+                        + LdapSettings.filterValue(next) + "))"));
+                q.addReturningLdapAttribute(LDAPConstants.CN);
+                for (LDAPObject child : provider.getLdapIdentityStore().fetchQueryResults(q)) {
+                    todo.add(child.getDn().toString());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The naming context of a DN: its dc= components (dc=example,dc=org). */
+    private static String rootOf(String dn) {
+        String lower = dn.toLowerCase(java.util.Locale.ROOT);
+        int i = lower.indexOf("dc=");
+        return i < 0 ? dn : dn.substring(i);
+    }
+
+    private LDAPQuery query(KeycloakSession s, Plan plan, String kind, String username) {
+        RealmModel realm = realm(s);
+        Directory directory = engine(s).directory(realm, directoryId).orElseThrow();
+        LDAPStorageProvider provider = provider(s, realm, directory);
+        LDAPQuery q = LDAPUtils.createQueryForUserSearch(provider, realm);
+        for (String attr : LdapDirectories.returningAttributes(plan.settings())) {
+            q.addReturningLdapAttribute(attr);
+            q.addReturningReadOnlyLdapAttribute(attr);
+        }
+        LDAPQueryConditionsBuilder conditions = new LDAPQueryConditionsBuilder();
+        if (PullRun.KIND_ADMIN.equals(kind)) {
+            q.addWhereCondition(conditions.addCustomLDAPFilter(plan.adminFilter()));
+        } else if (PullRun.KIND_USER.equals(kind)) {
+            q.addWhereCondition(conditions.equal(plan.settings().usernameAttribute, username.trim()));
+        }
+        return q;
+    }
+
+    /** One entry: out of scope when AD-disabled, an error when it has no username, otherwise applied by the engine. */
+    private String handle(PullRun run, Plan plan, LDAPObject entry) {
+        LdapSettings settings = plan.settings();
+        String dn = entry.getDn().toString();
+        if (settings.isActiveDirectory() && disabled(entry)) {
+            return null; // out of scope: trashed by the full sync if it was in (rule 7)
+        }
+        String username = entry.getAttributeAsString(settings.usernameAttribute);
+        if (username == null || username.isBlank()) {
+            run.recordFailure(dn, "Entry '" + dn + "' has no value for the username attribute '" + settings.usernameAttribute
+                + "' and was skipped; the other users were synced. Give it a value in the directory, or use a username"
+                + " attribute every user has (such as sAMAccountName or userPrincipalName) with '" + settings.usernameAttribute
+                + "' as a username alias (the username attribute can only be changed by creating a new directory)");
+            String known = inTx(s -> engine(s).store().managedUserByExternalId(directoryId, entry.getUuid())
+                .map(ManagedUserEntity::getUserId).orElse(null));
+            if (known != null) {
+                run.seen(known); // still in scope: an entry we cannot read is not a deprovisioning
+            }
+            return known;
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("email", entry.getAttributeAsString(settings.emailAttribute));
+        attributes.put("firstName", entry.getAttributeAsString(settings.firstNameAttribute));
+        attributes.put("lastName", entry.getAttributeAsString(settings.lastNameAttribute));
+        settings.mappings.forEach(m -> attributes.put(m.target(), entry.getAttributeAsString(m.source())));
+        SourceUser source = new SourceUser(entry.getUuid(), username, attributes, true);
+        Set<String> memberOf = new HashSet<>();
+        for (String v : entry.getAttributeAsSetOrDefault(LDAPConstants.MEMBER_OF, Set.of())) {
+            try {
+                memberOf.add(LdapSettings.normalise(v));
+            } catch (SyncConflictException ignore) {
+                // not a DN we can compare: not one of ours
+            }
+        }
+        return run.apply(source, dn, (s, realm, directory, change) -> link(s, realm, directory, plan, change.user(), entry, memberOf));
+    }
+
+    static boolean disabled(LDAPObject entry) {
+        String uac = entry.getAttributeAsString(LDAPConstants.USER_ACCOUNT_CONTROL);
+        try {
+            return uac != null && (Integer.parseInt(uac.trim()) & ACCOUNTDISABLE) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN), the user's
+     * managed-group memberships (rule 6, through the engine) and its admin roles (rule 12).
+     */
+    private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, LDAPObject entry,
+                      Set<String> memberOf) {
+        boolean changed = false;
+        if (!entry.getUuid().equals(user.getFirstAttribute(LDAPConstants.LDAP_ID))) {
+            user.setSingleAttribute(LDAPConstants.LDAP_ID, entry.getUuid());
+            changed = true;
+        }
+        String dn = entry.getDn().toString();
+        if (!dn.equals(user.getFirstAttribute(LDAPConstants.LDAP_ENTRY_DN))) {
+            user.setSingleAttribute(LDAPConstants.LDAP_ENTRY_DN, dn);
+            changed = true;
+        }
+        Set<String> wanted = new HashSet<>();
+        Set<AdminRoleSets.Role> roles = EnumSet.noneOf(AdminRoleSets.Role.class);
+        for (String g : memberOf) {
+            wanted.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
+            roles.addAll(plan.rolesOfDn().getOrDefault(g, Set.of()));
+        }
+        Set<String> current = user.getGroupsStream().map(GroupModel::getId).filter(plan.managedGroupIds()::contains)
+            .collect(Collectors.toSet());
+        DirectorySyncEngine engine = engine(s);
+        for (String gid : wanted) {
+            if (!current.contains(gid)) {
+                engine.changeMembers(realm, directory, realm.getGroupById(gid), Set.of(user.getId()), Set.of(), null);
+            }
+        }
+        for (String gid : current) {
+            if (!wanted.contains(gid)) {
+                engine.changeMembers(realm, directory, realm.getGroupById(gid), Set.of(), Set.of(user.getId()), null);
+            }
+        }
+        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
+            RoleModel r = realm.getRole(role.realmRoleName());
+            if (r == null) {
+                continue;
+            }
+            boolean has = user.hasDirectRole(r);
+            if (roles.contains(role) && !has) {
+                user.grantRole(r);
+                changed = true;
+            } else if (!roles.contains(role) && has) {
+                user.deleteRoleMapping(r);
+                changed = true;
+            }
+        }
+        if (changed) {
+            UserCache cache = UserStorageUtil.userCache(s);
+            if (cache != null) {
+                cache.evict(realm, user);
+            }
+        }
+    }
+
+    /** Admin sync: users of this directory holding an admin role who are no longer in any admin group lose it. */
+    private void revokeAdminRolesOfOthers(KeycloakSession s, Set<String> seen) {
+        RealmModel realm = realm(s);
+        DirectorySyncEngine engine = engine(s);
+        Directory directory = engine.directory(realm, directoryId).orElseThrow();
+        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
+            RoleModel r = realm.getRole(role.realmRoleName());
+            if (r == null) {
+                continue;
+            }
+            for (UserModel u : engine.users(directory).getRoleMembersStream(realm, r).toList()) {
+                ManagedUserEntity m = engine.store().managedUser(u.getId());
+                if (m != null && m.getDirectoryId().equals(directoryId) && !seen.contains(u.getId())) {
+                    u.deleteRoleMapping(r);
+                    UserCache cache = UserStorageUtil.userCache(s);
+                    if (cache != null) {
+                        cache.evict(realm, u);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Single-user sync of a name the directory no longer returns: its user leaves the scope (rule 7). */
+    private void deprovisionByUsername(KeycloakSession s, String username, PullRun run) {
+        RealmModel realm = realm(s);
+        DirectorySyncEngine engine = engine(s);
+        Directory directory = engine.directory(realm, directoryId).orElseThrow();
+        UserModel user = engine.users(directory).getUserByUsername(realm, username.trim());
+        ManagedUserEntity m = user == null ? null : engine.store().managedUser(user.getId());
+        if (m == null || !m.getDirectoryId().equals(directoryId)) {
+            throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user '" + username
+                + "' in the scope of directory \"" + directory.name() + "\" (not found, not in a synced group, or disabled)");
+        }
+        engine.deprovision(realm, directory, user, "no longer in the source's scope", run.run());
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    static LDAPStorageProvider provider(KeycloakSession s, RealmModel realm, Directory directory) {
+        ComponentModel c = LdapDirectories.component(realm, directory);
+        if (c == null) {
+            throw new IllegalStateException("Directory \"" + directory.name() + "\" has no Keycloak LDAP component (id "
+                + directory.id() + "); save its settings again to recreate it");
+        }
+        return (LDAPStorageProvider) s.getProvider(UserStorageProvider.class, new UserStorageProviderModel(c));
+    }
+
+    private RealmModel realm(KeycloakSession s) {
+        RealmModel realm = s.realms().getRealm(realmId);
+        s.getContext().setRealm(realm);
+        return realm;
+    }
+
+    private static DirectorySyncEngine engine(KeycloakSession s) {
+        return DirectorySyncEngine.of(s);
+    }
+
+    private <T> T inTx(java.util.function.Function<KeycloakSession, T> work) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, work::apply);
+    }
+
+    private static String message(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null && b.length() < 600; t = t.getCause()) {
+            if (t.getMessage() != null && b.indexOf(t.getMessage()) < 0) {
+                b.append(b.length() == 0 ? "" : ": ").append(t.getMessage());
+            }
+        }
+        return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
+    }
+
+}

@@ -1,0 +1,566 @@
+package io.dirsync.ldap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import io.dirsync.it.DirSync;
+import io.dirsync.it.DirSyncServerConfig;
+import io.dirsync.it.Http;
+
+/**
+ * Issue 4 against a real Keycloak 26.7.3 and a real LDAP server: by default an UnboundID in-memory server with an
+ * OpenLDAP-like or an AD-like data set; with {@code -Ddirsync.ldap.target=slapd} the OpenLDAP-like tests run against
+ * a real slapd (memberof + refint) and with {@code -Ddirsync.ldap.target=samba} the AD-like ones against a real
+ * Samba AD DC over LDAPS (see .ci/ldap-suites.sh).
+ */
+@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+class LdapSyncTest {
+
+    static final String PW = TestDirectory.PASSWORD;
+
+    @InjectRealm(lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    DirSync dirsync;
+    TestDirectory ldap;
+
+    @BeforeEach
+    void setUp() {
+        dirsync = new DirSync(admin, realm, urls.getBase());
+        ClientRepresentation cli = new ClientRepresentation();
+        cli.setClientId("cli");
+        cli.setPublicClient(true);
+        cli.setDirectAccessGrantsEnabled(true);
+        realm.admin().clients().create(cli).close();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (ldap != null) {
+            ldap.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void openLdapFullSyncImportsTheScopeIntoManagedGroupsAndUsersLogInWithTheirDirectoryPassword() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
+        String bob = ldap.user("bob", "Bob", "Builder", "bob@example.org");
+        ldap.user("carol", "Carol", "Outside", "carol@example.org");
+        String dave = ldap.user("dave", "Dave", "Sales", "dave@example.org");
+        ldap.set(alice, "telephoneNumber", "+1 555 0100");
+        String eng = ldap.group("Engineering", alice, bob);
+        String sales = ldap.group("Sales", dave);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(eng, sales));
+        settings.put("mappings", List.of(Map.of("source", "telephoneNumber", "target", "phone"),
+            Map.of("source", "mail", "target", "alias1")));
+        String id = createDirectory("Corp LDAP", settings);
+
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(5, run.at("/counts/created").asInt(), "3 users and 2 managed groups: " + run);
+        assertEquals(0, run.at("/counts/failed").asInt(), run::toString);
+        assertEquals(3, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt(),
+            "carol is in no synced group: out of scope");
+
+        JsonNode groups = dirsync.admin("GET", "/directories/" + id + "/groups", null).json();
+        List<String> names = new ArrayList<>();
+        groups.forEach(g -> names.add(g.get("name").asText()));
+        assertTrue(names.contains("Engineering from OpenLDAP Sync \"Corp LDAP\""), names::toString);
+        assertTrue(names.contains("Sales from OpenLDAP Sync \"Corp LDAP\""), names::toString);
+        String engGroup = groupId(groups, "Engineering");
+        List<String> members = realm.admin().groups().group(engGroup).members().stream().map(UserRepresentation::getUsername).sorted().toList();
+        assertEquals(List.of("alice", "bob"), members);
+
+        List<String> mappers = realm.admin().components().query(id, "org.keycloak.storage.ldap.mappers.LDAPStorageMapper")
+            .stream().map(c -> c.getName()).toList();
+        assertEquals(List.of("username"), mappers, "the engine, not Keycloak's default mappers, writes names, email, enabled");
+        UserRepresentation a = user("alice");
+        assertEquals(id, a.getFederationLink(), "Keycloak checks the password against the directory");
+        assertEquals("Alice", a.getFirstName());
+        assertEquals("alice@example.org", a.getEmail());
+        assertEquals(List.of("+1 555 0100"), a.getAttributes().get("phone"));
+        assertEquals(200, login("alice", PW), "login with the directory password");
+        assertNotEquals(200, login("alice", "wrong-password"));
+        assertNotEquals(200, login("carol", PW), "out of scope: no account");
+
+        JsonNode again = sync(id, "full");
+        assertEquals(0, again.at("/counts/created").asInt(), again::toString);
+        assertEquals(0, again.at("/counts/updated").asInt(), again::toString);
+        assertEquals(3, again.at("/counts/unchanged").asInt(), again::toString);
+
+        ldap.set(bob, "givenName", "Robert");
+        JsonNode changed = sync(id, "full");
+        assertEquals(1, changed.at("/counts/updated").asInt(), changed::toString);
+        assertEquals("Robert", user("bob").getFirstName());
+    }
+
+    @Test
+    void mailAsUsernameSkipsTheEntryWithoutMailWithAClearErrorAndTheAttributeIsLockedAfterTheFirstSync() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String jfoo = ldap.user("jfoo", "John", "Foo", "jfoo@corp.test");
+        String nomail = ldap.user("nomail", "No", "Mail", null);
+        String staff = ldap.group("Staff", jfoo, nomail);
+        Map<String, Object> settings = ldap.settings("mail");
+        settings.put("syncedGroups", List.of(staff));
+        String id = createDirectory("Corp AD", settings);
+        assertFalse(dirsync.admin("GET", "/directories/" + id, null).json().get("usernameAttributeLocked").asBoolean());
+
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(2, run.at("/counts/created").asInt(), "jfoo and the managed group: " + run);
+        assertEquals(1, run.at("/counts/failed").asInt(), run::toString);
+        JsonNode error = run.at("/errors/0");
+        assertEquals(nomail, error.get("subject").asText(), "the error names the entry");
+        String message = error.get("message").asText();
+        assertTrue(message.contains(nomail) && message.contains("no value for the username attribute 'mail'"), message);
+        assertNotNull(user("jfoo@corp.test"), "the others sync");
+        assertEquals(200, login("jfoo@corp.test", PW));
+
+        JsonNode dir = dirsync.admin("GET", "/directories/" + id, null).json();
+        assertTrue(dir.get("usernameAttributeLocked").asBoolean());
+        Map<String, Object> changed = new LinkedHashMap<>(settings);
+        changed.remove("bindCredential");
+        changed.put("usernameAttribute", "sAMAccountName");
+        Http.Result refused = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", changed));
+        assertEquals(400, refused.status(), refused::toString);
+        assertTrue(refused.body().contains("cannot be changed after its first successful sync"), refused.body());
+
+        Map<String, Object> aliasAdded = new LinkedHashMap<>(settings);
+        aliasAdded.remove("bindCredential");
+        aliasAdded.put("mappings", List.of(Map.of("source", "sAMAccountName", "target", "alias1")));
+        Http.Result ok = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", aliasAdded));
+        assertEquals(200, ok.status(), ok::toString);
+        sync(id, "full");
+        assertEquals(List.of("jfoo"), user("jfoo@corp.test").getAttributes().get("alias1"), "aliases can be added later");
+    }
+
+    /** Seed 002: delete the directory, create a new one on sAMAccountName with mail as an alias. */
+    @Test
+    void recreatingTheDirectoryOnAnotherUsernameAttributeFailsAsTheSeedExplainsAndSaysWhatToDo() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String jfoo = ldap.user("jfoo", "John", "Foo", "jfoo@corp.test");
+        String staff = ldap.group("Staff", jfoo);
+        Map<String, Object> onMail = ldap.settings("mail");
+        onMail.put("syncedGroups", List.of(staff));
+        String first = createDirectory("AD on mail", onMail);
+        sync(first, "full");
+        String userId = user("jfoo@corp.test").getId();
+
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + first, null).status());
+        UserRepresentation left = realm.admin().users().get(userId).toRepresentation();
+        assertEquals("jfoo@corp.test", left.getUsername(), "deleting a directory deletes no users");
+        assertNull(left.getFederationLink());
+        JsonNode owner = dirsync.admin("GET", "/users/" + userId, null).json().path("directory");
+        assertTrue(owner.isMissingNode() || owner.isNull(), "it is unmanaged now: " + owner);
+
+        Map<String, Object> onSam = ldap.settings("sAMAccountName");
+        onSam.put("syncedGroups", List.of(staff));
+        onSam.put("mappings", List.of(Map.of("source", "mail", "target", "alias1")));
+        String second = createDirectory("AD on sAMAccountName", onSam);
+        JsonNode run = sync(second, "full");
+        assertEquals(1, run.at("/counts/failed").asInt(), run::toString);
+        assertEquals(1, run.at("/counts/created").asInt(), "only the managed group, no duplicate jfoo user: " + run);
+        String message = run.at("/errors/0/message").asText();
+        assertTrue(message.contains("Username Alias 1 'jfoo@corp.test' is already the username of user 'jfoo@corp.test'"), message);
+        assertTrue(message.contains("rename it to 'jfoo' and sync again"), message);
+
+        // Following the advice reconnects the same account (rule 2) with its directory password.
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setEditUsernameAllowed(true);
+        realm.admin().update(rep);
+        UserRepresentation rename = realm.admin().users().get(userId).toRepresentation();
+        rename.setUsername("jfoo");
+        realm.admin().users().get(userId).update(rename);
+        JsonNode reconnected = sync(second, "full");
+        assertEquals(1, reconnected.at("/counts/adopted").asInt(), reconnected::toString);
+        assertEquals(userId, user("jfoo").getId());
+        assertEquals(second, user("jfoo").getFederationLink());
+        assertEquals(200, login("jfoo", PW));
+
+        // Deleting it and creating one on the same username attribute simply reconnects (seed 002, point 2).
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + second, null).status());
+        String third = createDirectory("AD again", onSam);
+        JsonNode again = sync(third, "full");
+        assertEquals(1, again.at("/counts/adopted").asInt(), again::toString);
+        assertEquals(userId, user("jfoo").getId());
+        assertEquals(200, login("jfoo", PW));
+    }
+
+    @Test
+    void leavingTheScopeSendsUsersToTheTrashAndComingBackRestoresThem() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String u1 = ldap.user("u1", "User", "One", "u1@corp.test");
+        String u2 = ldap.user("u2", "User", "Two", "u2@corp.test");
+        String u3 = ldap.user("u3", "User", "Three", "u3@corp.test");
+        String u4 = ldap.user("u4", "User", "Four", "u4@corp.test");
+        String staff = ldap.group("Staff", u1, u2, u3, u4);
+        Map<String, Object> settings = ldap.settings("sAMAccountName");
+        settings.put("syncedGroups", List.of(staff));
+        String id = createDirectory("Trash AD", settings);
+        assertEquals(5, sync(id, "full").at("/counts/created").asInt(), "4 users and the managed group");
+        String id1 = user("u1").getId();
+        String id3 = user("u3").getId();
+
+        ldap.removeMember(staff, u1);   // removed from every synced group
+        ldap.delete(u2);                // deleted in the source
+        ldap.setDisabled(u3, true);     // AD ACCOUNTDISABLE
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(3, run.at("/counts/trashed").asInt(), run::toString);
+        for (String name : List.of("u1", "u2", "u3")) {
+            UserRepresentation u = user(name);
+            assertFalse(u.isEnabled(), name + " is disabled in the trash");
+            assertEquals("pending deletion", dirsync.admin("GET", "/users/" + u.getId(), null).json().get("status").asText());
+        }
+        assertNotEquals(200, login("u1", PW), "a trashed user cannot log in");
+        assertEquals(200, login("u4", PW));
+        assertEquals(3, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+
+        ldap.addMember(staff, u1);
+        ldap.setDisabled(u3, false);
+        JsonNode back = sync(id, "full");
+        assertEquals(2, back.at("/counts/restored").asInt(), back::toString);
+        assertEquals(id1, user("u1").getId(), "the same account, restored");
+        assertEquals(id3, user("u3").getId());
+        assertTrue(user("u1").isEnabled());
+        assertEquals(200, login("u1", PW));
+        assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt(), "u2 stays in the trash");
+
+        // An admin may restore by hand once the directory is paused (rule 7), even a user the directory no longer has.
+        String id2 = user("u2").getId();
+        assertEquals(200, dirsync.admin("POST", "/directories/" + id + "/complete-setup", null).status());
+        assertEquals(409, dirsync.admin("POST", "/trash/" + id2 + "/restore", null).status(), "not while the directory is active");
+        assertEquals(200, dirsync.admin("POST", "/directories/" + id + "/pause", null).status());
+        Http.Result restored = dirsync.admin("POST", "/trash/" + id2 + "/restore", null);
+        assertEquals(200, restored.status(), restored::toString);
+        assertEquals("active", restored.json().get("status").asText(), restored::toString);
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        Http.Result pausedSync = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
+        assertEquals(400, pausedSync.status(), pausedSync::toString);
+        assertTrue(pausedSync.body().contains("is paused"), pausedSync.body());
+    }
+
+    @Test
+    void nestedGroupsBringMembersOfSubgroupsIntoScopeAndIntoTheTopGroup() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String deep = ldap.user("deep", "De", "Ep", "deep@example.org");
+        String top = ldap.user("top", "To", "P", "top@example.org");
+        String sub = ldap.group("Backend", deep);
+        String all = ldap.group("Engineering", top, sub);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(all));
+        String flat = createDirectory("Flat LDAP", settings);
+        sync(flat, "full");
+        assertEquals(1, dirsync.admin("GET", "/directories/" + flat, null).json().get("userCount").asInt(),
+            "without nested groups only direct members are in scope");
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + flat, null).status());
+
+        settings.put("nestedGroups", true);
+        String nested = createDirectory("Nested LDAP", settings);
+        JsonNode run = sync(nested, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(2, dirsync.admin("GET", "/directories/" + nested, null).json().get("userCount").asInt(), run::toString);
+        String group = groupId(dirsync.admin("GET", "/directories/" + nested + "/groups", null).json(), "Engineering");
+        List<String> members = realm.admin().groups().group(group).members().stream().map(UserRepresentation::getUsername).sorted().toList();
+        assertEquals(List.of("deep", "top"), members);
+        assertEquals(200, login("deep", PW));
+    }
+
+    @Test
+    void removingAGroupFromTheDirectoryTrashesItsOnlyMembersAndUnmanagesIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String both = ldap.user("both", "In", "Both", "both@example.org");
+        String only = ldap.user("only", "Only", "One", "only@example.org");
+        String a = ldap.group("Alpha", both, only);
+        String b = ldap.group("Beta", both);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(a, b));
+        String id = createDirectory("Rule8 LDAP", settings);
+        sync(id, "full");
+        String alpha = groupId(dirsync.admin("GET", "/directories/" + id + "/groups", null).json(), "Alpha");
+
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + id + "/groups/" + alpha, null).status());
+        assertEquals("Alpha (formerly from \"Rule8 LDAP\")", realm.admin().groups().group(alpha).toRepresentation().getName());
+        assertEquals("pending deletion", dirsync.admin("GET", "/users/" + user("only").getId(), null).json().get("status").asText());
+        assertEquals("active", dirsync.admin("GET", "/users/" + user("both").getId(), null).json().get("status").asText());
+        JsonNode dir = dirsync.admin("GET", "/directories/" + id, null).json();
+        assertEquals(1, dir.at("/settings/syncedGroups").size(), "the DN left the synced groups: " + dir);
+        JsonNode next = sync(id, "full");
+        assertEquals("completed", next.get("status").asText(), next::toString);
+        assertEquals(1, dirsync.admin("GET", "/directories/" + id + "/groups", null).json().size(), "the group does not come back");
+    }
+
+    @Test
+    void aRunThatWouldTrashMoreThanTwentyPercentIsHeldUntilAnAdminConfirmsIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        List<String> dns = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            dns.add(ldap.user("m" + i, "Mass", "User" + i, "m" + i + "@example.org"));
+        }
+        String all = ldap.group("Everyone", dns.toArray(String[]::new));
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(all));
+        String id = createDirectory("Mass LDAP", settings);
+        assertEquals(31, sync(id, "full").at("/counts/created").asInt(), "30 users and the managed group");
+
+        for (int i = 0; i < 10; i++) {
+            ldap.removeMember(all, dns.get(i));
+        }
+        JsonNode held = sync(id, "full");
+        assertEquals("held", held.get("status").asText(), held::toString);
+        assertEquals(0, held.at("/counts/trashed").asInt());
+        assertTrue(held.get("message").asText().contains("10 of 30"), held::toString);
+        assertEquals("active", dirsync.admin("GET", "/users/" + user("m0").getId(), null).json().get("status").asText(),
+            "nobody was trashed");
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+
+        Http.Result confirmed = dirsync.admin("POST", "/directories/" + id + "/runs/" + held.get("id").asText() + "/confirm", null);
+        assertEquals(200, confirmed.status(), confirmed::toString);
+        assertEquals("completed", confirmed.json().get("status").asText());
+        assertEquals(10, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        assertFalse(user("m0").isEnabled());
+        assertTrue(user("m10").isEnabled());
+    }
+
+    @Test
+    void aConnectionLostInTheMiddleOfARunTrashesNobody() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        Assumptions.assumeTrue(ldap.inMemory(), "needs the in-memory server to cut the connection mid-run");
+        List<String> dns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            dns.add(ldap.user("c" + i, "Conn", "User" + i, "c" + i + "@example.org"));
+        }
+        String all = ldap.group("Everyone", dns.toArray(String[]::new));
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(all));
+        String id = createDirectory("Flaky LDAP", settings);
+        assertEquals(13, sync(id, "full").at("/counts/created").asInt(), "12 users and the managed group");
+
+        ldap.failPagedSearchesAfter(1); // page 1 of 3 arrives, then the server is gone
+        JsonNode failed = sync(id, "full");
+        assertEquals("failed", failed.get("status").asText(), failed::toString);
+        assertTrue(failed.get("message").asText().contains("nobody was trashed"), failed::toString);
+        assertEquals(0, failed.at("/counts/trashed").asInt());
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        assertEquals(12, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
+
+        ldap.heal();
+        JsonNode ok = sync(id, "full");
+        assertEquals("completed", ok.get("status").asText(), ok::toString);
+        assertEquals(12, ok.at("/counts/unchanged").asInt(), ok::toString);
+        assertTrue(user("c11").isEnabled());
+    }
+
+    @Test
+    void anOwnershipConflictAndAnAliasClashFailOnlyTheirUserAndSayWhy() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String shared = ldap.user("shared", "Sha", "Red", "shared@example.org");
+        String clash = ldap.user("clash", "Cla", "Sh", "taken-name@example.org");
+        String fine = ldap.user("fine", "Fi", "Ne", "fine@example.org");
+        String g = ldap.group("Staff", shared, clash, fine);
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta");
+        assertEquals(201, okta.scim("POST", "/Users", DirSync.scimUser("shared", "Okta", "Owned", "shared@corp.test")).status());
+        UserRepresentation local = new UserRepresentation();
+        local.setUsername("taken-name@example.org");
+        local.setEnabled(true);
+        realm.admin().users().create(local).close();
+
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(g));
+        settings.put("mappings", List.of(Map.of("source", "mail", "target", "alias1")));
+        String id = createDirectory("Clash LDAP", settings);
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(2, run.at("/counts/created").asInt(), "'fine' and the managed group: " + run);
+        assertEquals(2, run.at("/counts/failed").asInt(), run::toString);
+        Map<String, String> errors = new LinkedHashMap<>();
+        run.get("errors").forEach(e -> errors.put(e.get("subject").asText(), e.get("message").asText()));
+        assertEquals("Cannot sync a user belonging to another directory sync unless that sync is paused", errors.get(shared));
+        assertTrue(errors.get(clash).contains("Username Alias 1 'taken-name@example.org' is already the username of user 'taken-name@example.org'"),
+            errors::toString);
+        assertEquals("Owned", user("shared").getLastName(), "the other directory's user is untouched");
+    }
+
+    @Test
+    void adminGroupsGrantTheirDocumentedAdminRolesAndTheAdminSyncRevokesThem() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String ann = ldap.user("ann", "Ann", "Admin", "ann@corp.test");
+        String sam = ldap.user("sam", "Sam", "Staff", "sam@corp.test");
+        String staff = ldap.group("Staff", sam);
+        String admins = ldap.group("IT Admins", ann);
+        Map<String, Object> settings = ldap.settings("sAMAccountName");
+        settings.put("syncedGroups", List.of(staff));
+        settings.put("adminGroups", List.of(Map.of("dn", admins, "role", "user-manager")));
+        String id = createDirectory("Admin AD", settings);
+
+        JsonNode run = sync(id, "admin");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(1, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt(),
+            "the admin sync imports administrators only: " + run);
+        String annId = user("ann").getId();
+        List<String> roles = realm.admin().users().get(annId).roles().realmLevel().listAll().stream().map(RoleRepresentation::getName).toList();
+        assertTrue(roles.contains("dirsync-admin-user-manager"), roles::toString);
+        List<String> effective = realm.admin().users().get(annId).roles()
+            .clientLevel(realm.admin().clients().findByClientId("realm-management").get(0).getId()).listEffective()
+            .stream().map(RoleRepresentation::getName).toList();
+        assertTrue(effective.containsAll(List.of("manage-users", "view-users", "query-users", "query-groups")), effective::toString);
+        assertFalse(effective.contains("manage-realm"), effective::toString);
+
+        ldap.removeMember(admins, ann);
+        ldap.addMember(staff, ann);
+        sync(id, "admin");
+        roles = realm.admin().users().get(annId).roles().realmLevel().listAll().stream().map(RoleRepresentation::getName).toList();
+        assertFalse(roles.contains("dirsync-admin-user-manager"), roles::toString);
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt(), "an admin sync trashes nobody");
+    }
+
+    @Test
+    void aSingleUserSyncImportsOrDeprovisionsOneUserByUsername() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String solo = ldap.user("solo", "So", "Lo", "solo@example.org");
+        String other = ldap.user("other", "Ot", "Her", "other@example.org");
+        String g = ldap.group("Staff", solo, other);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(g));
+        String id = createDirectory("Single LDAP", settings);
+        Http.Result r = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "user", "username", "solo"));
+        assertEquals(200, r.status(), r::toString);
+        assertEquals(2, r.json().at("/counts/created").asInt(), "the user and its managed group: " + r);
+        assertEquals(1, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt(), "only that user");
+
+        ldap.removeMember(g, solo);
+        Http.Result gone = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "user", "username", "solo"));
+        assertEquals(200, gone.status(), gone::toString);
+        assertEquals(1, gone.json().at("/counts/trashed").asInt(), gone::toString);
+        assertFalse(user("solo").isEnabled());
+    }
+
+    @Test
+    void schedulesRunAdminAndFullSyncsByKeycloaksClockUnlessPaused() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String s1 = ldap.user("sched", "Sch", "Ed", "sched@example.org");
+        String g = ldap.group("Staff", s1);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(g));
+        String id = createDirectory("Scheduled LDAP", settings);
+        assertEquals(200, dirsync.admin("POST", "/directories/" + id + "/complete-setup", null).status());
+        Thread.sleep(4000);
+        assertEquals(0, runs(id).size(), "the first sync is the admin's: nothing runs before an interval has passed");
+
+        timeOffSet.set(31 * 60);
+        waitUntil(() -> runs(id).stream().anyMatch(r -> r.get("kind").asText().equals("admin")), 30);
+        assertTrue(runs(id).stream().noneMatch(r -> r.get("kind").asText().equals("full")));
+
+        timeOffSet.set(12 * 3600 + 120);
+        waitUntil(() -> runs(id).stream().anyMatch(r -> r.get("kind").asText().equals("full")
+            && r.get("status").asText().equals("completed")), 30);
+        assertNotNull(user("sched"), "the scheduled full sync imported the user");
+
+        Map<String, Object> paused = new LinkedHashMap<>(settings);
+        paused.remove("bindCredential");
+        paused.put("schedulePaused", true);
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("settings", paused)).status());
+        int before = runs(id).size();
+        timeOffSet.set(30 * 3600);
+        Thread.sleep(5000);
+        assertEquals(before, runs(id).size(), "a paused schedule runs nothing");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    String createDirectory(String name, Map<String, Object> settings) {
+        Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", name, "settings", settings));
+        assertEquals(201, created.status(), created::toString);
+        assertFalse(created.body().contains(String.valueOf(settings.get("bindCredential"))), "the bind credential is never shown");
+        return created.json().get("id").asText();
+    }
+
+    JsonNode sync(String id, String kind) {
+        Http.Result r = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", kind));
+        assertEquals(200, r.status(), r::toString);
+        return r.json();
+    }
+
+    List<JsonNode> runs(String id) {
+        List<JsonNode> list = new ArrayList<>();
+        dirsync.admin("GET", "/directories/" + id + "/runs", null).json().forEach(list::add);
+        return list;
+    }
+
+    UserRepresentation user(String username) {
+        List<UserRepresentation> found = realm.admin().users().search(username, true);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    static String groupId(JsonNode groups, String sourceName) {
+        for (JsonNode g : groups) {
+            if (g.get("sourceName").asText().equals(sourceName)) {
+                return g.get("id").asText();
+            }
+        }
+        throw new AssertionError("No managed group " + sourceName + " in " + groups);
+    }
+
+    int login(String username, String password) {
+        String form = "grant_type=password&client_id=cli&username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+            + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return Http.send("POST", urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/token", null, form,
+            Map.of("Content-Type", "application/x-www-form-urlencoded")).status();
+    }
+
+    static void waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("Condition not met within " + seconds + " s");
+            }
+            Thread.sleep(500);
+        }
+    }
+}
