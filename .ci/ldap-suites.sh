@@ -152,17 +152,20 @@ stop_samba() {
 trap 'stop_slapd; stop_samba' EXIT
 
 cd "$ROOT"
+# The lost-connection test needs the in-JVM server (it cuts the connection mid-run); it runs in the fast suite.
+# It is left out here rather than skipped, so that these runs report only what they really ran.
+TESTS='LdapSyncTest,!LdapSyncTest#aConnectionLostInTheMiddleOfARunTrashesNobody'
 if [[ "$WHAT" == all || "$WHAT" == slapd ]]; then
   start_slapd || rc=1
   log "LdapSyncTest against slapd"
-  mvn -o -B $MVN_ARGS verify -Dtest=LdapSyncTest -Dsurefire.failIfNoSpecifiedTests=false \
+  mvn -o -B $MVN_ARGS verify -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
       -Ddirsync.ldap.target=slapd -Dsurefire.reportNameSuffix=slapd || rc=1
   stop_slapd
 fi
 if [[ "$WHAT" == all || "$WHAT" == samba ]]; then
   start_samba || rc=1
   log "LdapSyncTest against Samba AD over LDAPS"
-  mvn -o -B $MVN_ARGS verify -Dtest=LdapSyncTest -Dsurefire.failIfNoSpecifiedTests=false \
+  mvn -o -B $MVN_ARGS verify -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
       -Ddirsync.ldap.target=samba -Ddirsync.kc.truststore=/tmp/sambaad/private/tls/ca.pem \
       -Dsurefire.reportNameSuffix=samba || rc=1
   stop_samba
@@ -173,7 +176,9 @@ chmod +x "$WORK/inner.sh"
 
 log "running in namespace $NS"
 set +e
-ip netns exec "$NS" unshare -m -p -f --mount-proc bash -c "mount --bind '$WORK/tmp' /tmp && mount --bind '$WORK/hosts' /etc/hosts && '$WORK/inner.sh' '$WHAT' '$ROOT' '$MVN_ARGS'"
+# The checkout is bound to $WORK/repo first: a clone that lives under /tmp (CI's may) would vanish behind the private /tmp.
+mkdir -p "$WORK/repo"
+ip netns exec "$NS" unshare -m -p -f --mount-proc bash -c "mount --bind '$ROOT' '$WORK/repo' && mount --bind '$WORK/tmp' /tmp && mount --bind '$WORK/hosts' /etc/hosts && '$WORK/inner.sh' '$WHAT' '$WORK/repo' '$MVN_ARGS'"
 rc=$?
 set -e
 log "done (exit $rc)"
