@@ -20,7 +20,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.GroupModel;
@@ -608,9 +607,5 @@ public class DirSyncAdminResource {
             };
             throw ErrorResponse.error(e.getMessage(), status);
         }
-    }
-
-    static long now() {
-        return Time.currentTimeMillis();
     }
 }
