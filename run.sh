@@ -130,6 +130,7 @@ fi
 # --- 5. start ------------------------------------------------------------------------------------
 KC_PID=""
 NODE_PID=""
+LDAP_PID=""
 stopping=0
 stop_keycloak() {
   if [ "$stopping" = 0 ] && [ -n "$KC_PID" ] && kill -0 "$KC_PID" 2>/dev/null; then
@@ -141,6 +142,9 @@ stop_keycloak() {
   fi
 }
 cleanup() {
+  if [ -n "$LDAP_PID" ] && kill -0 "$LDAP_PID" 2>/dev/null; then
+    kill -TERM "$LDAP_PID" 2>/dev/null || true
+  fi
   if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
     kill -TERM "$NODE_PID" 2>/dev/null || true
   fi
@@ -152,6 +156,21 @@ cleanup() {
 trap stop_keycloak INT TERM HUP
 trap cleanup EXIT
 
+# The demo directory server for the demo realm's LDAP directory: an in-memory LDAP server (scripts/DemoLdap.java,
+# UnboundID's SDK through Maven) with three departments of users. Its data lives in memory; each run starts it afresh.
+LDAP_PORT="${DEMO_LDAP_PORT:-10389}"
+if [ "$RUN_DEMO_SETUP" = 1 ]; then
+  LDAP_SDK="$HOME/.m2/repository/com/unboundid/unboundid-ldapsdk/7.0.5/unboundid-ldapsdk-7.0.5.jar"
+  [ -f "$LDAP_SDK" ] || mvn -B -q dependency:get -Dtransitive=false -Dartifact=com.unboundid:unboundid-ldapsdk:7.0.5 \
+    || warn "could not fetch unboundid-ldapsdk: the demo LDAP directory will not sync"
+  if port_busy "$LDAP_PORT"; then
+    warn "port $LDAP_PORT is in use: the demo LDAP server is not started (set DEMO_LDAP_PORT)"
+  elif [ -f "$LDAP_SDK" ]; then
+    java -cp "$LDAP_SDK" "$ROOT/scripts/DemoLdap.java" "$LDAP_PORT" &
+    LDAP_PID=$!
+  fi
+fi
+
 say "Starting Keycloak ${KC_VERSION} on http://localhost:${HTTP_PORT} (management port ${MGMT_PORT}); Ctrl-C stops it"
 "$KC_HOME/bin/kc.sh" start-dev \
   --import-realm \
@@ -161,7 +180,7 @@ say "Starting Keycloak ${KC_VERSION} on http://localhost:${HTTP_PORT} (managemen
 KC_PID=$!
 
 if [ "$RUN_DEMO_SETUP" = 1 ]; then
-  KC_HTTP_PORT="$HTTP_PORT" node "$ROOT/scripts/demo-setup.mjs" &
+  KC_HTTP_PORT="$HTTP_PORT" DEMO_LDAP_PORT="$LDAP_PORT" node "$ROOT/scripts/demo-setup.mjs" &
   NODE_PID=$!
 fi
 

@@ -123,6 +123,22 @@ function makeApi(token) {
 
 const sameName = (a, b) => String(a || '').trim().toLowerCase() === String(b || '').trim().toLowerCase();
 
+const ldapPort = process.env.DEMO_LDAP_PORT || '10389';
+
+/** The demo LDAP directory: point it at this run's demo server, activate it, and run a full sync now. */
+async function syncLdap(api, dir, want, apiHint) {
+  const dirUrl = `${apiBase}/directories/${encodeURIComponent(dir.id)}`;
+  const settings = { ...(want.settings || {}), connectionUrl: `ldap://127.0.0.1:${ldapPort}` };
+  await api('PUT', dirUrl, { settings }, { hint: apiHint });
+  if (dir.status === 'draft') {
+    await api('POST', `${dirUrl}/complete-setup`, undefined, { okStatuses: [409], hint: apiHint });
+    log(`directory "${dir.name}": setup completed (draft -> active)`);
+  }
+  const run = await api('POST', `${dirUrl}/sync?wait=120`, { kind: 'full' }, { okStatuses: [202, 409], hint: apiHint });
+  log(`directory "${dir.name}": full sync ${run.status === 200 ? 'done' : 'started'}`);
+  return run.status === 200 ? run.json : null;
+}
+
 async function main() {
   const wanted = JSON.parse(await readFile(directoriesFile, 'utf8'));
   if (!Array.isArray(wanted)) throw new Error(`${directoriesFile} must hold a JSON array of directories`);
@@ -165,6 +181,10 @@ async function main() {
       if (!dir || !dir.id) throw new ApiError('POST', `${apiBase}/directories`, created.status, created.text, 'The answer has no directory id.');
       log(`directory "${dir.name}" (${dir.type}) created: ${dir.id}, status ${dir.status}`);
     }
+    if (dir.type === 'ldap') {
+      results.push({ dir, report: await syncLdap(api, dir, want, apiHint) });
+      continue;
+    }
     if (dir.type !== 'scim') {
       results.push({ dir });
       continue;
@@ -192,8 +212,14 @@ async function main() {
     `Admin console:  ${kcUrl}/admin/master/console/#/${realm}`,
     `Login:          ${adminUser} / ${adminPassword === 'admin' ? 'admin' : '(your KC_BOOTSTRAP_ADMIN_PASSWORD)'}`,
   ];
-  for (const { dir, credentials } of results) {
+  for (const { dir, credentials, report } of results) {
     lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);
+    if (report) {
+      const c = report.counts || {};
+      lines.push(`Full sync:      ${report.status}: ${c.created || 0} created, ${c.updated || 0} updated, `
+        + `${c.adopted || 0} adopted, ${c.unchanged || 0} unchanged, ${c.trashed || 0} trashed, ${c.failed || 0} failed`,
+        'Demo LDAP:      ldap://127.0.0.1:' + ldapPort + ' (users ada, alan, grace, mary, ... password "password")');
+    }
     if (!credentials) continue;
     const expires = credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : 'unknown';
     lines.push(
