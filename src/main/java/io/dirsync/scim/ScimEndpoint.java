@@ -633,9 +633,10 @@ public class ScimEndpoint {
                 }
                 throw ScimError.notFound("Member '" + id + "' does not exist");
             }
-            if (!managed.getDirectoryId().equals(directory.id()) || managed.isSourceDeleted()) {
-                throw ScimError.badRequest("invalidValue", "Member '" + id + "' is not a user of this directory");
+            if (managed.isSourceDeleted()) {
+                throw ScimError.badRequest("invalidValue", "Member '" + id + "' was deleted by this client");
             }
+            // Whether the user belongs to this directory is rule 6: the engine's changeMembers refuses it.
             ids.add(id);
         }
         return ids;

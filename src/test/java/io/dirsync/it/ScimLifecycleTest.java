@@ -150,6 +150,14 @@ class ScimLifecycleTest {
         assertEquals(201, same.status(), same::toString);
         assertEquals("Engineering from SCIM Sync \"Other SCIM\"", realm.admin().groups().group(DirSync.id(same)).toRepresentation().getName());
 
+        // A managed group holds users of its own directory only (rule 6): the engine refuses, nothing changes.
+        String stranger = DirSync.id(other.scim("POST", "/Users", DirSync.scimUser("stranger", "S", "Tranger", "stranger@corp.test")));
+        Http.Result foreign = okta.scim("PATCH", "/Groups/" + gid, patch(Map.of("op", "add", "path", "members",
+            "value", List.of(Map.of("value", stranger)))));
+        assertEquals(400, foreign.status(), foreign::toString);
+        assertTrue(foreign.json().get("detail").asText().contains("does not belong to directory \"Corp Okta\""), foreign::toString);
+        assertEquals(1, realm.admin().groups().group(gid).members().size());
+
         JsonNode byName = okta.scim("GET", "/Groups?excludedAttributes=members&filter=" + enc("displayName eq \"Engineering\""), null).json();
         assertEquals(1, byName.get("totalResults").asInt());
         assertFalse(byName.at("/Resources/0").has("members"));
