@@ -19,6 +19,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserManager;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
 import org.keycloak.models.UserSessionModel;
@@ -244,7 +245,11 @@ public class DirectorySyncEngine implements Provider {
             if (source.externalId() != null) {
                 managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
                 user = managed == null ? null : users.getUserById(realm, managed.getUserId());
-                if (user == null) {
+                if (user == null && managed != null) {
+                    // Keycloak deleted the user without an event (a bulk delete, such as the LDAP provider's "Remove
+                    // imported users"): forget it, so that the source's user is created again rather than refused
+                    // by its own leftover identifiers.
+                    store.deleteUserData(managed.getUserId());
                     managed = null;
                 }
             }
@@ -261,6 +266,9 @@ public class DirectorySyncEngine implements Provider {
                 });
                 user = createKeycloakUser(realm, directory, username);
                 managed = newManagedUser(realm, directory, user);
+                // set before the next flush, so that the row is inserted whole rather than inserted and updated
+                managed.setExternalId(source.externalId());
+                managed.setSourceUsername(username);
                 outcome = Outcome.CREATED;
             } else if (managed == null) {
                 managed = newManagedUser(realm, directory, user);
@@ -291,7 +299,7 @@ public class DirectorySyncEngine implements Provider {
             }
             boolean changed;
             try {
-                changed = writeAttributes(realm, directory, user, managed, source);
+                changed = writeAttributes(realm, directory, user, managed, source, outcome == Outcome.CREATED);
             } catch (SyncConflictException clash) {
                 throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
             }
@@ -426,7 +434,7 @@ public class DirectorySyncEngine implements Provider {
         return EngineWrites.run(session, () -> {
             boolean wasTrashed = STATE_TRASHED.equals(managed.getState());
             boolean wasActive = managed.isSourceActive();
-            boolean changed = writeAttributes(realm, directory, user, managed, keyed);
+            boolean changed = writeAttributes(realm, directory, user, managed, keyed, false);
             changed |= keepDocument(managed, source);
             if (!Objects.equals(keyed.externalId(), managed.getExternalId())) {
                 managed.setExternalId(keyed.externalId());
@@ -662,6 +670,95 @@ public class DirectorySyncEngine implements Provider {
         return changed;
     }
 
+    /**
+     * Rule 6 for pull sources, from the user's side: makes the user's memberships among the directory's managed
+     * groups ({@code directoryGroupIds}) exactly {@code wanted}. Reads the user's memberships once, or not at all
+     * for a user created in this transaction; other groups are left alone. Run in the user's transaction.
+     *
+     * @return whether a membership changed
+     */
+    public boolean setUserGroups(RealmModel realm, Directory directory, UserModel user, Set<String> wanted,
+                                 Set<String> directoryGroupIds, boolean createdNow) {
+        Set<String> current = createdNow ? Set.of() : user.getGroupsStream().map(GroupModel::getId)
+            .filter(directoryGroupIds::contains).collect(Collectors.toSet());
+        if (current.equals(wanted)) {
+            return false;
+        }
+        EngineWrites.run(session, () -> {
+            for (String gid : wanted) {
+                if (!current.contains(gid)) {
+                    GroupModel group = realm.getGroupById(gid);
+                    if (group != null) {
+                        user.joinGroup(group);
+                    }
+                }
+            }
+            for (String gid : current) {
+                if (!wanted.contains(gid)) {
+                    GroupModel group = realm.getGroupById(gid);
+                    if (group != null) {
+                        user.leaveGroup(group);
+                    }
+                }
+            }
+        });
+        evictIfFederated(realm, directory, user);
+        return true;
+    }
+
+    /**
+     * Rule 12: makes the directory admin roles of a user of {@code directory} exactly {@code roles} (the roles of the
+     * admin groups the source says the user is in). Run in the user's transaction.
+     *
+     * @param createdNow the user was created in this transaction, so holds no role yet
+     * @return whether a role was granted or revoked
+     */
+    public boolean setAdminRoles(RealmModel realm, Directory directory, UserModel user, Set<AdminRoleSets.Role> roles,
+                                 boolean createdNow) {
+        if (createdNow && roles.isEmpty()) {
+            return false;
+        }
+        boolean changed = false;
+        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
+            RoleModel r = roles.contains(role) ? AdminRoleSets.ensure(realm, role) : realm.getRole(role.realmRoleName());
+            if (r == null) {
+                continue; // never granted in this realm
+            }
+            boolean has = !createdNow && user.hasDirectRole(r);
+            if (roles.contains(role) && !has) {
+                user.grantRole(r);
+                changed = true;
+            } else if (!roles.contains(role) && has) {
+                user.deleteRoleMapping(r);
+                changed = true;
+            }
+        }
+        if (changed) {
+            evictIfFederated(realm, directory, user);
+        }
+        return changed;
+    }
+
+    /**
+     * Rule 12, admin sync: the directory's users not in {@code keepUserIds} (those the source still lists in an admin
+     * group) lose every directory admin role.
+     */
+    public void revokeAdminRoles(RealmModel realm, Directory directory, Set<String> keepUserIds) {
+        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
+            RoleModel r = realm.getRole(role.realmRoleName());
+            if (r == null) {
+                continue;
+            }
+            for (UserModel u : users(directory).getRoleMembersStream(realm, r).toList()) {
+                ManagedUserEntity m = store.managedUser(u.getId());
+                if (m != null && m.getDirectoryId().equals(directory.id()) && !keepUserIds.contains(u.getId())) {
+                    u.deleteRoleMapping(r);
+                    evictIfFederated(realm, directory, u);
+                }
+            }
+        }
+    }
+
     /** Replaces a managed group's members (SCIM PUT, Okta's replace on members). */
     public boolean setMembers(RealmModel realm, Directory directory, GroupModel group, Set<String> userIds,
                               SyncRuns.Run run) {
@@ -867,7 +964,7 @@ public class DirectorySyncEngine implements Provider {
 
     /** Writes the directory's mapped attributes; returns whether anything changed. */
     private boolean writeAttributes(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed,
-                                    SourceUser source) {
+                                    SourceUser source, boolean createdNow) {
         Set<String> mapped = directory.mappedAttributes();
         Map<Integer, String> wanted = new LinkedHashMap<>();
         wanted.put(IdentifierEntity.USERNAME_SLOT, source.username().trim());
@@ -877,7 +974,7 @@ public class DirectorySyncEngine implements Provider {
                 wanted.put(slot, source.attributes().get(attr));
             }
         }
-        identifiers.assign(realm, user.getId(), wanted);
+        identifiers.assign(realm, user.getId(), wanted, createdNow);
         boolean changed = false;
         String folded = Directory.fold(source.username());
         if (!folded.equals(user.getUsername())) {

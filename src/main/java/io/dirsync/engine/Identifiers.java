@@ -70,15 +70,20 @@ public final class Identifiers {
      * Makes the identifier rows of a managed user match {@code desired} (slot → value; a null value removes
      * the slot). Slots absent from {@code desired} are left alone.
      *
+     * @param createdNow the user was created in this transaction (after its username was checked with {@link #clash}),
+     *                   so has no identifier rows yet
      * @throws SyncConflictException (UNIQUENESS) naming the other user when a value is taken
      */
-    void assign(RealmModel realm, String userId, Map<Integer, String> desired) {
+    void assign(RealmModel realm, String userId, Map<Integer, String> desired, boolean createdNow) {
         Map<Integer, IdentifierEntity> current = new HashMap<>();
-        for (IdentifierEntity e : store.identifiersOf(userId)) {
-            current.put(e.getSlot(), e);
+        if (!createdNow) {
+            for (IdentifierEntity e : store.identifiersOf(userId)) {
+                current.put(e.getSlot(), e);
+            }
         }
         Map<Integer, String> toInsert = new HashMap<>();
         Set<String> seen = new HashSet<>();
+        boolean[] removed = {false};
         // Keep the username's folded value first so that an alias repeating it is simply not indexed twice.
         desired.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             int slot = entry.getKey();
@@ -88,24 +93,31 @@ public final class Identifiers {
             if (value == null || !seen.add(folded)) {
                 if (existing != null) {
                     store.remove(existing);
+                    removed[0] = true;
                 }
                 return;
             }
             if (existing != null && existing.getValueFolded().equals(folded)) {
                 return;
             }
-            clash(realm, userId, slot, value).ifPresent(message -> {
-                throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, message);
-            });
+            // (a new user's username was checked before the user was created)
+            if (!(createdNow && slot == IdentifierEntity.USERNAME_SLOT)) {
+                clash(realm, userId, slot, value).ifPresent(message -> {
+                    throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, message);
+                });
+            }
             if (existing != null) {
                 store.remove(existing);
+                removed[0] = true;
             }
             toInsert.put(slot, value);
         });
         if (toInsert.isEmpty()) {
             return;
         }
-        store.flush(); // removed values are free again before the new ones are inserted
+        if (removed[0]) {
+            store.flush(); // removed values are free again before the new ones are inserted
+        }
         for (Map.Entry<Integer, String> e : toInsert.entrySet()) {
             IdentifierEntity row = new IdentifierEntity();
             row.setId(KeycloakModelUtils.generateId());

@@ -18,12 +18,13 @@ import org.keycloak.storage.ldap.mappers.UserAttributeLDAPStorageMapperFactory;
 
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.EngineWrites;
 
 /**
  * The stock Keycloak LDAP user-storage component behind each LDAP directory. Its id is the directory id (the
  * users' federation link); Keycloak does what it does well with it: connection, bind, LDAPS/StartTLS, Kerberos,
  * paging and checking passwords against the directory. It is configured so that it never acts on its own:
- * import on, READ_ONLY, no periodic syncs, no removal of users it cannot find (the trash does that), no
+ * import on, UNSYNCED (with {@link DirectoryPasswordPolicy} and {@link DirectoryGuardMapper}), no periodic syncs, no removal of users it cannot find (the trash does that), no
  * registrations. The directory's scope (synced and admin groups) is its custom user filter, so Keycloak's own
  * look-ups (login, validation) see exactly the users the sync sees.
  */
@@ -64,6 +65,18 @@ public final class LdapDirectories {
             UserAttributeLDAPStorageMapper.READ_ONLY, "true",
             UserAttributeLDAPStorageMapper.ALWAYS_READ_VALUE_FROM_LDAP, "false",
             UserAttributeLDAPStorageMapper.IS_MANDATORY_IN_LDAP, "true"));
+        ensureGuard(realm, created);
+        DirectoryPasswordPolicy.ensureIn(session, realm);
+    }
+
+    /** Adds the extension's {@link DirectoryGuardMapper} to the component unless it is there. */
+    static void ensureGuard(RealmModel realm, ComponentModel component) {
+        boolean present = realm.getComponentsStream(component.getId(), LDAPStorageMapper.class.getName())
+            .anyMatch(m -> DirectoryGuardMapperFactory.PROVIDER_ID.equals(m.getProviderId()));
+        if (!present) {
+            realm.importComponentModel(KeycloakModelUtils.createComponentModel("directory sync guard", component.getId(),
+                DirectoryGuardMapperFactory.PROVIDER_ID, LDAPStorageMapper.class.getName()));
+        }
     }
 
     /** Applies changed settings (and, when given, a new bind credential) to the component. */
@@ -77,6 +90,8 @@ public final class LdapDirectories {
         c.setName(componentName(directory));
         configure(c, s, bindCredential, c.get(LDAPConstants.CUSTOM_USER_SEARCH_FILTER));
         realm.updateComponent(c);
+        ensureGuard(realm, c);
+        DirectoryPasswordPolicy.ensureIn(session, realm);
         // Keycloak's onUpdate moves its "username" mapper along with usernameLDAPAttribute (before the first sync only).
 
     }
@@ -95,7 +110,7 @@ public final class LdapDirectories {
             cache.clear();
         }
         if (c != null) {
-            realm.removeComponent(c);
+            EngineWrites.run(session, () -> realm.removeComponent(c)); // DirectoryGuardMapperFactory lets this one through
         }
     }
 
@@ -136,7 +151,10 @@ public final class LdapDirectories {
         c.put(LDAPConstants.UUID_LDAP_ATTRIBUTE, s.uuidAttribute);
         c.put(LDAPConstants.USER_OBJECT_CLASSES, s.userObjectClasses);
         c.put(LDAPConstants.SEARCH_SCOPE, "2");
-        c.put(LDAPConstants.EDIT_MODE, UserStorageProvider.EditMode.READ_ONLY.name());
+        // UNSYNCED, not READ_ONLY: READ_ONLY makes every attribute of a directory user read-only, unmapped ones too
+        // (rule 4 keeps those editable; the dirsync-read-only validator guards the mapped ones). Nothing is written
+        // to the directory either way; DirectoryPasswordPolicy keeps passwords the directory's.
+        c.put(LDAPConstants.EDIT_MODE, UserStorageProvider.EditMode.UNSYNCED.name());
         c.put(LDAPConstants.SYNC_REGISTRATIONS, "false");
         c.put(LDAPConstants.PAGINATION, "true");
         c.put(LDAPConstants.BATCH_SIZE_FOR_SYNC, Integer.toString(s.pageSize));
@@ -157,8 +175,16 @@ public final class LdapDirectories {
         }
     }
 
+    private static final String COMPONENT_PREFIX = "Directory sync: ";
+
     private static String componentName(Directory directory) {
-        return "Directory sync: " + directory.name();
+        return COMPONENT_PREFIX + directory.name();
+    }
+
+    /** The directory's name, read off its component (no database look-up). */
+    static String directoryName(ComponentModel component) {
+        String name = component.getName();
+        return name != null && name.startsWith(COMPONENT_PREFIX) ? name.substring(COMPONENT_PREFIX.length()) : name;
     }
 
     static List<String> returningAttributes(LdapSettings s) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.models.LDAPConstants;
 
+import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.SyncConflictException;

@@ -24,7 +24,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.LDAPConstants;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -37,9 +36,11 @@ import org.keycloak.storage.ldap.idm.model.LDAPObject;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 
+import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.Outcome;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SourceUser;
@@ -179,7 +180,7 @@ public final class LdapSync {
                 more = query.getPaginationContext() != null && query.getPaginationContext().hasNextPage();
                 for (LDAPObject entry : page) {
                     found = true;
-                    String id = handle(run, plan, entry);
+                    String id = handle(run, plan, entry, PullRun.KIND_ADMIN.equals(kind) ? seen : new HashSet<>());
                     if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
                         seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
                     }
@@ -223,6 +224,9 @@ public final class LdapSync {
         Directory directory = engine.directory(realm, directoryId).orElseThrow();
         LdapSettings settings = LdapSettings.of(directory);
         LDAPStorageProvider provider = provider(s, realm, directory);
+        // directories made before these existed
+        LdapDirectories.ensureGuard(realm, LdapDirectories.component(realm, directory));
+        DirectoryPasswordPolicy.ensureIn(s, realm);
 
         Map<String, Set<String>> groupsOfDn = new HashMap<>();
         Map<String, ManagedGroupEntity> byExternalId = new HashMap<>();
@@ -253,7 +257,7 @@ public final class LdapSync {
         Set<String> adminScope = new LinkedHashSet<>();
         for (Map.Entry<String, AdminRoleSets.Role> e : settings.adminGroups.entrySet()) {
             loadGroup(provider, e.getKey());
-            AdminRoleSets.ensure(realm, e.getValue());
+            AdminRoleSets.ensure(realm, e.getValue()); // before the users' transactions that grant it
             for (String member : expand(provider, settings, e.getKey())) {
                 rolesOfDn.computeIfAbsent(member, k -> EnumSet.noneOf(AdminRoleSets.Role.class)).add(e.getValue());
                 adminScope.add(member);
@@ -331,32 +335,54 @@ public final class LdapSync {
         return q;
     }
 
-    /** One entry: out of scope when AD-disabled, an error when it has no username, otherwise applied by the engine. */
-    private String handle(PullRun run, Plan plan, LDAPObject entry) {
+    /**
+     * One entry: out of scope when AD-disabled, an error when it has no username, otherwise applied by the engine.
+     *
+     * @return the user's id, or null when the entry was skipped or failed
+     */
+    private String handle(PullRun run, Plan plan, LDAPObject entry, Set<String> seen) {
         LdapSettings settings = plan.settings();
         String dn = entry.getDn().toString();
         if (settings.isActiveDirectory() && disabled(entry)) {
             return null; // out of scope: trashed by the full sync if it was in (rule 7)
         }
-        String username = entry.getAttributeAsString(settings.usernameAttribute);
-        if (username == null || username.isBlank()) {
-            run.recordFailure(dn, "Entry '" + dn + "' has no value for the username attribute '" + settings.usernameAttribute
-                + "' and was skipped; the other users were synced. Give it a value in the directory, or use a username"
-                + " attribute every user has (such as sAMAccountName or userPrincipalName) with '" + settings.usernameAttribute
-                + "' as a username alias (the username attribute can only be changed by creating a new directory)");
-            String known = inTx(s -> engine(s).store().managedUserByExternalId(directoryId, entry.getUuid())
-                .map(ManagedUserEntity::getUserId).orElse(null));
-            if (known != null) {
-                run.seen(known); // still in scope: an entry we cannot read is not a deprovisioning
-            }
-            return known;
+        SourceUser source = sourceUser(settings, entry, true);
+        if (source.username() == null) {
+            run.recordFailure(dn, missingUsername(settings, dn));
+            inTx(s -> {
+                engine(s).store().managedUserByExternalId(directoryId, entry.getUuid()).ifPresent(known -> {
+                    run.seen(known.getUserId()); // an entry we cannot read is not a deprovisioning
+                    seen.add(known.getUserId());
+                });
+                return null;
+            });
+            return null;
         }
+        Set<String> memberOf = memberOf(entry);
+        return run.apply(source, dn, (s, realm, directory, change) ->
+            link(s, realm, directory, plan, change.user(), change.outcome() == Outcome.CREATED, entry, memberOf));
+    }
+
+    /** The engine's view of an entry; its username is null when the username attribute has no value. */
+    private static SourceUser sourceUser(LdapSettings settings, LDAPObject entry, boolean active) {
+        String username = entry.getAttributeAsString(settings.usernameAttribute);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("email", entry.getAttributeAsString(settings.emailAttribute));
         attributes.put("firstName", entry.getAttributeAsString(settings.firstNameAttribute));
         attributes.put("lastName", entry.getAttributeAsString(settings.lastNameAttribute));
         settings.mappings.forEach(m -> attributes.put(m.target(), entry.getAttributeAsString(m.source())));
-        SourceUser source = new SourceUser(entry.getUuid(), username, attributes, true);
+        return new SourceUser(entry.getUuid(), username == null || username.isBlank() ? null : username, attributes, active);
+    }
+
+    private static String missingUsername(LdapSettings settings, String dn) {
+        return "Entry '" + dn + "' has no value for the username attribute '" + settings.usernameAttribute
+            + "' and was skipped; the other users were synced. Give it a value in the directory, or use a username attribute every user has (such as"
+            + " sAMAccountName or userPrincipalName) with '" + settings.usernameAttribute + "' as a username alias (the"
+            + " username attribute can only be changed by creating a new directory)";
+    }
+
+    /** The entry's groups, as normalised DNs. */
+    private static Set<String> memberOf(LDAPObject entry) {
         Set<String> memberOf = new HashSet<>();
         for (String v : entry.getAttributeAsSetOrDefault(LDAPConstants.MEMBER_OF, Set.of())) {
             try {
@@ -365,7 +391,7 @@ public final class LdapSync {
                 // not a DN we can compare: not one of ours
             }
         }
-        return run.apply(source, dn, (s, realm, directory, change) -> link(s, realm, directory, plan, change.user(), entry, memberOf));
+        return memberOf;
     }
 
     static boolean disabled(LDAPObject entry) {
@@ -381,8 +407,8 @@ public final class LdapSync {
      * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN), the user's
      * managed-group memberships (rule 6, through the engine) and its admin roles (rule 12).
      */
-    private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, LDAPObject entry,
-                      Set<String> memberOf) {
+    private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, boolean created,
+                      LDAPObject entry, Set<String> memberOf) {
         boolean changed = false;
         if (!entry.getUuid().equals(user.getFirstAttribute(LDAPConstants.LDAP_ID))) {
             user.setSingleAttribute(LDAPConstants.LDAP_ID, entry.getUuid());
@@ -399,33 +425,9 @@ public final class LdapSync {
             wanted.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
             roles.addAll(plan.rolesOfDn().getOrDefault(g, Set.of()));
         }
-        Set<String> current = user.getGroupsStream().map(GroupModel::getId).filter(plan.managedGroupIds()::contains)
-            .collect(Collectors.toSet());
         DirectorySyncEngine engine = engine(s);
-        for (String gid : wanted) {
-            if (!current.contains(gid)) {
-                engine.changeMembers(realm, directory, realm.getGroupById(gid), Set.of(user.getId()), Set.of(), null);
-            }
-        }
-        for (String gid : current) {
-            if (!wanted.contains(gid)) {
-                engine.changeMembers(realm, directory, realm.getGroupById(gid), Set.of(), Set.of(user.getId()), null);
-            }
-        }
-        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
-            RoleModel r = realm.getRole(role.realmRoleName());
-            if (r == null) {
-                continue;
-            }
-            boolean has = user.hasDirectRole(r);
-            if (roles.contains(role) && !has) {
-                user.grantRole(r);
-                changed = true;
-            } else if (!roles.contains(role) && has) {
-                user.deleteRoleMapping(r);
-                changed = true;
-            }
-        }
+        engine.setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
+        engine.setAdminRoles(realm, directory, user, roles, created);
         if (changed) {
             UserCache cache = UserStorageUtil.userCache(s);
             if (cache != null) {
@@ -438,23 +440,7 @@ public final class LdapSync {
     private void revokeAdminRolesOfOthers(KeycloakSession s, Set<String> seen) {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
-        Directory directory = engine.directory(realm, directoryId).orElseThrow();
-        for (AdminRoleSets.Role role : AdminRoleSets.Role.values()) {
-            RoleModel r = realm.getRole(role.realmRoleName());
-            if (r == null) {
-                continue;
-            }
-            for (UserModel u : engine.users(directory).getRoleMembersStream(realm, r).toList()) {
-                ManagedUserEntity m = engine.store().managedUser(u.getId());
-                if (m != null && m.getDirectoryId().equals(directoryId) && !seen.contains(u.getId())) {
-                    u.deleteRoleMapping(r);
-                    UserCache cache = UserStorageUtil.userCache(s);
-                    if (cache != null) {
-                        cache.evict(realm, u);
-                    }
-                }
-            }
-        }
+        engine.revokeAdminRoles(realm, engine.directory(realm, directoryId).orElseThrow(), seen);
     }
 
     /** Single-user sync of a name the directory no longer returns: its user leaves the scope (rule 7). */

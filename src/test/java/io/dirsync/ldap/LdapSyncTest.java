@@ -119,7 +119,8 @@ class LdapSyncTest {
 
         List<String> mappers = realm.admin().components().query(id, "org.keycloak.storage.ldap.mappers.LDAPStorageMapper")
             .stream().map(c -> c.getName()).toList();
-        assertEquals(List.of("username"), mappers, "the engine, not Keycloak's default mappers, writes names, email, enabled");
+        assertEquals(List.of("directory sync guard", "username"), mappers.stream().sorted().toList(),
+            "the engine, not Keycloak's default mappers, writes names, email, enabled");
         UserRepresentation a = user("alice");
         assertEquals(id, a.getFederationLink(), "Keycloak checks the password against the directory");
         assertEquals("Alice", a.getFirstName());
@@ -138,6 +139,84 @@ class LdapSyncTest {
         JsonNode changed = sync(id, "full");
         assertEquals(1, changed.at("/counts/updated").asInt(), changed::toString);
         assertEquals("Robert", user("bob").getFirstName());
+    }
+
+    @Test
+    void directoryUsersKeepUnmappedAttributesEditableAndTheirPasswordInTheDirectory() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(ldap.group("Engineering", alice)));
+        String id = createDirectory("Guarded LDAP", settings);
+        assertEquals("completed", sync(id, "full").get("status").asText());
+        UserRepresentation a = user("alice");
+        String adminUser = urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + a.getId();
+
+        // Rule 4: an unmapped attribute (alias2 is in the user profile, no source attribute feeds it) is the admin's.
+        UserRepresentation unmapped = realm.admin().users().get(a.getId()).toRepresentation();
+        unmapped.setAttributes(new LinkedHashMap<>(Map.of("alias2", List.of("ali"))));
+        Http.Result ok = Http.send("PUT", adminUser, dirsync.adminBearer(), unmapped);
+        assertEquals(204, ok.status(), ok::toString);
+        assertEquals(List.of("ali"), realm.admin().users().get(a.getId()).toRepresentation().getAttributes().get("alias2"));
+
+        // ... and a mapped one is the directory's.
+        UserRepresentation mapped = realm.admin().users().get(a.getId()).toRepresentation();
+        mapped.setFirstName("Mallory");
+        Http.Result refused = Http.send("PUT", adminUser, dirsync.adminBearer(), mapped);
+        assertEquals(400, refused.status(), refused::toString);
+        assertTrue(refused.body().contains("Guarded LDAP"), refused::toString);
+        assertEquals("Alice", user("alice").getFirstName());
+
+        // The password stays the directory's: no local password can shadow it.
+        Http.Result reset = Http.send("PUT", adminUser + "/reset-password", dirsync.adminBearer(),
+            Map.of("type", "password", "value", "Local-Passw0rd!", "temporary", false));
+        assertEquals(400, reset.status(), reset::toString);
+        assertTrue(reset.body().contains("Guarded LDAP") && reset.body().contains("change it in the directory"), reset::toString);
+        assertNotEquals(200, login("alice", "Local-Passw0rd!"));
+        assertEquals(200, login("alice", PW));
+
+        // Keycloak's User Federation screens cannot remove the directory's provider (Keycloak would delete every
+        // user at once, past the trash) ...
+        String adminRealm = urls.getBase() + "/admin/realms/" + realm.getName();
+        Http.Result removed = Http.send("DELETE", adminRealm + "/components/" + id, dirsync.adminBearer(), null);
+        assertEquals(400, removed.status(), removed::toString);
+        assertTrue(removed.body().contains("Guarded LDAP"), removed::toString);
+        assertNotNull(user("alice"), "nothing was deleted");
+        // ... and when its "Remove imported users" deletes them anyway (a bulk delete, no events), the next sync
+        // brings them back instead of tripping over what the deleted users left behind.
+        Http.Result bulk = Http.send("POST", adminRealm + "/user-storage/" + id + "/remove-imported-users", dirsync.adminBearer(), null);
+        assertEquals(204, bulk.status(), bulk::toString);
+        JsonNode again = sync(id, "full");
+        assertEquals(1, again.at("/counts/created").asInt(), again::toString);
+        assertEquals(0, again.at("/counts/failed").asInt(), again::toString);
+        assertEquals(200, login("alice", PW));
+    }
+
+    @Test
+    void aUserWhoTriesToLogInBeforeTheNextSyncIsAdoptedAndCompletedByIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
+        String eng = ldap.group("Engineering", alice);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(eng));
+        String id = createDirectory("Early LDAP", settings);
+        assertEquals("completed", sync(id, "full").get("status").asText());
+
+        // Erin joins Engineering after the sync and tries to log in before the next one. Keycloak's LDAP provider
+        // finds her in the directory's scope and imports a bare account (the engine, not Keycloak's mappers, writes
+        // names and email), which the realm's user profile does not let log in yet; the next sync takes that
+        // account over with every rule and completes it.
+        String erin = ldap.user("erin", "Erin", "Early", "erin@example.org");
+        ldap.addMember(eng, erin);
+        assertNotEquals(200, login("erin", PW));
+        JsonNode next = sync(id, "full");
+        assertEquals(1, next.at("/counts/adopted").asInt(), next::toString);
+        assertEquals(2, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
+        String engGroup = groupId(dirsync.admin("GET", "/directories/" + id + "/groups", null).json(), "Engineering");
+        List<String> members = realm.admin().groups().group(engGroup).members().stream().map(UserRepresentation::getUsername)
+            .sorted().toList();
+        assertEquals(List.of("alice", "erin"), members);
+        assertEquals(200, login("erin", PW));
     }
 
     @Test

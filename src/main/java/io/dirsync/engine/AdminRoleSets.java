@@ -1,4 +1,4 @@
-package io.dirsync.ldap;
+package io.dirsync.engine;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,10 +9,9 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 
-import io.dirsync.engine.SyncConflictException;
-
 /**
- * SPEC rule 12: the admin roles a directory group can map to, each realised as a composite realm role
+ * SPEC rule 12: the admin roles a directory group can map to (any pull source's admin groups; the engine grants and
+ * revokes them, see {@link DirectorySyncEngine#setAdminRoles}), each realised as a composite realm role
  * {@code dirsync-admin-<role>} holding a fixed, documented set of {@code realm-management} client roles:
  *
  * <table>
