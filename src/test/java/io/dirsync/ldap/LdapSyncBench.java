@@ -27,7 +27,6 @@ import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.it.DirSync;
-import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.it.Http;
 
 /**
@@ -35,10 +34,11 @@ import io.dirsync.it.Http;
  * directory of {@code -Dbench.users} users (default 10,000) in {@code -Dbench.groups} groups (default 20) is fully
  * synced by the directory sync, then the same data by Keycloak's plain LDAP provider (its own full sync, into a
  * second realm) as the anchor, then synced again unchanged. Prints wall time, the Keycloak server's peak heap
- * (sampled with jstat every 200 ms) and the changes each run wrote. With {@code -Ddirsync.ldap.target=slapd} the
+ * (sampled with jstat every 200 ms) and the changes each run wrote; on PostgreSQL also the rows each run inserted,
+ * updated and deleted. With {@code -Ddirsync.ldap.target=slapd} the
  * data goes to a real slapd (see .ci/ldap-suites.sh) instead of the in-memory server.
  */
-@KeycloakIntegrationTest(config = DirSyncServerConfig.class)
+@KeycloakIntegrationTest(config = BenchServerConfig.class)
 class LdapSyncBench {
 
     @InjectRealm
@@ -71,6 +71,32 @@ class LdapSyncBench {
             System.out.printf("BENCH generated %d users in %d groups in %d ms (%s)%n", users, groups,
                 System.currentTimeMillis() - t, ldap.flavour());
 
+            // Warm-up: a fresh server spends one of this machine's two cores JIT-compiling for the first minute, so
+            // whichever run came first paid for it (about 30 s of compilation during a 10,000-user first run). Both
+            // paths sync a small directory of their own first; the measured runs then compare like with like.
+            int warm = Integer.getInteger("bench.warmup", Math.min(2_000, users / 5));
+            // Optional second anchor: Keycloak's provider with its group mapper (IMPORT mode), which also creates the
+            // groups and memberships as the directory sync does. Off by default: it took 40 s for 2,000 users here,
+            // and a 10,000-user run outlived the 5-minute transaction of Keycloak's own sync request.
+            boolean anchorGroups = Boolean.getBoolean("bench.anchorGroups");
+            if (warm > 0) {
+                List<String> warmMembers = new ArrayList<>();
+                for (int i = 0; i < warm; i++) {
+                    warmMembers.add(ldap.user("w" + i, "Warm", "Up" + i, "w" + i + "@example.org"));
+                }
+                Map<String, Object> warmSettings = ldap.settings("uid");
+                warmSettings.put("syncedGroups", List.of(ldap.group("Warmup", warmMembers.toArray(String[]::new))));
+                warmSettings.put("pageSize", 500);
+                Http.Result w = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Warm-up", "settings", warmSettings));
+                assertEquals(201, w.status(), w::toString);
+                long tw = System.currentTimeMillis();
+                assertEquals("completed", sync(dirsync, w.json().get("id").asText()).get("status").asText());
+                long ourWarm = System.currentTimeMillis() - tw;
+                System.out.printf("BENCH warm-up: %d users (directory sync %d ms, keycloak %d ms%s)%n", warm, ourWarm,
+                    plainSync(warmSettings, RowWrites.none(), false).millis(), anchorGroups
+                        ? ", keycloak with groups " + plainSync(warmSettings, RowWrites.none(), true).millis() + " ms" : "");
+            }
+
             Map<String, Object> settings = ldap.settings("uid");
             settings.put("syncedGroups", groupDns);
             settings.put("pageSize", 500);
@@ -78,69 +104,44 @@ class LdapSyncBench {
             assertEquals(201, created.status(), created::toString);
             String id = created.json().get("id").asText();
 
+            RowWrites rows = RowWrites.connect();
             HeapSampler heap = HeapSampler.start();
-            long t1 = System.currentTimeMillis();
+            long[] before = rows.read();
             JsonNode first = sync(dirsync, id);
             long ours = first.get("endedAt").asLong() - first.get("startedAt").asLong();
             long oursHeap = heap.stop();
+            String oursRows = rows.since(before);
             assertEquals("completed", first.get("status").asText(), first::toString);
             assertEquals(users + groups, first.at("/counts/created").asLong(), first::toString);
 
             heap = HeapSampler.start();
-            long t2 = System.currentTimeMillis();
+            before = rows.read();
             JsonNode second = sync(dirsync, id);
             long again = second.get("endedAt").asLong() - second.get("startedAt").asLong();
             long againHeap = heap.stop();
+            String againRows = rows.since(before);
             long secondWrites = 0;
             for (String k : List.of("created", "updated", "adopted", "trashed", "restored", "failed")) {
                 secondWrites += second.at("/counts/" + k).asLong();
             }
 
             // The anchor: Keycloak's own LDAP provider, same data, same scope filter, its own full sync.
-            RealmRepresentation anchorRealm = new RealmRepresentation();
-            anchorRealm.setRealm("bench-anchor-" + System.nanoTime());
-            anchorRealm.setEnabled(true);
-            admin.realms().create(anchorRealm);
-            ComponentRepresentation c = new ComponentRepresentation();
-            c.setName("plain ldap");
-            c.setProviderId("ldap");
-            c.setProviderType("org.keycloak.storage.UserStorageProvider");
-            MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
-            cfg.putSingle("vendor", "other");
-            cfg.putSingle("connectionUrl", (String) settings.get("connectionUrl"));
-            cfg.putSingle("bindDn", (String) settings.get("bindDn"));
-            cfg.putSingle("bindCredential", (String) settings.get("bindCredential"));
-            cfg.putSingle("authType", "simple");
-            cfg.putSingle("usersDn", (String) settings.get("usersDn"));
-            cfg.putSingle("usernameLDAPAttribute", "uid");
-            cfg.putSingle("rdnLDAPAttribute", "uid");
-            cfg.putSingle("uuidLDAPAttribute", ldap.inMemory() ? "entryUUID" : "entryUUID");
-            cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
-            cfg.putSingle("searchScope", "2");
-            cfg.putSingle("editMode", "READ_ONLY");
-            cfg.putSingle("importEnabled", "true");
-            cfg.putSingle("pagination", "true");
-            cfg.putSingle("batchSizeForSync", "500");
-            cfg.putSingle("fullSyncPeriod", "-1");
-            cfg.putSingle("changedSyncPeriod", "-1");
-            StringBuilder filter = new StringBuilder("(|");
-            groupDns.forEach(dn -> filter.append("(memberOf=").append(dn).append(')'));
-            cfg.putSingle("customUserSearchFilter", filter.append(')').toString());
-            c.setConfig(cfg);
-            var anchorAdmin = admin.realm(anchorRealm.getRealm());
-            String cid;
-            try (var r = anchorAdmin.components().add(c)) {
-                assertEquals(201, r.getStatus());
-                String loc = r.getLocation().toString();
-                cid = loc.substring(loc.lastIndexOf('/') + 1);
-            }
             heap = HeapSampler.start();
-            long t3 = System.currentTimeMillis();
-            JsonNode plain = post(dirsync.adminBearer(), urls.getBase() + "/admin/realms/" + anchorRealm.getRealm()
-                + "/user-storage/" + cid + "/sync?action=triggerFullSync", "");
-            long keycloak = System.currentTimeMillis() - t3;
+            Plain anchor = plainSync(settings, rows, false);
+            JsonNode plain = anchor.result();
+            long keycloak = anchor.millis();
             long keycloakHeap = heap.stop();
-            admin.realm(anchorRealm.getRealm()).remove();
+            String keycloakRows = anchor.rows();
+            // The same with Keycloak's group mapper (IMPORT mode): Keycloak then also creates the groups and the
+            // memberships, as the directory sync does with its managed groups.
+            Plain withGroups = null;
+            long withGroupsHeap = 0;
+            if (anchorGroups) {
+                heap = HeapSampler.start();
+                withGroups = plainSync(settings, rows, true);
+                withGroupsHeap = heap.stop();
+            }
+            rows.close();
 
             System.out.printf("BENCH users=%d groups=%d target=%s%n", users, groups, ldap.flavour());
             System.out.printf("BENCH directory-sync full sync:      %7d ms  peak heap %5d MB  changes written %s%n", ours,
@@ -148,9 +149,106 @@ class LdapSyncBench {
             System.out.printf("BENCH keycloak plain LDAP sync:      %7d ms  peak heap %5d MB  added=%d updated=%d failed=%d%n",
                 keycloak, keycloakHeap >> 20, plain.path("added").asInt(), plain.path("updated").asInt(), plain.path("failed").asInt());
             System.out.printf("BENCH ratio directory-sync / keycloak: %.2fx%n", ours / (double) Math.max(1, keycloak));
+            if (withGroups != null) {
+                System.out.printf("BENCH keycloak plain LDAP sync + group mapper: %7d ms  peak heap %5d MB  added=%d failed=%d"
+                    + "  rows %s  (ratio %.2fx)%n", withGroups.millis(), withGroupsHeap >> 20,
+                    withGroups.result().path("added").asInt(), withGroups.result().path("failed").asInt(), withGroups.rows(),
+                    ours / (double) Math.max(1, withGroups.millis()));
+            }
             System.out.printf("BENCH second full sync (unchanged):  %7d ms  peak heap %5d MB  changes written %d %s%n", again,
                 againHeap >> 20, secondWrites, second.get("counts"));
+            System.out.printf("BENCH database rows written (PostgreSQL pg_stat_database): directory-sync first %s; keycloak %s;"
+                + " directory-sync unchanged %s%n", oursRows, keycloakRows, againRows);
             assertEquals(0, secondWrites, "a second sync of unchanged data writes nothing: " + second);
+        }
+    }
+
+    /** Keycloak's sync result, how long its REST call took and the rows it wrote. */
+    private record Plain(JsonNode result, long millis, String rows) {
+    }
+
+    /**
+     * Keycloak's plain LDAP provider on the same connection and scope (the groups of {@code settings}), in a realm of
+     * its own, with its own full sync ("Sync all users"); the realm is removed afterwards.
+     */
+    private Plain plainSync(Map<String, Object> settings, RowWrites rows, boolean groupMapper) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> groupDns = (List<String>) settings.get("syncedGroups");
+        RealmRepresentation anchorRealm = new RealmRepresentation();
+        anchorRealm.setRealm("bench-anchor-" + System.nanoTime());
+        anchorRealm.setEnabled(true);
+        admin.realms().create(anchorRealm);
+        ComponentRepresentation c = new ComponentRepresentation();
+        c.setName("plain ldap");
+        c.setProviderId("ldap");
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
+        cfg.putSingle("vendor", "other");
+        cfg.putSingle("connectionUrl", (String) settings.get("connectionUrl"));
+        cfg.putSingle("bindDn", (String) settings.get("bindDn"));
+        cfg.putSingle("bindCredential", (String) settings.get("bindCredential"));
+        cfg.putSingle("authType", "simple");
+        cfg.putSingle("usersDn", (String) settings.get("usersDn"));
+        cfg.putSingle("usernameLDAPAttribute", "uid");
+        cfg.putSingle("rdnLDAPAttribute", "uid");
+        cfg.putSingle("uuidLDAPAttribute", "entryUUID");
+        cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
+        cfg.putSingle("searchScope", "2");
+        cfg.putSingle("editMode", "READ_ONLY");
+        cfg.putSingle("importEnabled", "true");
+        cfg.putSingle("pagination", "true");
+        cfg.putSingle("batchSizeForSync", "500");
+        cfg.putSingle("fullSyncPeriod", "-1");
+        cfg.putSingle("changedSyncPeriod", "-1");
+        StringBuilder filter = new StringBuilder("(|");
+        groupDns.forEach(dn -> filter.append("(memberOf=").append(dn).append(')'));
+        cfg.putSingle("customUserSearchFilter", filter.append(')').toString());
+        c.setConfig(cfg);
+        String cid;
+        try (var r = admin.realm(anchorRealm.getRealm()).components().add(c)) {
+            assertEquals(201, r.getStatus());
+            String loc = r.getLocation().toString();
+            cid = loc.substring(loc.lastIndexOf('/') + 1);
+        }
+        if (groupMapper) {
+            ComponentRepresentation m = new ComponentRepresentation();
+            m.setName("groups");
+            m.setProviderId("group-ldap-mapper");
+            m.setProviderType("org.keycloak.storage.ldap.mappers.LDAPStorageMapper");
+            m.setParentId(cid);
+            MultivaluedHashMap<String, String> g = new MultivaluedHashMap<>();
+            String first = groupDns.get(0);
+            g.putSingle("groups.dn", first.substring(first.indexOf(',') + 1));
+            g.putSingle("group.name.ldap.attribute", "cn");
+            g.putSingle("group.object.classes", "groupOfNames");
+            g.putSingle("preserve.group.inheritance", "false");
+            g.putSingle("ignore.missing.groups", "false");
+            g.putSingle("membership.ldap.attribute", "member");
+            g.putSingle("membership.attribute.type", "DN");
+            g.putSingle("membership.user.ldap.attribute", "uid");
+            StringBuilder names = new StringBuilder("(|");
+            groupDns.forEach(dn -> names.append('(').append(dn, 0, dn.indexOf(',')).append(')'));
+            g.putSingle("groups.ldap.filter", names.append(')').toString());
+            g.putSingle("mode", "IMPORT");
+            g.putSingle("user.roles.retrieve.strategy", "GET_GROUPS_FROM_USER_MEMBEROF_ATTRIBUTE");
+            g.putSingle("memberof.ldap.attribute", "memberOf");
+            g.putSingle("drop.non.existing.groups.during.sync", "false");
+            g.putSingle("groups.path", "/");
+            m.setConfig(g);
+            try (var r = admin.realm(anchorRealm.getRealm()).components().add(m)) {
+                assertEquals(201, r.getStatus());
+            }
+        }
+        try {
+            String bearer = new DirSync(admin, realm, urls.getBase()).adminBearer();
+            long[] before = rows.read();
+            long t = System.currentTimeMillis();
+            JsonNode result = post(bearer, urls.getBase() + "/admin/realms/" + anchorRealm.getRealm() + "/user-storage/" + cid
+                + "/sync?action=triggerFullSync", "");
+            long millis = System.currentTimeMillis() - t;
+            return new Plain(result, millis, rows.since(before));
+        } finally {
+            admin.realm(anchorRealm.getRealm()).remove();
         }
     }
 
@@ -185,6 +283,62 @@ class LdapSyncBench {
                 .header("Authorization", bearer).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Rows the Keycloak server inserted, updated and deleted, from PostgreSQL's own counters, when the suite runs on
+     * PostgreSQL ({@code -Dkc.test.database=remote}, as .ci/run does); "n/a" on H2. Counters of other backends are
+     * published when they go idle (at most 10 s later in PostgreSQL 15), hence the wait before each reading.
+     */
+    static final class RowWrites implements AutoCloseable {
+        private final java.sql.Connection connection;
+
+        private RowWrites(java.sql.Connection connection) {
+            this.connection = connection;
+        }
+
+        static RowWrites none() {
+            return new RowWrites(null);
+        }
+
+        static RowWrites connect() throws java.sql.SQLException {
+            String url = System.getProperty("kc.test.database.url", "");
+            if (!url.startsWith("jdbc:postgresql:")) {
+                return new RowWrites(null);
+            }
+            return new RowWrites(java.sql.DriverManager.getConnection(url, System.getProperty("kc.test.database.user"),
+                System.getProperty("kc.test.database.password")));
+        }
+
+        long[] read() throws Exception {
+            if (connection == null) {
+                return null;
+            }
+            Thread.sleep(11_000);
+            try (var st = connection.createStatement()) {
+                st.execute("select pg_stat_clear_snapshot()");
+                try (var rs = st.executeQuery("select tup_inserted, tup_updated, tup_deleted from pg_stat_database"
+                    + " where datname = current_database()")) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                }
+            }
+        }
+
+        String since(long[] before) throws Exception {
+            long[] now = read();
+            if (now == null) {
+                return "n/a (H2)";
+            }
+            return String.format("inserted=%d updated=%d deleted=%d", now[0] - before[0], now[1] - before[1], now[2] - before[2]);
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 
     /** Samples the Keycloak server's used heap (jstat -gc) and keeps the peak. */
