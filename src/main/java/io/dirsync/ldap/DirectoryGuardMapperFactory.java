@@ -8,9 +8,9 @@ import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.ErrorResponse;
 import org.keycloak.storage.ldap.LDAPStorageProvider;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
-import org.keycloak.services.ErrorResponse;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
 
 import io.dirsync.engine.DirectorySyncEngine;

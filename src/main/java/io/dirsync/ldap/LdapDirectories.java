@@ -24,9 +24,10 @@ import io.dirsync.engine.EngineWrites;
  * The stock Keycloak LDAP user-storage component behind each LDAP directory. Its id is the directory id (the
  * users' federation link); Keycloak does what it does well with it: connection, bind, LDAPS/StartTLS, Kerberos,
  * paging and checking passwords against the directory. It is configured so that it never acts on its own:
- * import on, UNSYNCED (with {@link DirectoryPasswordPolicy} and {@link DirectoryGuardMapper}), no periodic syncs, no removal of users it cannot find (the trash does that), no
- * registrations. The directory's scope (synced and admin groups) is its custom user filter, so Keycloak's own
- * look-ups (login, validation) see exactly the users the sync sees.
+ * import on, UNSYNCED (with {@link DirectoryPasswordPolicy} and {@link DirectoryGuardMapper}), no periodic syncs,
+ * no removal of users it cannot find (the trash does that), no registrations. The directory's scope (synced and
+ * admin groups) is its custom user filter, so Keycloak's own look-ups (login, validation) see exactly the users
+ * the sync sees.
  */
 public final class LdapDirectories {
 
