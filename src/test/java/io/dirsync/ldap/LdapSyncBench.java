@@ -106,7 +106,7 @@ class LdapSyncBench {
 
             RowWrites rows = RowWrites.connect();
             HeapSampler heap = HeapSampler.start();
-            long[] before = rows.read();
+            Map<String, long[]> before = rows.read();
             JsonNode first = sync(dirsync, id);
             long ours = first.get("endedAt").asLong() - first.get("startedAt").asLong();
             long oursHeap = heap.stop();
@@ -241,7 +241,7 @@ class LdapSyncBench {
         }
         try {
             String bearer = new DirSync(admin, realm, urls.getBase()).adminBearer();
-            long[] before = rows.read();
+            Map<String, long[]> before = rows.read();
             long t = System.currentTimeMillis();
             JsonNode result = post(bearer, urls.getBase() + "/admin/realms/" + anchorRealm.getRealm() + "/user-storage/" + cid
                 + "/sync?action=triggerFullSync", "");
@@ -310,27 +310,52 @@ class LdapSyncBench {
                 System.getProperty("kc.test.database.password")));
         }
 
-        long[] read() throws Exception {
+        /** The database's row counters, and each table's under its name (null on H2). */
+        Map<String, long[]> read() throws Exception {
             if (connection == null) {
                 return null;
             }
             Thread.sleep(11_000);
+            Map<String, long[]> counters = new HashMap<>();
             try (var st = connection.createStatement()) {
                 st.execute("select pg_stat_clear_snapshot()");
                 try (var rs = st.executeQuery("select tup_inserted, tup_updated, tup_deleted from pg_stat_database"
                     + " where datname = current_database()")) {
                     rs.next();
-                    return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                    counters.put("", new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+                }
+                try (var rs = st.executeQuery("select relname, n_tup_ins, n_tup_upd, n_tup_del from pg_stat_user_tables")) {
+                    while (rs.next()) {
+                        counters.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                    }
                 }
             }
+            return counters;
         }
 
-        String since(long[] before) throws Exception {
-            long[] now = read();
+        /** Rows written since {@code before}: the database's totals, then the tables that were written most. */
+        String since(Map<String, long[]> before) throws Exception {
+            Map<String, long[]> now = read();
             if (now == null) {
                 return "n/a (H2)";
             }
-            return String.format("inserted=%d updated=%d deleted=%d", now[0] - before[0], now[1] - before[1], now[2] - before[2]);
+            long[] a = before.get("");
+            long[] b = now.get("");
+            StringBuilder out = new StringBuilder(String.format("inserted=%d updated=%d deleted=%d", b[0] - a[0], b[1] - a[1],
+                b[2] - a[2]));
+            now.entrySet().stream().filter(e -> !e.getKey().isEmpty())
+                .map(e -> {
+                    long[] was = before.getOrDefault(e.getKey(), new long[3]);
+                    long[] d = {e.getValue()[0] - was[0], e.getValue()[1] - was[1], e.getValue()[2] - was[2]};
+                    return Map.entry(e.getKey(), d);
+                })
+                .filter(e -> e.getValue()[0] + e.getValue()[1] + e.getValue()[2] > 0)
+                .sorted((x, y) -> Long.compare(y.getValue()[0] + y.getValue()[1] + y.getValue()[2],
+                    x.getValue()[0] + x.getValue()[1] + x.getValue()[2]))
+                .limit(10)
+                .forEach(e -> out.append(String.format(" %s(+%d ~%d -%d)", e.getKey().toLowerCase(java.util.Locale.ROOT),
+                    e.getValue()[0], e.getValue()[1], e.getValue()[2])));
+            return out.toString();
         }
 
         @Override
