@@ -3,7 +3,6 @@ package io.dirsync.storage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
@@ -42,8 +41,10 @@ public class DirectoryEntity {
     @Column(name = "STATUS", length = 16, nullable = false)
     private String status;
 
-    /** Type-specific settings and attribute mappings, as JSON. */
-    @Lob
+    /**
+     * Type-specific settings and attribute mappings, as JSON. A CLOB column read as a plain string, as Keycloak maps
+     * its own long text (no {@code @Lob}: on PostgreSQL that stores a large object per write, left behind on update).
+     */
     @Column(name = "SETTINGS")
     private String settings;
 

@@ -59,9 +59,9 @@ public class ManagedUserEntity {
 
     /**
      * The last document the source sent for the user (SCIM JSON, secrets removed), so that a push client reads
-     * back what it wrote, including attributes no mapping brings into Keycloak.
+     * back what it wrote, including attributes no mapping brings into Keycloak. A CLOB column read as a plain
+     * string, like {@link DirectoryEntity#getSettings()}.
      */
-    @jakarta.persistence.Lob
     @Column(name = "SOURCE_DOCUMENT")
     private String sourceDocument;
 
