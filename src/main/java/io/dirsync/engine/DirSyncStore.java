@@ -1,8 +1,11 @@
 package io.dirsync.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 
@@ -80,6 +83,23 @@ public final class DirSyncStore {
             .setMaxResults(1).getResultStream().findFirst();
     }
 
+    /** Which of {@code externalIds} users of the directory have. */
+    public Set<String> managedExternalIds(String directoryId, Collection<String> externalIds) {
+        return existing("DIRSYNC_MANAGED_USER", "DIRECTORY_ID", "EXTERNAL_ID", pairs(directoryId, externalIds));
+    }
+
+    /** Which of {@code usernames} (folded, as Keycloak stores them) users in Keycloak's own user table have. */
+    public Set<String> localUsernames(String realmId, Collection<String> usernames) {
+        return existing("USER_ENTITY", "REALM_ID", "USERNAME", pairs(realmId, usernames));
+    }
+
+    /** Which of {@code emails} (folded, as Keycloak stores them) users in Keycloak's own user table have. */
+    public List<String> localEmails(String realmId, Collection<String> emails) {
+        return em.createQuery("select u.email from UserEntity u where u.realmId = :realmId and u.email in :emails",
+                String.class)
+            .setParameter("realmId", realmId).setParameter("emails", emails).getResultList();
+    }
+
     public List<ManagedUserEntity> managedUsers(String directoryId, int first, int max) {
         return em.createNamedQuery("dirsync.managedUsersByDirectory", ManagedUserEntity.class)
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
@@ -96,6 +116,11 @@ public final class DirSyncStore {
         return em.createNamedQuery("dirsync.identifierByValue", IdentifierEntity.class)
             .setParameter("realmId", realmId).setParameter("valueFolded", folded)
             .getResultStream().findFirst();
+    }
+
+    /** Which of {@code folded} values are a username or alias of a managed user of the realm. */
+    public Set<String> identifierValues(String realmId, Collection<String> folded) {
+        return existing("DIRSYNC_IDENTIFIER", "REALM_ID", "VALUE_FOLDED", pairs(realmId, folded));
     }
 
     public List<IdentifierEntity> identifiersOf(String userId) {
@@ -125,6 +150,57 @@ public final class DirSyncStore {
             }
         }
         return holders;
+    }
+
+    /**
+     * Which of {@code values} (compared as stored) are held in an alias attribute by any user, in any realm: the
+     * set-based form of {@link #aliasHolders}.
+     */
+    public Set<String> aliasValues(Collection<String> values) {
+        List<String[]> pairs = new ArrayList<>();
+        for (String name : ALIAS_ATTRIBUTES) {
+            boolean used = !em.createQuery("select a.id from UserAttributeEntity a where a.name = :name", String.class)
+                .setParameter("name", name).setMaxResults(1).getResultList().isEmpty();
+            if (used) { // most realms use a few alias slots, if any
+                values.forEach(v -> pairs.add(new String[] {name, v}));
+            }
+        }
+        return existing("USER_ATTRIBUTE", "NAME", "VALUE", pairs);
+    }
+
+    /** Seeks per statement of {@link #existing}; a fixed count, so that each table has one statement to prepare. */
+    static final int SEEKS = 64;
+
+    /**
+     * Which of the pairs' values exist in {@code table}: rows with {@code keyColumn} = the pair's key and
+     * {@code column} = its value. One statement per {@link #SEEKS} pairs, each a {@code union all} of single-row
+     * seeks on the table's (key, column) index; an IN list would do on PostgreSQL, but H2 uses an index for an IN
+     * list only on the index's first column and would scan the key's rows (the whole realm) per statement.
+     */
+    private Set<String> existing(String table, String keyColumn, String column, List<String[]> pairs) {
+        Set<String> found = new HashSet<>();
+        if (pairs.isEmpty()) {
+            return found;
+        }
+        String sql = java.util.stream.IntStream.range(0, SEEKS)
+            .mapToObj(i -> "select " + column + " from {h-schema}" + table + " where " + keyColumn + " = ?" + (2 * i + 1)
+                + " and " + column + " = ?" + (2 * i + 2))
+            .collect(java.util.stream.Collectors.joining(" union all "));
+        for (int first = 0; first < pairs.size(); first += SEEKS) {
+            jakarta.persistence.Query q = em.createNativeQuery(sql);
+            for (int i = 0; i < SEEKS; i++) {
+                String[] pair = pairs.get(Math.min(first + i, pairs.size() - 1)); // the last one repeats to fill up
+                q.setParameter(2 * i + 1, pair[0]).setParameter(2 * i + 2, pair[1]);
+            }
+            for (Object row : q.getResultList()) {
+                found.add((String) row);
+            }
+        }
+        return found;
+    }
+
+    private static List<String[]> pairs(String key, Collection<String> values) {
+        return values.stream().map(v -> new String[] {key, v}).toList();
     }
 
     private static final String ALIAS_HOLDERS_SQL = ALIAS_ATTRIBUTES.stream()

@@ -232,6 +232,15 @@ public class DirectorySyncEngine implements Provider {
      * back in scope (rule 7) or trashes it when the source deactivates it.
      */
     public UserChange applyUser(RealmModel realm, Directory directory, SourceUser source, Mode mode, SyncRuns.Run run) {
+        return applyUser(realm, directory, source, mode, run, null);
+    }
+
+    /**
+     * Like {@link #applyUser(RealmModel, Directory, SourceUser, Mode, SyncRuns.Run)}, skipping the look-ups whose
+     * answer {@code known} (read for a whole page of a pull run) says is "none".
+     */
+    public UserChange applyUser(RealmModel realm, Directory directory, SourceUser source, Mode mode, SyncRuns.Run run,
+                                KnownAbsent known) {
         String username = source.username() == null ? null : source.username().trim();
         if (username == null || username.isEmpty()) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
@@ -242,7 +251,9 @@ public class DirectorySyncEngine implements Provider {
             ManagedUserEntity managed = null;
             UserModel user = null;
             UserProvider users = users(directory);
-            if (source.externalId() != null) {
+            // (Keycloak's own user table answers for a federated directory's users only, see users())
+            KnownAbsent local = directory.federationLink() == null ? null : known;
+            if (source.externalId() != null && (known == null || !known.noManagedUser(source.externalId()))) {
                 managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
                 user = managed == null ? null : users.getUserById(realm, managed.getUserId());
                 if (user == null && managed != null) {
@@ -253,25 +264,23 @@ public class DirectorySyncEngine implements Provider {
                     managed = null;
                 }
             }
-            if (user == null) {
+            if (user == null && (local == null || !local.noUsername(username))) {
                 user = users.getUserByUsername(realm, username);
                 managed = user == null ? null : store.managedUser(user.getId());
             }
             Outcome outcome;
             boolean wasTrashed = false;
             boolean wasActive = true;
+            boolean newRow = managed == null;
             if (user == null) {
-                identifiers.clash(realm, null, IdentifierEntity.USERNAME_SLOT, username).ifPresent(m -> {
+                identifiers.clash(realm, null, IdentifierEntity.USERNAME_SLOT, username, known).ifPresent(m -> {
                     throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, m);
                 });
                 user = createKeycloakUser(realm, directory, username);
-                managed = newManagedUser(realm, directory, user);
-                // set before the next flush, so that the row is inserted whole rather than inserted and updated
-                managed.setExternalId(source.externalId());
-                managed.setSourceUsername(username);
+                managed = newManagedUser(realm, directory, user, source, username);
                 outcome = Outcome.CREATED;
             } else if (managed == null) {
-                managed = newManagedUser(realm, directory, user);
+                managed = newManagedUser(realm, directory, user, source, username);
                 outcome = Outcome.ADOPTED;
             } else if (!managed.getDirectoryId().equals(directory.id())) {
                 DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
@@ -299,7 +308,7 @@ public class DirectorySyncEngine implements Provider {
             }
             boolean changed;
             try {
-                changed = writeAttributes(realm, directory, user, managed, source, outcome == Outcome.CREATED);
+                changed = writeAttributes(realm, directory, user, managed, source, outcome == Outcome.CREATED, known);
             } catch (SyncConflictException clash) {
                 throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
             }
@@ -337,8 +346,10 @@ public class DirectorySyncEngine implements Provider {
                 outcome = Outcome.UPDATED;
             }
             if (outcome != Outcome.UNCHANGED) {
-                touchRevision(managed);
-                applyEnabled(user, managed);
+                if (!newRow) {
+                    touchRevision(managed); // a new row is inserted at revision 1
+                }
+                applyEnabled(user, managed, outcome == Outcome.CREATED);
                 if (outcome != Outcome.TRASHED && outcome != Outcome.RESTORED) {
                     runs.record(run, outcome, USER, username, user.getId(), null);
                 }
@@ -434,7 +445,7 @@ public class DirectorySyncEngine implements Provider {
         return EngineWrites.run(session, () -> {
             boolean wasTrashed = STATE_TRASHED.equals(managed.getState());
             boolean wasActive = managed.isSourceActive();
-            boolean changed = writeAttributes(realm, directory, user, managed, keyed, false);
+            boolean changed = writeAttributes(realm, directory, user, managed, keyed, false, null);
             changed |= keepDocument(managed, source);
             if (!Objects.equals(keyed.externalId(), managed.getExternalId())) {
                 managed.setExternalId(keyed.externalId());
@@ -940,16 +951,24 @@ public class DirectorySyncEngine implements Provider {
         }
     }
 
-    private ManagedUserEntity newManagedUser(RealmModel realm, Directory directory, UserModel user) {
+    /**
+     * The managed row of a user the engine creates or adopts, complete before it is persisted: Hibernate inserts an
+     * entity with an assigned id as it was at persist time, so every later change would cost an update.
+     */
+    private ManagedUserEntity newManagedUser(RealmModel realm, Directory directory, UserModel user, SourceUser source,
+                                             String username) {
         ManagedUserEntity m = new ManagedUserEntity();
         m.setUserId(user.getId());
         m.setRealmId(realm.getId());
         m.setDirectoryId(directory.id());
+        m.setExternalId(source.externalId());
+        m.setSourceUsername(username);
         m.setState(STATE_ACTIVE);
-        m.setSourceActive(true);
+        m.setSourceActive(source.active());
+        m.setSourceDocument(source.document());
         m.setCreatedAt(Time.currentTimeMillis());
         m.setLastModified(m.getCreatedAt());
-        m.setRevision(0);
+        m.setRevision(1);
         store.persist(m);
         return m;
     }
@@ -964,7 +983,7 @@ public class DirectorySyncEngine implements Provider {
 
     /** Writes the directory's mapped attributes; returns whether anything changed. */
     private boolean writeAttributes(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed,
-                                    SourceUser source, boolean createdNow) {
+                                    SourceUser source, boolean createdNow, KnownAbsent known) {
         Set<String> mapped = directory.mappedAttributes();
         Map<Integer, String> wanted = new LinkedHashMap<>();
         wanted.put(IdentifierEntity.USERNAME_SLOT, source.username().trim());
@@ -974,7 +993,7 @@ public class DirectorySyncEngine implements Provider {
                 wanted.put(slot, source.attributes().get(attr));
             }
         }
-        identifiers.assign(realm, user.getId(), wanted, createdNow);
+        identifiers.assign(realm, user.getId(), wanted, createdNow, known);
         boolean changed = false;
         String folded = Directory.fold(source.username());
         if (!folded.equals(user.getUsername())) {
@@ -994,7 +1013,10 @@ public class DirectorySyncEngine implements Provider {
                 case "email" -> {
                     String v = value == null ? null : Directory.fold(value);
                     if (!Objects.equals(v, user.getEmail())) {
-                        requireFreeEmail(realm, directory, user, v);
+                        // (Keycloak's own user table answers for a federated directory's users only)
+                        if (known == null || directory.federationLink() == null || !known.noEmail(v)) {
+                            requireFreeEmail(realm, directory, user, v);
+                        }
                         user.setEmail(v);
                         user.setEmailVerified(v != null);
                         changed = true;
@@ -1074,7 +1096,12 @@ public class DirectorySyncEngine implements Provider {
 
     /** One formula for Keycloak's enabled flag: in scope, active in the source, and not disabled by an admin. */
     private void applyEnabled(UserModel user, ManagedUserEntity managed) {
-        SubjectStatusEntity s = store.status(user.getId());
+        applyEnabled(user, managed, false);
+    }
+
+    /** @param createdNow the user was created in this transaction, so has no admin status yet */
+    private void applyEnabled(UserModel user, ManagedUserEntity managed, boolean createdNow) {
+        SubjectStatusEntity s = createdNow ? null : store.status(user.getId());
         boolean enabled = (managed == null || (STATE_ACTIVE.equals(managed.getState()) && managed.isSourceActive()))
             && (s == null || !SubjectStatus.DISABLED.id().equals(s.getStatus()));
         if (user.isEnabled() != enabled) {

@@ -41,7 +41,12 @@ public final class Identifiers {
      * @param slot 0 when {@code value} is to be a username, 1..8 for an alias
      */
     public Optional<String> clash(RealmModel realm, String userId, int slot, String value) {
-        if (value == null || value.isBlank()) {
+        return clash(realm, userId, slot, value, null);
+    }
+
+    /** Like {@link #clash(RealmModel, String, int, String)}, without asking when {@code known} says nobody holds it. */
+    Optional<String> clash(RealmModel realm, String userId, int slot, String value, KnownAbsent known) {
+        if (value == null || value.isBlank() || (known != null && known.noIdentifier(slot, value.trim()))) {
             return Optional.empty();
         }
         String folded = Directory.fold(value);
@@ -70,11 +75,12 @@ public final class Identifiers {
      * Makes the identifier rows of a managed user match {@code desired} (slot → value; a null value removes
      * the slot). Slots absent from {@code desired} are left alone.
      *
+     * @param known      what the caller's batch is known not to meet (or null)
      * @param createdNow the user was created in this transaction (after its username was checked with {@link #clash}),
      *                   so has no identifier rows yet
      * @throws SyncConflictException (UNIQUENESS) naming the other user when a value is taken
      */
-    void assign(RealmModel realm, String userId, Map<Integer, String> desired, boolean createdNow) {
+    void assign(RealmModel realm, String userId, Map<Integer, String> desired, boolean createdNow, KnownAbsent known) {
         Map<Integer, IdentifierEntity> current = new HashMap<>();
         if (!createdNow) {
             for (IdentifierEntity e : store.identifiersOf(userId)) {
@@ -102,7 +108,7 @@ public final class Identifiers {
             }
             // (a new user's username was checked before the user was created)
             if (!(createdNow && slot == IdentifierEntity.USERNAME_SLOT)) {
-                clash(realm, userId, slot, value).ifPresent(message -> {
+                clash(realm, userId, slot, value, known).ifPresent(message -> {
                     throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, message);
                 });
             }

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -73,29 +74,56 @@ public final class PullRun {
      * Keycloak's LDAP provider validates the user by, or the user's managed-group memberships).
      */
     public String apply(SourceUser source, String entryName, AppliedUserHook alsoInTransaction) {
+        return apply(source, entryName, null, alsoInTransaction);
+    }
+
+    /**
+     * Like {@link #apply(SourceUser, String, AppliedUserHook)}, skipping the look-ups its page is {@code known} to
+     * answer with "none" (see {@link KnownAbsent}). An entry refused that way is applied once more with every check:
+     * the refusal may come from a unique constraint (a value another writer took meanwhile), whose message cannot name
+     * the other user; the full checks do.
+     */
+    public String apply(SourceUser source, String entryName, KnownAbsent known, AppliedUserHook alsoInTransaction) {
         try {
-            String id = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                RealmModel realm = s.realms().getRealm(realmId);
-                s.getContext().setRealm(realm);
-                DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-                Directory directory = engine.directory(realm, directoryId).orElseThrow();
-                DirectorySyncEngine.UserChange change =
-                    engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run);
-                if (alsoInTransaction != null) {
-                    alsoInTransaction.applied(s, realm, directory, change);
+            try {
+                return applyInTransaction(source, known, alsoInTransaction);
+            } catch (SyncConflictException | ModelDuplicateException refused) {
+                if (known == null) {
+                    throw refused;
                 }
-                if (change.outcome() == Outcome.UNCHANGED) {
-                    unchanged++;
+                return applyInTransaction(source, null, alsoInTransaction);
+            } finally {
+                if (known != null) {
+                    known.taken(source);
                 }
-                return change.user().getId();
-            });
-            seen.add(id);
-            return id;
+            }
         } catch (SyncConflictException e) {
             failed++;
             recordFailure(entryName, e.getMessage());
             return null;
         }
+    }
+
+    private String applyInTransaction(SourceUser source, KnownAbsent known, AppliedUserHook alsoInTransaction) {
+        DirectorySyncEngine.UserChange change = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(realmId);
+            s.getContext().setRealm(realm);
+            DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            DirectorySyncEngine.UserChange applied =
+                engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run, known);
+            if (alsoInTransaction != null) {
+                alsoInTransaction.applied(s, realm, directory, applied);
+            }
+            return applied;
+        });
+        // counted once committed
+        if (change.outcome() == Outcome.UNCHANGED) {
+            unchanged++;
+        }
+        String id = change.user().getId();
+        seen.add(id);
+        return id;
     }
 
     /** Source bookkeeping done in an applied user's transaction; a SyncConflictException fails that entry. */

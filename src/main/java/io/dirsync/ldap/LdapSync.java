@@ -40,6 +40,7 @@ import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.KnownAbsent;
 import io.dirsync.engine.Outcome;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
@@ -184,9 +185,19 @@ public final class LdapSync {
                 readNanos += System.nanoTime() - asked;
                 entries += page.size();
                 more = query.getPaginationContext() != null && query.getPaginationContext().hasNextPage();
+                Map<LDAPObject, SourceUser> sources = new LinkedHashMap<>();
+                for (LDAPObject entry : page) {
+                    if (!(plan.settings().isActiveDirectory() && disabled(entry))) {
+                        sources.put(entry, sourceUser(plan.settings(), entry, true));
+                    }
+                }
+                // One look-up per page for what a new user would otherwise cost a query each (see KnownAbsent)
+                KnownAbsent known = inTx(s -> KnownAbsent.load(s, realm(s), engine(s).directory(realm(s), directoryId)
+                    .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
                 for (LDAPObject entry : page) {
                     found = true;
-                    String id = handle(run, plan, entry, PullRun.KIND_ADMIN.equals(kind) ? seen : new HashSet<>());
+                    String id = handle(run, plan, entry, sources.get(entry), known,
+                        PullRun.KIND_ADMIN.equals(kind) ? seen : new HashSet<>());
                     if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
                         seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
                     }
@@ -345,30 +356,30 @@ public final class LdapSync {
     }
 
     /**
-     * One entry: out of scope when AD-disabled, an error when it has no username, otherwise applied by the engine.
+     * One entry: out of scope when AD-disabled ({@code source} is null), an error when it has no username, otherwise
+     * applied by the engine with what its page is {@code known} not to meet.
      *
      * @return the user's id, or null when the entry was skipped or failed
      */
-    private String handle(PullRun run, Plan plan, LDAPObject entry, Set<String> seen) {
+    private String handle(PullRun run, Plan plan, LDAPObject entry, SourceUser source, KnownAbsent known, Set<String> seen) {
         LdapSettings settings = plan.settings();
         String dn = entry.getDn().toString();
-        if (settings.isActiveDirectory() && disabled(entry)) {
-            return null; // out of scope: trashed by the full sync if it was in (rule 7)
+        if (source == null) {
+            return null; // AD-disabled, out of scope: trashed by the full sync if it was in (rule 7)
         }
-        SourceUser source = sourceUser(settings, entry, true);
         if (source.username() == null) {
             run.recordFailure(dn, missingUsername(settings, dn));
             inTx(s -> {
-                engine(s).store().managedUserByExternalId(directoryId, entry.getUuid()).ifPresent(known -> {
-                    run.seen(known.getUserId()); // an entry we cannot read is not a deprovisioning
-                    seen.add(known.getUserId());
+                engine(s).store().managedUserByExternalId(directoryId, entry.getUuid()).ifPresent(managedEntry -> {
+                    run.seen(managedEntry.getUserId()); // an entry we cannot read is not a deprovisioning
+                    seen.add(managedEntry.getUserId());
                 });
                 return null;
             });
             return null;
         }
         Set<String> memberOf = memberOf(entry);
-        return run.apply(source, dn, (s, realm, directory, change) ->
+        return run.apply(source, dn, known, (s, realm, directory, change) ->
             link(s, realm, directory, plan, change.user(), change.outcome() == Outcome.CREATED, entry, memberOf));
     }
 
