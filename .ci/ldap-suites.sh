@@ -6,9 +6,12 @@
 # Runs everything in a private network namespace with a private /tmp and /etc/hosts, so that Samba can own
 # ports 389/636/88, Keycloak's test server its 8080/9000 and /tmp/kc-test-framework, without touching the host.
 # Needs root (Samba requires it; so do namespaces). Usage: .ci/ldap-suites.sh [slapd|samba|all]   (default all)
+#   .ci/ldap-suites.sh bench [users] [groups]: issue 4's benchmark (.ci/bench-ldap.sh) against this slapd instead of the
+#   in-JVM server; not part of CI. Set DIRSYNC_LDAP_NS/DIRSYNC_LDAP_WORK to run it beside a CI run.
 set -euo pipefail
 
 WHAT=${1:-all}
+export BENCH_USERS=${2:-100000} BENCH_GROUPS=${3:-200}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NS=${DIRSYNC_LDAP_NS:-dirsync-ldap-ci}
 WORK=${DIRSYNC_LDAP_WORK:-/var/tmp/dirsync-ldap-ci}
@@ -20,7 +23,7 @@ log() { echo "[ldap-suites] $*"; }
 export DEBIAN_FRONTEND=noninteractive
 need=()
 [[ "$WHAT" != samba ]] && { command -v slapd >/dev/null || need+=(slapd ldap-utils); }
-[[ "$WHAT" != slapd ]] && { command -v samba >/dev/null && dpkg -s samba-ad-provision >/dev/null 2>&1 \
+[[ "$WHAT" != slapd && "$WHAT" != bench ]] && { command -v samba >/dev/null && dpkg -s samba-ad-provision >/dev/null 2>&1 \
     || need+=(samba samba-ad-dc samba-ad-provision krb5-user winbind smbclient ldap-utils); }
 if (( ${#need[@]} )); then
   log "installing ${need[*]}"
@@ -160,6 +163,12 @@ if [[ "$WHAT" == all || "$WHAT" == slapd ]]; then
   log "LdapSyncTest against slapd"
   mvn -o -B $MVN_ARGS verify -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
       -Ddirsync.ldap.target=slapd -Dsurefire.reportNameSuffix=slapd || rc=1
+  stop_slapd
+fi
+if [[ "$WHAT" == bench ]]; then
+  start_slapd || exit 1
+  log "benchmark against slapd: ${BENCH_USERS:-100000} users in ${BENCH_GROUPS:-200} groups"
+  BENCH_MVN_ARGS="-o -Ddirsync.ldap.target=slapd" bash .ci/bench-ldap.sh "${BENCH_USERS:-100000}" "${BENCH_GROUPS:-200}" || rc=1
   stop_slapd
 fi
 if [[ "$WHAT" == all || "$WHAT" == samba ]]; then
