@@ -88,7 +88,9 @@ public final class PullRun {
             try {
                 return applyInTransaction(source, known, alsoInTransaction);
             } catch (SyncConflictException | ModelDuplicateException refused) {
-                if (known == null) {
+                // (ownership and invalid input do not depend on what the page was known not to meet)
+                if (known == null || refused instanceof SyncConflictException c
+                        && c.getKind() != SyncConflictException.Kind.UNIQUENESS) {
                     throw refused;
                 }
                 return applyInTransaction(source, null, alsoInTransaction);
