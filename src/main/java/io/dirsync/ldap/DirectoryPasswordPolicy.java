@@ -58,6 +58,18 @@ public final class DirectoryPasswordPolicy implements PasswordPolicyProvider {
     }
 
     /** Adds the policy to the realm's password policy unless it is there. */
+    /**
+     * Takes the policy out of the realm's password policy. Done when a realm's last LDAP directory is deleted, so that
+     * the extension can be removed from a Keycloak (or the realm exported to one without it): Keycloak refuses to load a
+     * password policy that names a provider it does not have.
+     */
+    static void removeFrom(KeycloakSession session, RealmModel realm) {
+        PasswordPolicy.Builder policy = realm.getPasswordPolicy().toBuilder();
+        if (policy.contains(ID)) {
+            realm.setPasswordPolicy(policy.remove(ID).build(session));
+        }
+    }
+
     static void ensureIn(KeycloakSession session, RealmModel realm) {
         PasswordPolicy.Builder policy = realm.getPasswordPolicy().toBuilder();
         if (!policy.contains(ID)) {

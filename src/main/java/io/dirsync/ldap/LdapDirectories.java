@@ -18,6 +18,7 @@ import org.keycloak.storage.ldap.mappers.UserAttributeLDAPStorageMapperFactory;
 
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.DirectoryType;
 import io.dirsync.engine.EngineWrites;
 
 /**
@@ -99,7 +100,8 @@ public final class LdapDirectories {
 
     /**
      * Rule 9 for LDAP: before the directory goes, its users are unlinked from the component so that removing it
-     * does not make Keycloak delete them (Keycloak removes the users imported by a removed provider).
+     * does not make Keycloak delete them (Keycloak removes the users imported by a removed provider). The realm's last
+     * LDAP directory also takes {@link DirectoryPasswordPolicy} out of the realm's password policy.
      */
     public static void beforeDelete(KeycloakSession session, RealmModel realm, Directory directory) {
         ComponentModel c = component(realm, directory);
@@ -112,6 +114,11 @@ public final class LdapDirectories {
         }
         if (c != null) {
             EngineWrites.run(session, () -> realm.removeComponent(c)); // DirectoryGuardMapperFactory lets this one through
+        }
+        boolean lastLdap = DirectorySyncEngine.of(session).directories(realm).stream()
+            .noneMatch(d -> d.type() == DirectoryType.LDAP && !d.id().equals(directory.id()));
+        if (lastLdap) {
+            DirectoryPasswordPolicy.removeFrom(session, realm);
         }
     }
 

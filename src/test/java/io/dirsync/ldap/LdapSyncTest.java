@@ -341,11 +341,16 @@ class LdapSyncTest {
         assertNull(left.getFederationLink());
         JsonNode owner = dirsync.admin("GET", "/users/" + userId, null).json().path("directory");
         assertTrue(owner.isMissingNode() || owner.isNull(), "it is unmanaged now: " + owner);
+        // The realm's last LDAP directory takes its password rule along (Keycloak could not load a policy naming a
+        // provider it lacks, e.g. once the extension is removed); the next LDAP directory brings it back.
+        String policy = realm.admin().toRepresentation().getPasswordPolicy();
+        assertFalse(policy != null && policy.contains("dirsync-directory-password"), policy);
 
         Map<String, Object> onSam = ldap.settings("sAMAccountName");
         onSam.put("syncedGroups", List.of(staff));
         onSam.put("mappings", List.of(Map.of("source", "mail", "target", "alias1")));
         String second = createDirectory("AD on sAMAccountName", onSam);
+        assertTrue(realm.admin().toRepresentation().getPasswordPolicy().contains("dirsync-directory-password"));
         JsonNode run = sync(second, "full");
         assertEquals(1, run.at("/counts/failed").asInt(), run::toString);
         assertEquals(1, run.at("/counts/created").asInt(), "only the managed group, no duplicate jfoo user: " + run);
