@@ -22,6 +22,9 @@ import io.dirsync.storage.IdentifierEntity;
  * never both pass on a stale "absent". Another writer (a SCIM push, an admin) can still take a value in the moment
  * between this read and the entry's commit: the unique constraints on usernames, identifiers and e-mails then refuse
  * the commit, and {@link PullRun} applies that entry again with the full checks, which name the other user.
+ * <p>
+ * It also carries the directory as it was when the page was read, so that the page's entries are applied with one
+ * set of settings without reading the directory's row again for each of them.
  * Not thread-safe: one run's thread uses it.
  */
 public final class KnownAbsent {
@@ -33,11 +36,13 @@ public final class KnownAbsent {
     private final Set<String> usernames = new HashSet<>();
     private final Set<String> identifiers = new HashSet<>();
     private final Set<String> emails = new HashSet<>();
+    private final Directory directory;
     /** The directory's mapped attributes when the batch was read (which aliases count). */
     private final Set<String> mapped;
 
-    private KnownAbsent(Set<String> mapped) {
-        this.mapped = mapped;
+    private KnownAbsent(Directory directory) {
+        this.directory = directory;
+        this.mapped = directory.mappedAttributes();
     }
 
     /**
@@ -49,7 +54,7 @@ public final class KnownAbsent {
     public static KnownAbsent load(KeycloakSession session, RealmModel realm, Directory directory,
                                    Collection<SourceUser> batch) {
         DirSyncStore store = DirectorySyncEngine.of(session).store();
-        KnownAbsent known = new KnownAbsent(directory.mappedAttributes());
+        KnownAbsent known = new KnownAbsent(directory);
         Set<String> ids = new LinkedHashSet<>();
         Set<String> values = new LinkedHashSet<>();
         Set<String> mails = new LinkedHashSet<>();
@@ -98,6 +103,11 @@ public final class KnownAbsent {
             }
         }
         return known;
+    }
+
+    /** The directory as it was when the batch was read (read-only: changes go through the engine in a transaction). */
+    Directory directory() {
+        return directory;
     }
 
     /** Forgets every value {@code source} may now hold: it is being applied. */

@@ -111,7 +111,7 @@ public final class PullRun {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            Directory directory = known != null ? known.directory() : engine.directory(realm, directoryId).orElseThrow();
             DirectorySyncEngine.UserChange applied =
                 engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run, known);
             if (alsoInTransaction != null) {
