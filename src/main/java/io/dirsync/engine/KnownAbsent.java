@@ -29,7 +29,7 @@ import io.dirsync.storage.IdentifierEntity;
  */
 public final class KnownAbsent {
 
-    /** Values per IN list: well below every database's bind-parameter limit. */
+    /** Values per look-up call (the store turns each call into statements of {@link DirSyncStore#SEEKS} seeks). */
     private static final int CHUNK = 200;
 
     private final Set<String> externalIds = new HashSet<>();
