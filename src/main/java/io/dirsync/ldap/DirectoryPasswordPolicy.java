@@ -16,7 +16,8 @@ import io.dirsync.engine.DirectorySyncEngine;
  * locally, where it would shadow the directory password. As a password policy it is asked before any password is
  * stored (admin console, Admin REST {@code reset-password}, the login pages' update-password and reset flows) and
  * refuses it for directory users, saying where to change it. Other users are not affected. The extension adds it
- * to a realm's password policy when an LDAP directory is created or synced ({@link DirectoryPasswordPolicyFactory}).
+ * to a realm's password policy when an LDAP directory is created or synced ({@link DirectoryPasswordPolicyFactory}),
+ * and takes it out when the realm's last LDAP directory is deleted.
  */
 public final class DirectoryPasswordPolicy implements PasswordPolicyProvider {
 
@@ -57,7 +58,6 @@ public final class DirectoryPasswordPolicy implements PasswordPolicyProvider {
     public void close() {
     }
 
-    /** Adds the policy to the realm's password policy unless it is there. */
     /**
      * Takes the policy out of the realm's password policy. Done when a realm's last LDAP directory is deleted, so that
      * the extension can be removed from a Keycloak (or the realm exported to one without it): Keycloak refuses to load a
@@ -70,6 +70,7 @@ public final class DirectoryPasswordPolicy implements PasswordPolicyProvider {
         }
     }
 
+    /** Adds the policy to the realm's password policy unless it is there. */
     static void ensureIn(KeycloakSession session, RealmModel realm) {
         PasswordPolicy.Builder policy = realm.getPasswordPolicy().toBuilder();
         if (!policy.contains(ID)) {
