@@ -143,14 +143,9 @@ class LdapSyncTest {
 
     @Test
     void directoryUsersKeepUnmappedAttributesEditableAndTheirPasswordInTheDirectory() throws Exception {
-        ldap = TestDirectory.start("memory-openldap");
-        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
-        Map<String, Object> settings = ldap.settings("uid");
-        settings.put("syncedGroups", List.of(ldap.group("Engineering", alice)));
-        String id = createDirectory("Guarded LDAP", settings);
-        assertEquals("completed", sync(id, "full").get("status").asText());
+        String id = aliceInEngineeringSynced("Guarded LDAP").id();
         UserRepresentation a = user("alice");
-        String adminUser = urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + a.getId();
+        String adminUser = adminRealm() + "/users/" + a.getId();
 
         // Rule 4: an unmapped attribute (alias2 is in the user profile, no source attribute feeds it) is the admin's.
         UserRepresentation unmapped = realm.admin().users().get(a.getId()).toRepresentation();
@@ -187,7 +182,7 @@ class LdapSyncTest {
 
         // Keycloak's User Federation screens cannot remove the directory's provider (Keycloak would delete every
         // user at once, past the trash) ...
-        String adminRealm = urls.getBase() + "/admin/realms/" + realm.getName();
+        String adminRealm = adminRealm();
         Http.Result removed = Http.send("DELETE", adminRealm + "/components/" + id, dirsync.adminBearer(), null);
         assertEquals(400, removed.status(), removed::toString);
         assertTrue(removed.body().contains("Guarded LDAP"), removed::toString);
@@ -204,14 +199,10 @@ class LdapSyncTest {
 
     @Test
     void whatKeycloakSOwnFederationButtonsAndAnAdminChangeIsPutRightByTheNextSync() throws Exception {
-        ldap = TestDirectory.start("memory-openldap");
-        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
-        String eng = ldap.group("Engineering", alice);
-        Map<String, Object> settings = ldap.settings("uid");
-        settings.put("syncedGroups", List.of(eng));
-        String id = createDirectory("Buttons LDAP", settings);
-        assertEquals("completed", sync(id, "full").get("status").asText());
-        String adminRealm = urls.getBase() + "/admin/realms/" + realm.getName();
+        SyncedDirectory synced = aliceInEngineeringSynced("Buttons LDAP");
+        String id = synced.id();
+        String eng = synced.engineering();
+        String adminRealm = adminRealm();
 
         // "Unlink users": Keycloak drops the users' federation link, so their passwords are no longer checked against
         // the directory; the next sync links them again.
@@ -258,13 +249,9 @@ class LdapSyncTest {
 
     @Test
     void aUserWhoTriesToLogInBeforeTheNextSyncIsAdoptedAndCompletedByIt() throws Exception {
-        ldap = TestDirectory.start("memory-openldap");
-        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
-        String eng = ldap.group("Engineering", alice);
-        Map<String, Object> settings = ldap.settings("uid");
-        settings.put("syncedGroups", List.of(eng));
-        String id = createDirectory("Early LDAP", settings);
-        assertEquals("completed", sync(id, "full").get("status").asText());
+        SyncedDirectory synced = aliceInEngineeringSynced("Early LDAP");
+        String id = synced.id();
+        String eng = synced.engineering();
 
         // Erin joins Engineering after the sync and tries to log in before the next one. Keycloak's LDAP provider
         // finds her in the directory's scope and imports a bare account (the engine, not Keycloak's mappers, writes
@@ -690,6 +677,26 @@ class LdapSyncTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A directory and the DN of its one synced group. */
+    record SyncedDirectory(String id, String engineering) {
+    }
+
+    /** An OpenLDAP-like directory on {@code uid} syncing group Engineering (alice), created and fully synced once. */
+    SyncedDirectory aliceInEngineeringSynced(String name) throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
+        String eng = ldap.group("Engineering", alice);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(eng));
+        String id = createDirectory(name, settings);
+        assertEquals("completed", sync(id, "full").get("status").asText());
+        return new SyncedDirectory(id, eng);
+    }
+
+    String adminRealm() {
+        return urls.getBase() + "/admin/realms/" + realm.getName();
+    }
 
     String createDirectory(String name, Map<String, Object> settings) {
         Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", name, "settings", settings));
