@@ -602,7 +602,7 @@ public class DirSyncAdminResource {
         } catch (SyncConflictException e) {
             Response.Status status = switch (e.getKind()) {
                 case NOT_FOUND -> Response.Status.NOT_FOUND;
-                case UNIQUENESS, OWNERSHIP -> Response.Status.CONFLICT;
+                case UNIQUENESS, OWNERSHIP, PRIVILEGED -> Response.Status.CONFLICT;
                 case INVALID -> Response.Status.BAD_REQUEST;
             };
             throw ErrorResponse.error(e.getMessage(), status);

@@ -73,6 +73,14 @@ public final class Directory {
         return n == null || n.isNull() ? null : n.asText();
     }
 
+    /**
+     * Rule 2: whether this directory may also adopt (or take over) administrators, service accounts and accounts
+     * linked to another login provider. Off unless an admin turned it on.
+     */
+    public boolean adoptsPrivilegedUsers() {
+        return settings.path(AdoptionGuard.SETTING).asBoolean(false);
+    }
+
     /** The optional mappings, in the order the admin configured them. */
     public List<AttributeMapping> mappings() {
         return mappingsOf(settings);

@@ -59,6 +59,7 @@ public class DirectorySyncEngine implements Provider {
     private final DirSyncStore store;
     private final Identifiers identifiers;
     private final SyncRuns runs;
+    private final AdoptionGuard adoptionGuard;
 
     public DirectorySyncEngine(KeycloakSession session, EngineConfig config) {
         this.session = session;
@@ -66,6 +67,7 @@ public class DirectorySyncEngine implements Provider {
         this.store = new DirSyncStore(session);
         this.identifiers = new Identifiers(session, store);
         this.runs = new SyncRuns(session, store);
+        this.adoptionGuard = new AdoptionGuard(session);
     }
 
     public static DirectorySyncEngine of(KeycloakSession session) {
@@ -95,7 +97,7 @@ public class DirectorySyncEngine implements Provider {
         }
         String finalName = name == null || name.isBlank() ? defaultName(realm, type) : name.trim();
         requireFreeName(realm, finalName, null);
-        validateMappings(s);
+        validateSettings(s);
         DirectoryEntity e = new DirectoryEntity();
         e.setId(KeycloakModelUtils.generateId());
         e.setRealmId(realm.getId());
@@ -145,7 +147,7 @@ public class DirectorySyncEngine implements Provider {
             if (directory.type() == DirectoryType.SCIM && !s.hasNonNull("provider")) {
                 s.put("provider", directory.setting("provider") == null ? "okta" : directory.setting("provider"));
             }
-            validateMappings(s);
+            validateSettings(s);
             e.setSettings(s.toString());
         }
         Directory updated = new Directory(e);
@@ -280,6 +282,7 @@ public class DirectorySyncEngine implements Provider {
                 managed = newManagedUser(realm, directory, user, source, username);
                 outcome = Outcome.CREATED;
             } else if (managed == null) {
+                requireClaimable(realm, directory, user, null);
                 managed = newManagedUser(realm, directory, user, source, username);
                 outcome = Outcome.ADOPTED;
             } else if (!managed.getDirectoryId().equals(directory.id())) {
@@ -288,6 +291,7 @@ public class DirectorySyncEngine implements Provider {
                     throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
                         SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY);
                 }
+                requireClaimable(realm, directory, user, owner == null ? null : new Directory(owner).federationLink());
                 // Migration from a paused directory: it keeps no hold on the user or its membership.
                 leaveGroupsOf(realm, managed.getDirectoryId(), user);
                 wasTrashed = STATE_TRASHED.equals(managed.getState());
@@ -357,6 +361,14 @@ public class DirectorySyncEngine implements Provider {
             }
             return new UserChange(user, outcome);
         });
+    }
+
+    /** Rule 2's guard on every claim of an existing account (adoption, take-over): see {@link AdoptionGuard}. */
+    private void requireClaimable(RealmModel realm, Directory directory, UserModel user, String ownerLink) {
+        Optional<SyncConflictException> refused = adoptionGuard.refusal(realm, directory, user, ownerLink);
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
     }
 
     /**
@@ -1180,6 +1192,17 @@ public class DirectorySyncEngine implements Provider {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                 "A directory named \"" + name + "\" already exists in this realm");
         });
+    }
+
+    /** What every directory's settings must satisfy, whatever its type. */
+    private static void validateSettings(ObjectNode settings) {
+        com.fasterxml.jackson.databind.JsonNode adopt = settings.get(AdoptionGuard.SETTING);
+        if (adopt != null && !adopt.isNull() && !adopt.isBoolean()) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "settings." + AdoptionGuard.SETTING + " must be true or false (default false: administrators, service"
+                    + " accounts and accounts linked to another login provider are never adopted)");
+        }
+        validateMappings(settings);
     }
 
     private static void validateMappings(ObjectNode settings) {

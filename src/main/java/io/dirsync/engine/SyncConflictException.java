@@ -15,6 +15,8 @@ public class SyncConflictException extends RuntimeException {
         OWNERSHIP,
         /** Rule 3: a username or alias is already used by another user. */
         UNIQUENESS,
+        /** Rule 2: the same-named existing account is privileged and the directory may not claim it. */
+        PRIVILEGED,
         /** The source record cannot be applied (missing username, invalid value). */
         INVALID,
         /** The subject does not exist (in this directory). */
@@ -22,13 +24,24 @@ public class SyncConflictException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final String subject;
 
     public SyncConflictException(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    /** @param subject the user or group refused (its source name), for the run report; null when not known */
+    public SyncConflictException(Kind kind, String message, String subject) {
         super(message);
         this.kind = kind;
+        this.subject = subject;
     }
 
     public Kind getKind() {
         return kind;
+    }
+
+    public String getSubject() {
+        return subject;
     }
 }

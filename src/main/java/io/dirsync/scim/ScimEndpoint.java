@@ -391,7 +391,7 @@ public class ScimEndpoint {
             session.getTransactionManager().setRollbackOnly();
             if (directory != null) {
                 try {
-                    engine.runs().recordFailure(pushRun(), DirectorySyncEngine.USER, null, e.getMessage());
+                    engine.runs().recordFailure(pushRun(), DirectorySyncEngine.USER, e.getSubject(), e.getMessage());
                 } catch (RuntimeException ignored) {
                     LOG.debug("Could not record a failed push", ignored);
                 }

@@ -28,10 +28,13 @@ public class ScimError extends RuntimeException {
         return new ScimError(404, null, detail);
     }
 
-    /** Translates a rule's refusal: ownership and uniqueness are 409 uniqueness, the message unchanged. */
+    /**
+     * Translates a rule's refusal: ownership, uniqueness and a privileged same-named account (rule 2) are 409
+     * uniqueness (RFC 7644 §3.3: "one or more of the attribute values are already in use"), the message unchanged.
+     */
     public static ScimError of(SyncConflictException e) {
         return switch (e.getKind()) {
-            case OWNERSHIP, UNIQUENESS -> new ScimError(409, "uniqueness", e.getMessage());
+            case OWNERSHIP, UNIQUENESS, PRIVILEGED -> new ScimError(409, "uniqueness", e.getMessage());
             case NOT_FOUND -> new ScimError(404, null, e.getMessage());
             case INVALID -> new ScimError(400, "invalidValue", e.getMessage());
         };

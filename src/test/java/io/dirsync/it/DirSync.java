@@ -14,12 +14,17 @@ import org.keycloak.testframework.realm.ManagedRealm;
 public final class DirSync {
 
     private final Keycloak admin;
-    private final ManagedRealm realm;
+    private final String realmName;
     private final String serverUrl;
 
     public DirSync(Keycloak admin, ManagedRealm realm, String serverUrl) {
+        this(admin, realm.getName(), serverUrl);
+    }
+
+    /** For a realm the test made itself (e.g. from the demo's realm export). */
+    public DirSync(Keycloak admin, String realmName, String serverUrl) {
         this.admin = admin;
-        this.realm = realm;
+        this.realmName = realmName;
         this.serverUrl = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
     }
 
@@ -28,7 +33,7 @@ public final class DirSync {
     }
 
     public String adminUrl(String path) {
-        return serverUrl + "/admin/realms/" + realm.getName() + "/dirsync" + path;
+        return serverUrl + "/admin/realms/" + realmName + "/dirsync" + path;
     }
 
     public Http.Result admin(String method, String path, Object body) {

@@ -2,10 +2,12 @@ package io.dirsync.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,10 +17,18 @@ import java.util.concurrent.Future;
 
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.FederatedIdentityRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
@@ -97,6 +107,187 @@ class RulesTest {
         assertEquals("Doe", after.getLastName());
         assertEquals("john.doe@corp.test", after.getEmail());
         assertEquals(List.of("jd-hand-set"), after.getAttributes().get("alias2"), "unmapped attributes are kept");
+    }
+
+    /**
+     * Rule 2's guard (issue 9 §1): a SCIM token is no way into an administrator's, a service account's or an
+     * identity-provider user's account, however the role is held; the refusal is a 409 naming the reason and a
+     * per-user error in the run report, and nothing of the account changes.
+     */
+    @Test
+    void rule2NeverAdoptsAnAdministratorAServiceAccountOrAnIdentityProviderUser() {
+        String rm = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        RoleRepresentation realmAdmin = realm.admin().clients().get(rm).roles().get("realm-admin").toRepresentation();
+        RoleRepresentation viewUsers = realm.admin().clients().get(rm).roles().get("view-users").toRepresentation();
+        RoleRepresentation manageUsers = realm.admin().clients().get(rm).roles().get("manage-users").toRepresentation();
+
+        String direct = localUser("local.admin");
+        realm.admin().users().get(direct).roles().clientLevel(rm).add(List.of(realmAdmin));
+        String viaGroup = localUser("auditor");
+        GroupRepresentation auditors = new GroupRepresentation();
+        auditors.setName("Auditors");
+        String auditorsId = created(realm.admin().groups().add(auditors));
+        realm.admin().groups().group(auditorsId).roles().clientLevel(rm).add(List.of(viewUsers));
+        realm.admin().users().get(viaGroup).joinGroup(auditorsId);
+        String viaComposite = localUser("helpdesk.lead");
+        RoleRepresentation helpdesk = new RoleRepresentation();
+        helpdesk.setName("helpdesk");
+        realm.admin().roles().create(helpdesk);
+        realm.admin().roles().get("helpdesk").addComposites(List.of(manageUsers));
+        realm.admin().users().get(viaComposite).roles().realmLevel().add(List.of(realm.admin().roles().get("helpdesk").toRepresentation()));
+        ClientRepresentation robot = new ClientRepresentation();
+        robot.setClientId("robot");
+        robot.setServiceAccountsEnabled(true);
+        robot.setPublicClient(false);
+        created(realm.admin().clients().create(robot));
+        String serviceAccount = realm.admin().users().search("service-account-robot", true).get(0).getId();
+        IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
+        idp.setAlias("corp-oidc");
+        idp.setProviderId("oidc");
+        idp.setEnabled(true);
+        idp.setConfig(Map.of("clientId", "kc", "clientSecret", "s", "authorizationUrl", "https://idp.invalid/auth",
+            "tokenUrl", "https://idp.invalid/token", "clientAuthMethod", "client_secret_post"));
+        realm.admin().identityProviders().create(idp).close();
+        String social = localUser("social");
+        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
+        link.setIdentityProvider("corp-oidc");
+        link.setUserId("idp-123");
+        link.setUserName("social");
+        realm.admin().users().get(social).addFederatedIdentity("corp-oidc", link).close();
+        String plain = localUser("plain.user");
+
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Guarded Okta");
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reasons.put("local.admin", "it holds the administrative role 'realm-admin' of client 'realm-management'");
+        reasons.put("auditor", "it holds the administrative role 'view-users' of client 'realm-management' through group 'Auditors'");
+        reasons.put("helpdesk.lead", "it holds the administrative role 'manage-users' of client 'realm-management' through role 'helpdesk'");
+        reasons.put("service-account-robot", "it is the service account of client 'robot'");
+        reasons.put("social", "it is linked to identity provider 'corp-oidc'");
+        Map<String, String> ids = Map.of("local.admin", direct, "auditor", viaGroup, "helpdesk.lead", viaComposite,
+            "service-account-robot", serviceAccount, "social", social);
+        for (Map.Entry<String, String> r : reasons.entrySet()) {
+            UserRepresentation before = realm.admin().users().get(ids.get(r.getKey())).toRepresentation();
+            // Odd casing too: usernames are compared case-insensitively.
+            Http.Result refused = okta.scim("POST", "/Users", DirSync.scimUser(r.getKey().toUpperCase(java.util.Locale.ROOT),
+                "Eve", "Attacker", "attacker+" + r.getKey() + "@evil.test"));
+            assertEquals(409, refused.status(), refused::toString);
+            assertEquals("uniqueness", refused.json().get("scimType").asText(), refused::toString);
+            String detail = refused.json().get("detail").asText();
+            assertTrue(detail.contains(r.getValue()), detail);
+            assertTrue(detail.contains("adopt privileged users"), "says how an admin would allow it: " + detail);
+            UserRepresentation after = realm.admin().users().get(ids.get(r.getKey())).toRepresentation();
+            assertEquals(before.getEmail(), after.getEmail(), "nothing of the account changed");
+            assertEquals(before.getFirstName(), after.getFirstName());
+            assertEquals(before.getUsername(), after.getUsername());
+            assertTrue(dirsync.admin("GET", "/users/" + after.getId(), null).json().path("directory").isMissingNode(),
+                "still unmanaged");
+        }
+        Http.Result adopted = okta.scim("POST", "/Users", DirSync.scimUser("plain.user", "Plain", "User", "plain@corp.test"));
+        assertEquals(201, adopted.status(), adopted::toString);
+        assertEquals(plain, DirSync.id(adopted), "an ordinary local user is still adopted");
+
+        JsonNode report = dirsync.admin("GET", "/directories/" + okta.id() + "/runs", null).json().get(0);
+        assertEquals(5, report.at("/counts/failed").asInt(), report::toString);
+        assertEquals(1, report.at("/counts/adopted").asInt(), report::toString);
+        List<String> subjects = new ArrayList<>();
+        report.get("errors").forEach(e -> subjects.add(e.get("subject").asText()));
+        assertEquals(List.of("auditor", "helpdesk.lead", "local.admin", "service-account-robot", "social"),
+            subjects.stream().map(x -> x.toLowerCase(java.util.Locale.ROOT)).sorted().toList(), report::toString);
+    }
+
+    /** The guard's switch: off by default, a boolean, its change an admin event; on, the directory adopts admins. */
+    @Test
+    void rule2AnAdminMayLetADirectoryAdoptPrivilegedUsersAndTheChangeIsAnAdminEvent() {
+        RealmRepresentation events = realm.admin().toRepresentation();
+        events.setAdminEventsEnabled(true);
+        events.setAdminEventsDetailsEnabled(true);
+        realm.admin().update(events);
+        String rm = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        String boss = localUser("boss");
+        realm.admin().users().get(boss).roles().clientLevel(rm)
+            .add(List.of(realm.admin().clients().get(rm).roles().get("manage-realm").toRepresentation()));
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Trusted Okta");
+        assertFalse(dirsync.admin("GET", "/directories/" + okta.id(), null).json().at("/settings/adoptPrivilegedUsers").asBoolean());
+        assertEquals(409, okta.scim("POST", "/Users", DirSync.scimUser("boss", "Big", "Boss", "boss@okta.test")).status());
+
+        Http.Result notBoolean = dirsync.admin("PUT", "/directories/" + okta.id(), Map.of("settings", Map.of("adoptPrivilegedUsers", "yes")));
+        assertEquals(400, notBoolean.status(), notBoolean::toString);
+        assertTrue(notBoolean.body().contains("adoptPrivilegedUsers must be true or false"), notBoolean::toString);
+
+        Http.Result on = dirsync.admin("PUT", "/directories/" + okta.id(), Map.of("settings", Map.of("adoptPrivilegedUsers", true)));
+        assertEquals(200, on.status(), on::toString);
+        AdminEventRepresentation event = realm.admin().getAdminEvents().stream()
+            .filter(e -> "UPDATE".equals(e.getOperationType()) && e.getResourcePath().endsWith("directories/" + okta.id()))
+            .findFirst().orElseThrow(() -> new AssertionError("no admin event for the change"));
+        assertTrue(event.getRepresentation().contains("\"adoptPrivilegedUsers\":true"), event.getRepresentation());
+
+        Http.Result adopted = okta.scim("POST", "/Users", DirSync.scimUser("boss", "Big", "Boss", "boss@okta.test"));
+        assertEquals(201, adopted.status(), adopted::toString);
+        assertEquals(boss, DirSync.id(adopted));
+        assertEquals("boss@okta.test", realm.admin().users().get(boss).toRepresentation().getEmail());
+    }
+
+    /** Rule 1's migration is a claim too: a paused directory's administrator is not taken over without the switch. */
+    @Test
+    void rule2TheGuardHoldsWhenAnotherDirectoryTakesAUserOverFromAPausedOne() {
+        DirSync.ScimDirectory first = dirsync.scimDirectory("Paused Okta");
+        DirSync.ScimDirectory second = dirsync.scimDirectory("Taking Okta");
+        String id = DirSync.id(first.scim("POST", "/Users", DirSync.scimUser("moved", "Mo", "Ved", "moved@corp.test")));
+        String rm = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        realm.admin().users().get(id).roles().clientLevel(rm)
+            .add(List.of(realm.admin().clients().get(rm).roles().get("view-realm").toRepresentation()));
+        assertEquals(200, dirsync.admin("POST", "/directories/" + first.id() + "/pause", null).status());
+
+        Http.Result refused = second.scim("POST", "/Users", DirSync.scimUser("moved", "Eve", "Attacker", "eve@evil.test"));
+        assertEquals(409, refused.status(), refused::toString);
+        assertTrue(refused.json().get("detail").asText().contains("'view-realm' of client 'realm-management'"), refused::toString);
+        assertEquals("Paused Okta", dirsync.admin("GET", "/users/" + id, null).json().at("/directory/name").asText());
+        assertEquals("moved@corp.test", realm.admin().users().get(id).toRepresentation().getEmail());
+
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + second.id(),
+            Map.of("settings", Map.of("adoptPrivilegedUsers", true))).status());
+        Http.Result takeover = second.scim("POST", "/Users", DirSync.scimUser("moved", "Mo", "Ved", "moved@okta2.test"));
+        assertEquals(201, takeover.status(), takeover::toString);
+        assertEquals("Taking Okta", dirsync.admin("GET", "/users/" + id, null).json().at("/directory/name").asText());
+    }
+
+    /** The run command's demo realm as shipped: its admin cannot be taken over with the demo directory's token. */
+    @Test
+    void theDemoRealmSAdministratorIsUntouchableByTheDemoToken() throws Exception {
+        RealmRepresentation demo = Http.JSON.readValue(java.nio.file.Path.of("realm-config/demo-realm.json").toFile(),
+            RealmRepresentation.class);
+        demo.setRealm("demo-guard-" + System.nanoTime());
+        admin.realms().create(demo);
+        try {
+            DirSync demoSync = new DirSync(admin, demo.getRealm(), urls.getBase());
+            JsonNode scim = null;
+            for (JsonNode d : Http.JSON.readTree(java.nio.file.Path.of("realm-config/demo-directories.json").toFile())) {
+                if (d.get("type").asText().equals("scim")) {
+                    scim = d;
+                }
+            }
+            assertNotNull(scim);
+            DirSync.ScimDirectory okta = demoSync.scimDirectory(scim.get("name").asText(),
+                Http.JSON.convertValue(scim.get("settings"), Map.class));
+            Http.Result refused = okta.scim("POST", "/Users", DirSync.scimUser("local.admin", "Eve", "Attacker", "attacker@evil.test"));
+            assertEquals(409, refused.status(), refused::toString);
+            UserRepresentation localAdmin = admin.realm(demo.getRealm()).users().search("local.admin", true).get(0);
+            assertEquals("local.admin@example.com", localAdmin.getEmail());
+            Http.Result jane = okta.scim("POST", "/Users", DirSync.scimUser("jane.doe@example.com", "Jane", "Doe", "jane.doe@example.com"));
+            assertEquals(201, jane.status(), "the demo's ordinary local user is still adopted: " + jane);
+        } finally {
+            admin.realm(demo.getRealm()).remove();
+        }
+    }
+
+    private String localUser(String username) {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(username);
+        u.setFirstName("Local");
+        u.setLastName("User");
+        u.setEmail(username + "@corp.test");
+        u.setEnabled(true);
+        return created(realm.admin().users().create(u));
     }
 
     @Test
