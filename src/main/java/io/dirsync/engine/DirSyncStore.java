@@ -293,6 +293,19 @@ public final class DirSyncStore {
 
     // bulk clean-up
 
+    /**
+     * Unlinks the realm's users from a user-storage component in bulk, and drops the attributes the component found
+     * them by (Keycloak's own "Unlink users" keeps those).
+     */
+    public void unlinkUsers(String realmId, String federationLink, Collection<String> componentAttributes) {
+        em.createQuery("delete from UserAttributeEntity a where a.name in (:names) and a.user.id in"
+                + " (select u.id from UserEntity u where u.realmId = :realmId and u.federationLink = :link)")
+            .setParameter("names", componentAttributes).setParameter("realmId", realmId).setParameter("link", federationLink)
+            .executeUpdate();
+        em.createQuery("update UserEntity u set u.federationLink = null where u.realmId = :realmId and u.federationLink = :link")
+            .setParameter("realmId", realmId).setParameter("link", federationLink).executeUpdate();
+    }
+
     public void deleteDirectoryData(String directoryId) {
         for (String q : List.of("dirsync.deleteTokensByDirectory", "dirsync.deleteItemsByDirectory",
                 "dirsync.deleteRunsByDirectory", "dirsync.deleteManagedUsersByDirectory")) {

@@ -105,9 +105,10 @@ public final class LdapDirectories {
      */
     public static void beforeDelete(KeycloakSession session, RealmModel realm, Directory directory) {
         ComponentModel c = component(realm, directory);
-        DirectorySyncEngine.of(session).store().em()
-            .createQuery("update UserEntity u set u.federationLink = null where u.realmId = :realmId and u.federationLink = :link")
-            .setParameter("realmId", realm.getId()).setParameter("link", directory.id()).executeUpdate();
+        // The entry id and DN go with the link: an unmanaged account keeps no pointer to a directory entry, which
+        // Keycloak's LDAP provider would follow to claim the account (LDAPStorageProvider.importUserFromLDAP).
+        DirectorySyncEngine.of(session).store().unlinkUsers(realm.getId(), directory.id(),
+            List.of(LDAPConstants.LDAP_ID, LDAPConstants.LDAP_ENTRY_DN));
         UserCache cache = UserStorageUtil.userCache(session);
         if (cache != null) {
             cache.clear();

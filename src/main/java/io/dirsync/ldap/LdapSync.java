@@ -342,6 +342,7 @@ public final class LdapSync {
         Directory directory = engine(s).directory(realm, directoryId).orElseThrow();
         LDAPStorageProvider provider = provider(s, realm, directory);
         LDAPQuery q = LDAPUtils.createQueryForUserSearch(provider, realm);
+        DirectoryGuardMapper.leaveOut(q); // the sync's read, not one of Keycloak's look-ups
         for (String attr : LdapDirectories.returningAttributes(plan.settings())) {
             q.addReturningLdapAttribute(attr);
             q.addReturningReadOnlyLdapAttribute(attr);

@@ -22,7 +22,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.FederatedIdentityRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -214,18 +219,22 @@ class LdapSyncTest {
         assertEquals(id, user("alice").getFederationLink());
         assertEquals(200, login("alice", PW));
 
-        // "Sync all users": Keycloak imports a user the sync has not brought in yet as a bare account and trashes
-        // nobody; the next sync adopts the account.
+        // "Sync all users" and "Sync changed users": Keycloak's own syncs find nobody (the directory's guard), so they
+        // neither create bare accounts nor rename or trash anyone; the directory's sync brings the new user in.
         String bob = ldap.user("bob", "Bob", "Builder", "bob@example.org");
         ldap.addMember(eng, bob);
-        Http.Result kcSync = Http.send("POST", adminRealm + "/user-storage/" + id + "/sync?action=triggerFullSync",
-            dirsync.adminBearer(), null);
-        assertEquals(200, kcSync.status(), kcSync::toString);
-        assertEquals(1, kcSync.json().get("added").asInt(), kcSync::toString);
-        assertEquals(0, kcSync.json().get("removed").asInt(), kcSync::toString);
-        JsonNode adopted = sync(id, "full");
-        assertEquals(1, adopted.at("/counts/adopted").asInt(), adopted::toString);
-        assertEquals(0, adopted.at("/counts/trashed").asInt(), adopted::toString);
+        for (String action : List.of("triggerFullSync", "triggerChangedUsersSync")) {
+            Http.Result kcSync = Http.send("POST", adminRealm + "/user-storage/" + id + "/sync?action=" + action,
+                dirsync.adminBearer(), null);
+            assertEquals(200, kcSync.status(), kcSync::toString);
+            assertEquals(0, kcSync.json().get("added").asInt(), kcSync::toString);
+            assertEquals(0, kcSync.json().get("updated").asInt(), kcSync::toString);
+            assertEquals(0, kcSync.json().get("removed").asInt(), kcSync::toString);
+        }
+        assertNull(user("bob"));
+        JsonNode created = sync(id, "full");
+        assertEquals(1, created.at("/counts/created").asInt(), created::toString);
+        assertEquals(0, created.at("/counts/trashed").asInt(), created::toString);
         assertEquals("Builder", user("bob").getLastName());
         assertEquals(200, login("bob", PW));
 
@@ -248,20 +257,22 @@ class LdapSyncTest {
     }
 
     @Test
-    void aUserWhoTriesToLogInBeforeTheNextSyncIsAdoptedAndCompletedByIt() throws Exception {
+    void aUserWhoTriesToLogInBeforeTheNextSyncGetsNoAccountUntilTheSyncCreatesIt() throws Exception {
         SyncedDirectory synced = aliceInEngineeringSynced("Early LDAP");
         String id = synced.id();
         String eng = synced.engineering();
 
         // Erin joins Engineering after the sync and tries to log in before the next one. Keycloak's LDAP provider
-        // finds her in the directory's scope and imports a bare account (the engine, not Keycloak's mappers, writes
-        // names and email), which the realm's user profile does not let log in yet; the next sync takes that
-        // account over with every rule and completes it.
+        // would import a bare account on its own; the directory's guard lets none of Keycloak's look-ups find her, so
+        // neither the login, nor an admin's search, creates an account outside the engine.
         String erin = ldap.user("erin", "Erin", "Early", "erin@example.org");
         ldap.addMember(eng, erin);
         assertNotEquals(200, login("erin", PW));
+        assertNull(user("erin"), "no account before the sync");
+        assertTrue(realm.admin().users().search("erin", 0, 10).isEmpty(), "an admin's search imports nobody either");
         JsonNode next = sync(id, "full");
-        assertEquals(1, next.at("/counts/adopted").asInt(), next::toString);
+        assertEquals(1, next.at("/counts/created").asInt(), next::toString);
+        assertEquals(0, next.at("/counts/adopted").asInt(), next::toString);
         assertEquals(2, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
         String engGroup = groupId(dirsync.admin("GET", "/directories/" + id + "/groups", null).json(), "Engineering");
         List<String> members = realm.admin().groups().group(engGroup).members().stream().map(UserRepresentation::getUsername)
@@ -326,6 +337,8 @@ class LdapSyncTest {
         UserRepresentation left = realm.admin().users().get(userId).toRepresentation();
         assertEquals("jfoo@corp.test", left.getUsername(), "deleting a directory deletes no users");
         assertNull(left.getFederationLink());
+        assertFalse(left.getAttributes() != null && (left.getAttributes().containsKey("LDAP_ID")
+            || left.getAttributes().containsKey("LDAP_ENTRY_DN")), "no pointer to the entry is left: " + left.getAttributes());
         JsonNode owner = dirsync.admin("GET", "/users/" + userId, null).json().path("directory");
         assertTrue(owner.isMissingNode() || owner.isNull(), "it is unmanaged now: " + owner);
         // The realm's last LDAP directory takes its password rule along (Keycloak could not load a policy naming a
@@ -338,6 +351,13 @@ class LdapSyncTest {
         onSam.put("mappings", List.of(Map.of("source", "mail", "target", "alias1")));
         String second = createDirectory("AD on sAMAccountName", onSam);
         assertTrue(realm.admin().toRepresentation().getPasswordPolicy().contains("dirsync-directory-password"));
+        // jfoo tries to log in before the new directory's first sync (issue 9): Keycloak's LDAP provider must neither
+        // rename the unmanaged account to jfoo and link it, nor create a second account; only the sync claims accounts.
+        assertNotEquals(200, login("jfoo", PW));
+        UserRepresentation untouched = realm.admin().users().get(userId).toRepresentation();
+        assertEquals("jfoo@corp.test", untouched.getUsername());
+        assertNull(untouched.getFederationLink());
+        assertNull(user("jfoo"), "no second account either");
         JsonNode run = sync(second, "full");
         assertEquals(1, run.at("/counts/failed").asInt(), run::toString);
         assertEquals(1, run.at("/counts/created").asInt(), "only the managed group, no duplicate jfoo user: " + run);
@@ -365,6 +385,120 @@ class LdapSyncTest {
         assertEquals(1, again.at("/counts/adopted").asInt(), again::toString);
         assertEquals(userId, user("jfoo").getId());
         assertEquals(200, login("jfoo", PW));
+    }
+
+    /**
+     * Issue 9: Keycloak's LDAP provider finds an account by the entry id it carries and, on a login, claims it for
+     * its own directory (renames it, re-links it). With two directories on one server that took another directory's
+     * user outside the engine; the guard lets Keycloak's look-ups find nobody.
+     */
+    @Test
+    void aSecondDirectoryOnTheSameServerCannotClaimAnotherDirectorySUserThroughALogin() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String jfoo = ldap.user("jfoo", "John", "Foo", "jfoo@corp.test");
+        String staff = ldap.group("Staff", jfoo);
+        Map<String, Object> onMail = ldap.settings("mail");
+        onMail.put("syncedGroups", List.of(staff));
+        String first = createDirectory("AD on mail", onMail);
+        sync(first, "full");
+        UserRepresentation owned = user("jfoo@corp.test");
+        assertNotNull(owned.getAttributes().get("LDAP_ID"));
+
+        Map<String, Object> onSam = ldap.settings("sAMAccountName");
+        onSam.put("syncedGroups", List.of(staff));
+        createDirectory("AD on sAMAccountName", onSam);
+        assertNotEquals(200, login("jfoo", PW));
+        UserRepresentation after = realm.admin().users().get(owned.getId()).toRepresentation();
+        assertEquals("jfoo@corp.test", after.getUsername());
+        assertEquals(first, after.getFederationLink());
+        assertEquals("AD on mail", dirsync.admin("GET", "/users/" + owned.getId(), null).json().at("/directory/name").asText());
+        assertEquals(200, login("jfoo@corp.test", PW), "its own directory's login still works");
+    }
+
+    /**
+     * Rule 2's guard on a pull: the sync does not adopt an administrator, a service account, an identity-provider
+     * user or a user of another user-storage provider (each a per-user error naming the reason, the run goes on);
+     * a SCIM token cannot take the other provider's user either; the directory's switch lets an admin allow it.
+     */
+    @Test
+    void aPullNeverAdoptsPrivilegedAccountsUnlessTheDirectoryAllowsIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        Map<String, String> dns = new LinkedHashMap<>();
+        for (String name : List.of("boss", "service-account-bot", "social", "legacy", "alice")) {
+            dns.put(name, ldap.user(name, name.substring(0, 1).toUpperCase() + "x", "Dir", name + "@example.org"));
+        }
+        String staff = ldap.group("Staff", dns.values().toArray(String[]::new));
+
+        String rm = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        String boss = localUser("boss");
+        GroupRepresentation admins = new GroupRepresentation();
+        admins.setName("Admins");
+        String adminsId;
+        try (var r = realm.admin().groups().add(admins)) {
+            adminsId = r.getLocation().toString().substring(r.getLocation().toString().lastIndexOf('/') + 1);
+        }
+        realm.admin().groups().group(adminsId).roles().clientLevel(rm)
+            .add(List.of(realm.admin().clients().get(rm).roles().get("manage-users").toRepresentation()));
+        realm.admin().users().get(boss).joinGroup(adminsId);
+        ClientRepresentation bot = new ClientRepresentation();
+        bot.setClientId("bot");
+        bot.setServiceAccountsEnabled(true);
+        bot.setPublicClient(false);
+        realm.admin().clients().create(bot).close();
+        IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
+        idp.setAlias("corp-oidc");
+        idp.setProviderId("oidc");
+        idp.setEnabled(true);
+        idp.setConfig(Map.of("clientId", "kc", "clientSecret", "s", "authorizationUrl", "https://idp.invalid/auth",
+            "tokenUrl", "https://idp.invalid/token", "clientAuthMethod", "client_secret_post"));
+        realm.admin().identityProviders().create(idp).close();
+        String social = localUser("social");
+        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
+        link.setIdentityProvider("corp-oidc");
+        link.setUserId("idp-42");
+        link.setUserName("social");
+        realm.admin().users().get(social).addFederatedIdentity("corp-oidc", link).close();
+        String legacyProvider = plainLdapProvider("Legacy LDAP", "(uid=legacy)");
+        Http.Result imported = Http.send("POST", adminRealm() + "/user-storage/" + legacyProvider + "/sync?action=triggerFullSync",
+            dirsync.adminBearer(), null);
+        assertEquals(1, imported.json().get("added").asInt(), imported::toString);
+        assertEquals(legacyProvider, user("legacy").getFederationLink());
+
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(staff));
+        String id = createDirectory("Guarded LDAP", settings);
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(4, run.at("/counts/failed").asInt(), run::toString);
+        assertEquals(2, run.at("/counts/created").asInt(), "alice and the managed group: " + run);
+        assertEquals(0, run.at("/counts/adopted").asInt(), run::toString);
+        Map<String, String> errors = new LinkedHashMap<>();
+        run.get("errors").forEach(e -> errors.put(e.get("subject").asText(), e.get("message").asText()));
+        assertTrue(errors.get(dns.get("boss")).contains("holds the administrative role 'manage-users' of client"
+            + " 'realm-management' through group 'Admins'"), errors::toString);
+        assertTrue(errors.get(dns.get("service-account-bot")).contains("is the service account of client 'bot'"), errors::toString);
+        assertTrue(errors.get(dns.get("social")).contains("is linked to identity provider 'corp-oidc'"), errors::toString);
+        assertTrue(errors.get(dns.get("legacy")).contains("signs in through user federation provider 'Legacy LDAP'"), errors::toString);
+        assertNull(user("boss").getFederationLink(), "the administrator's account is untouched");
+        assertEquals("boss@corp.test", user("boss").getEmail());
+        assertNotEquals(200, login("boss", PW), "the directory's password does not open the administrator's account");
+        assertEquals(legacyProvider, user("legacy").getFederationLink());
+
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta beside LDAP");
+        Http.Result refused = okta.scim("POST", "/Users", DirSync.scimUser("legacy", "Eve", "Attacker", "eve@evil.test"));
+        assertEquals(409, refused.status(), refused::toString);
+        assertTrue(refused.json().get("detail").asText().contains("signs in through user federation provider 'Legacy LDAP'"),
+            refused::toString);
+
+        Map<String, Object> allowed = new LinkedHashMap<>(settings);
+        allowed.remove("bindCredential");
+        allowed.put("adoptPrivilegedUsers", true);
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("settings", allowed)).status());
+        JsonNode again = sync(id, "full");
+        assertEquals(4, again.at("/counts/adopted").asInt(), again::toString);
+        assertEquals(0, again.at("/counts/failed").asInt(), again::toString);
+        assertEquals(id, user("boss").getFederationLink());
+        assertEquals(200, login("boss", PW));
     }
 
     @Test
@@ -692,6 +826,52 @@ class LdapSyncTest {
         String id = createDirectory(name, settings);
         assertEquals("completed", sync(id, "full").get("status").asText());
         return new SyncedDirectory(id, eng);
+    }
+
+    private String localUser(String username) {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(username);
+        u.setFirstName("Local");
+        u.setLastName("User");
+        u.setEmail(username + "@corp.test");
+        u.setEnabled(true);
+        try (var r = realm.admin().users().create(u)) {
+            assertEquals(201, r.getStatus());
+            String loc = r.getLocation().toString();
+            return loc.substring(loc.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** A stock Keycloak LDAP provider (not a directory) on this test's OpenLDAP unit, limited to {@code filter}. */
+    private String plainLdapProvider(String name, String filter) {
+        Map<String, Object> s = ldap.settings("uid");
+        ComponentRepresentation c = new ComponentRepresentation();
+        c.setName(name);
+        c.setProviderId("ldap");
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
+        cfg.putSingle("vendor", "other");
+        cfg.putSingle("connectionUrl", (String) s.get("connectionUrl"));
+        cfg.putSingle("bindDn", (String) s.get("bindDn"));
+        cfg.putSingle("bindCredential", (String) s.get("bindCredential"));
+        cfg.putSingle("authType", "simple");
+        cfg.putSingle("usersDn", (String) s.get("usersDn"));
+        cfg.putSingle("usernameLDAPAttribute", "uid");
+        cfg.putSingle("rdnLDAPAttribute", "uid");
+        cfg.putSingle("uuidLDAPAttribute", "entryUUID");
+        cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
+        cfg.putSingle("searchScope", "2");
+        cfg.putSingle("editMode", "READ_ONLY");
+        cfg.putSingle("importEnabled", "true");
+        cfg.putSingle("fullSyncPeriod", "-1");
+        cfg.putSingle("changedSyncPeriod", "-1");
+        cfg.putSingle("customUserSearchFilter", filter);
+        c.setConfig(cfg);
+        try (var r = realm.admin().components().add(c)) {
+            assertEquals(201, r.getStatus());
+            String loc = r.getLocation().toString();
+            return loc.substring(loc.lastIndexOf('/') + 1);
+        }
     }
 
     String adminRealm() {
