@@ -34,17 +34,13 @@ import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
-import io.dirsync.engine.DirectoryType;
+import io.dirsync.engine.DirectoryTypes;
 import io.dirsync.engine.PullRun;
+import io.dirsync.engine.PullRunner;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
-import io.dirsync.ldap.LdapAdmin;
-import io.dirsync.ldap.LdapSync;
-import io.dirsync.scim.ScimTokens;
-import io.dirsync.scim.ScimUrls;
 import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ScimTokenEntity;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.TrashEntryEntity;
 
@@ -87,25 +83,11 @@ public class DirSyncAdminResource {
         ObjectNode json = AdminJson.object(body);
         String typeText = AdminJson.text(json, "type");
         if (typeText == null) {
-            throw ErrorResponse.error("'type' is required: one of scim, ldap, entra", Response.Status.BAD_REQUEST);
-        }
-        DirectoryType type;
-        try {
-            type = DirectoryType.parse(typeText);
-        } catch (IllegalArgumentException e) {
-            throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
-        }
-        if (type == DirectoryType.ENTRA) {
-            throw ErrorResponse.error("Directories of type '" + type.id() + "' are not available yet; use scim or ldap",
-                Response.Status.BAD_REQUEST);
+            throw ErrorResponse.error("'type' is required: one of " + String.join(", ",
+                DirectoryTypes.ids(session.getKeycloakSessionFactory())), Response.Status.BAD_REQUEST);
         }
         ObjectNode settings = AdminJson.objectField(json, "settings");
-        String ldapCredential = type == DirectoryType.LDAP ? rules(() -> LdapAdmin.takeCredential(settings)) : null;
-        Directory d = rules(() -> engine.createDirectory(realm, type, AdminJson.text(json, "name"), settings));
-        rules(() -> {
-            LdapAdmin.created(session, realm, d, ldapCredential);
-            return null;
-        });
+        Directory d = rules(() -> engine.createDirectory(realm, typeText, AdminJson.text(json, "name"), settings));
         Map<String, Object> rep = directoryRep(d);
         adminEvent.operation(OperationType.CREATE).resourcePath(session.getContext().getUri(), d.id()).representation(rep).success();
         return Response.status(Response.Status.CREATED)
@@ -127,16 +109,11 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         ObjectNode json = AdminJson.object(body);
-        if (json.has("type") && !d.type().id().equalsIgnoreCase(json.path("type").asText())) {
+        if (json.has("type") && !d.typeId().equalsIgnoreCase(json.path("type").asText())) {
             throw ErrorResponse.error("The type of a directory cannot be changed", Response.Status.BAD_REQUEST);
         }
         ObjectNode settings = AdminJson.objectField(json, "settings");
-        String ldapCredential = d.type() == DirectoryType.LDAP && settings != null ? rules(() -> LdapAdmin.takeCredential(settings)) : null;
         Directory updated = rules(() -> engine.updateDirectory(realm, d, AdminJson.text(json, "name"), settings));
-        rules(() -> {
-            LdapAdmin.updated(session, realm, updated, ldapCredential);
-            return null;
-        });
         Map<String, Object> rep = directoryRep(updated);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
@@ -148,7 +125,6 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         rules(() -> {
-            LdapAdmin.deleting(session, realm, d);
             engine.deleteDirectory(realm, d);
             return null;
         });
@@ -191,37 +167,35 @@ public class DirSyncAdminResource {
                 Response.Status.CONFLICT);
         }
         engine.setStatus(realm, d, DirectoryStatus.ACTIVE);
-        return issueCredentials(d);
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("status", DirectoryStatus.ACTIVE.id());
+        DirectoryTypes.provider(session, d).issueCredentials(realm, d).ifPresent(rep::putAll);
+        credentialsEvent(rep);
+        return rep;
     }
 
-    /** SPEC §3.1 "Regenerate token": a new bearer token; the old one stops working at once. */
+    /** SPEC §3.1 "Regenerate token": new credentials; the old ones stop working at once. */
     @POST
     @Path("directories/{id}/token")
     public Map<String, Object> regenerateToken(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
-        if (d.type() != DirectoryType.SCIM) {
-            throw ErrorResponse.error("Only SCIM directories have a bearer token", Response.Status.BAD_REQUEST);
-        }
         if (d.status() == DirectoryStatus.DRAFT) {
             throw ErrorResponse.error("Directory \"" + d.name() + "\" is still a draft; complete its setup first",
                 Response.Status.CONFLICT);
         }
-        return issueCredentials(d);
+        Map<String, Object> rep = DirectoryTypes.provider(session, d).issueCredentials(realm, d).orElseThrow(() ->
+            ErrorResponse.error("Directory \"" + d.name() + "\" (type " + d.typeId() + ") has no credentials to regenerate:"
+                + " it connects to its source itself", Response.Status.BAD_REQUEST));
+        credentialsEvent(rep);
+        return rep;
     }
 
-    private Map<String, Object> issueCredentials(Directory d) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("baseUrl", ScimUrls.baseUrl(session, realm, d));
-        if (d.type() == DirectoryType.SCIM) {
-            ScimTokens.Issued issued = new ScimTokens(session).issue(realm, d);
-            rep.put("token", issued.token());
-            rep.put("expiresAt", issued.expiresAt());
-        }
-        // The event never carries the token.
-        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
-            .representation(Map.of("baseUrl", rep.get("baseUrl"), "expiresAt", rep.getOrDefault("expiresAt", 0L))).success();
-        return rep;
+    /** The admin event of issued credentials: never the secret itself. */
+    private void credentialsEvent(Map<String, Object> issued) {
+        Map<String, Object> event = new LinkedHashMap<>(issued);
+        event.remove("token");
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(event).success();
     }
 
     /** The mapping editor's data (SPEC §3.1): required mappings (locked), optional ones, and what can be mapped. */
@@ -254,14 +228,10 @@ public class DirSyncAdminResource {
 
     private Map<String, Object> mappingsRep(Directory d) {
         Map<String, Object> rep = new LinkedHashMap<>();
-        List<Map<String, Object>> required = new java.util.ArrayList<>();
-        String[][] scimRequired = {{"userName", "username"}, {"emails", "email"}, {"name.givenName", "firstName"}, {"name.familyName", "lastName"}};
-        for (String[] m : scimRequired) {
-            required.add(Map.of("source", m[0], "target", m[1], "locked", true));
-        }
-        rep.put("required", required);
+        rep.put("required", d.type().requiredMappings(d).stream()
+            .map(m -> Map.of("source", m.source(), "target", m.target(), "locked", true)).toList());
         rep.put("optional", d.mappings().stream().map(m -> Map.of("source", m.source(), "target", m.target())).toList());
-        rep.put("availableSources", d.type() == DirectoryType.SCIM ? io.dirsync.scim.ScimUserMapping.OFFERED_SOURCES : List.of());
+        rep.put("availableSources", d.type().offeredSources());
         List<String> targets = new java.util.ArrayList<>();
         session.getProvider(org.keycloak.userprofile.UserProfileProvider.class).getConfiguration().getAttributes()
             .forEach(a -> targets.add(a.getName()));
@@ -303,16 +273,9 @@ public class DirSyncAdminResource {
     public Response sync(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("240") int wait, String body) {
         auth.users().requireManage();
         Directory d = directory(id);
-        if (d.type() != DirectoryType.LDAP) {
-            throw ErrorResponse.error("Directory \"" + d.name() + "\" is not a pull directory; its source pushes changes",
-                Response.Status.BAD_REQUEST);
-        }
         ObjectNode json = AdminJson.object(body);
         String kind = AdminJson.text(json, "kind") == null ? PullRun.KIND_FULL : AdminJson.text(json, "kind");
-        if (!List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN, PullRun.KIND_USER).contains(kind)) {
-            throw ErrorResponse.error("'kind' must be one of full, admin, user", Response.Status.BAD_REQUEST);
-        }
-        LdapSync.Started started = rules(() -> LdapSync.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
+        PullRunner.Started started = rules(() -> PullRunner.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
         Response response;
         try {
             RunReport report = started.report().get(Math.max(0, Math.min(wait, 240)), java.util.concurrent.TimeUnit.SECONDS);
@@ -328,7 +291,7 @@ public class DirSyncAdminResource {
             Thread.currentThread().interrupt();
             throw ErrorResponse.error("Interrupted", Response.Status.SERVICE_UNAVAILABLE);
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof LdapSync.Busy busy) {
+            if (e.getCause() instanceof PullRunner.Busy busy) {
                 throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
             }
             if (e.getCause() instanceof SyncConflictException rule) {
@@ -370,11 +333,8 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         GroupModel group = realm.getGroupById(groupId);
-        ManagedGroupEntity managed = engine.store().managedGroup(groupId);
-        String sourceId = managed == null ? null : managed.getExternalId();
         rules(() -> {
             engine.removeGroupFromDirectory(realm, d, group);
-            LdapAdmin.groupRemoved(session, realm, d, sourceId);
             return null;
         });
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
@@ -483,7 +443,7 @@ public class DirSyncAdminResource {
     private Map<String, Object> directoryRep(Directory d) {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("id", d.id());
-        rep.put("type", d.type().id());
+        rep.put("type", d.typeId());
         rep.put("name", d.name());
         rep.put("status", d.status().id());
         rep.put("settings", d.settings());
@@ -494,19 +454,7 @@ public class DirSyncAdminResource {
         rep.put("userCount", engine.store().countManagedUsers(d.id(), DirectorySyncEngine.STATE_ACTIVE));
         rep.put("trashedCount", engine.store().countManagedUsers(d.id(), DirectorySyncEngine.STATE_TRASHED));
         rep.put("groupNameExample", d.managedGroupName("Engineering"));
-        if (d.type() == DirectoryType.SCIM) {
-            ScimTokens tokens = new ScimTokens(session);
-            ScimTokens.Status tokenStatus = tokens.status(d);
-            Map<String, Object> scim = new LinkedHashMap<>();
-            scim.put("baseUrl", ScimUrls.baseUrl(session, realm, d));
-            scim.put("tokenStatus", tokenStatus.name().toLowerCase());
-            scim.put("tokenExpiresAt", tokens.current(d).map(ScimTokenEntity::getExpiresAt).orElse(null));
-            scim.put("lastRequestAt", d.lastRequestAt());
-            scim.put("connection", d.status() == DirectoryStatus.DRAFT ? "setup not completed"
-                : tokenStatus == ScimTokens.Status.EXPIRED ? "token expired"
-                : d.lastRequestAt() == null ? "waiting for the first request" : "connected");
-            rep.put("scim", scim);
-        }
+        rep.putAll(DirectoryTypes.provider(session, d).describe(realm, d));
         return rep;
     }
 
@@ -540,7 +488,7 @@ public class DirSyncAdminResource {
         rep.put("status", engine.userStatus(user).id());
         rep.put("enabled", user.isEnabled());
         engine.ownerOf(user).ifPresentOrElse(d -> {
-            rep.put("directory", Map.of("id", d.id(), "name", d.name(), "type", d.type().id()));
+            rep.put("directory", Map.of("id", d.id(), "name", d.name(), "type", d.typeId()));
             rep.put("lockedAttributes", engine.isTrashed(user) ? List.of("*") : d.mappedAttributes());
         }, () -> {
             rep.put("directory", null);

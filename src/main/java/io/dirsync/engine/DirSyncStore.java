@@ -263,6 +263,13 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
+    /** The start of the directory's latest run of these kinds. */
+    public Optional<Long> lastRunStart(String directoryId, Collection<String> kinds) {
+        return Optional.ofNullable(em.createQuery(
+                "select max(r.startedAt) from SyncRunEntity r where r.directoryId = :d and r.kind in :kinds", Long.class)
+            .setParameter("d", directoryId).setParameter("kinds", kinds).getSingleResult());
+    }
+
     public Optional<SyncRunEntity> pushRunOfDay(String directoryId, String day) {
         return em.createNamedQuery("dirsync.pushRunOfDay", SyncRunEntity.class)
             .setParameter("directoryId", directoryId).setParameter("pushDay", day)

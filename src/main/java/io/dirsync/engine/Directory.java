@@ -22,10 +22,12 @@ public final class Directory {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final DirectoryEntity entity;
+    private final DirectoryTypeFactory type;
     private final ObjectNode settings;
 
-    Directory(DirectoryEntity entity) {
+    Directory(DirectoryEntity entity, DirectoryTypeFactory type) {
         this.entity = entity;
+        this.type = type;
         this.settings = parse(entity.getSettings());
     }
 
@@ -47,7 +49,9 @@ public final class Directory {
 
     public String id() { return entity.getId(); }
     public String realmId() { return entity.getRealmId(); }
-    public DirectoryType type() { return DirectoryType.parse(entity.getType()); }
+    /** The directory's kind: its provider factory, whose id is the stored {@code type}. */
+    public DirectoryTypeFactory type() { return type; }
+    public String typeId() { return entity.getType(); }
     public String name() { return entity.getName(); }
     public DirectoryStatus status() { return DirectoryStatus.parse(entity.getStatus()); }
     public long createdAt() { return entity.getCreatedAt(); }
@@ -55,12 +59,12 @@ public final class Directory {
     public Long lastRequestAt() { return entity.getLastRequestAt(); }
 
     /**
-     * The Keycloak user-storage component that backs this directory's users, or null. An LDAP directory is backed
-     * by a stock Keycloak LDAP provider whose component id is the directory id: its users carry that federation
-     * link, so Keycloak validates their passwords against the directory.
+     * The Keycloak user-storage component that backs this directory's users, or null (see
+     * {@link DirectoryTypeFactory#federationLink}): its users carry that federation link, so Keycloak validates their
+     * passwords there.
      */
     public String federationLink() {
-        return type() == DirectoryType.LDAP ? id() : null;
+        return type.federationLink(this);
     }
 
     /** A copy of the settings; change them with the engine's updateDirectory. */
@@ -110,13 +114,9 @@ public final class Directory {
         return targets;
     }
 
-    /** The label used in managed group names (rule 6): AD, OpenLDAP, Entra ID, Okta or SCIM. */
+    /** The label used in managed group names (rule 6), given by the directory's type. */
     public String groupLabel() {
-        return switch (type()) {
-            case SCIM -> "okta".equalsIgnoreCase(setting("provider")) ? "Okta" : "SCIM";
-            case LDAP -> "ad".equalsIgnoreCase(setting("vendor")) ? "AD" : "OpenLDAP";
-            case ENTRA -> "Entra ID";
-        };
+        return type.groupLabel(this);
     }
 
     /** Rule 6: {@code Engineering from Okta Sync "Corp Okta"}. */

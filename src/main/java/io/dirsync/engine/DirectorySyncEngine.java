@@ -52,8 +52,6 @@ public class DirectorySyncEngine implements Provider {
     public static final String USER = "USER";
     public static final String GROUP = "GROUP";
 
-    public static final String DEFAULT_SCIM_NAME = "New Okta SCIM Integration";
-
     private final KeycloakSession session;
     private final EngineConfig config;
     private final DirSyncStore store;
@@ -82,34 +80,44 @@ public class DirectorySyncEngine implements Provider {
     // ------------------------------------------------------------------ directories
 
     public List<Directory> directories(RealmModel realm) {
-        return store.directories(realm.getId()).stream().map(Directory::new).toList();
+        return store.directories(realm.getId()).stream().map(this::view).toList();
     }
 
     public Optional<Directory> directory(RealmModel realm, String id) {
         DirectoryEntity e = store.find(DirectoryEntity.class, id);
-        return e == null || !e.getRealmId().equals(realm.getId()) ? Optional.empty() : Optional.of(new Directory(e));
+        return e == null || !e.getRealmId().equals(realm.getId()) ? Optional.empty() : Optional.of(view(e));
     }
 
-    public Directory createDirectory(RealmModel realm, DirectoryType type, String name, ObjectNode settings) {
+    /** The read view of a stored directory, with its type. */
+    Directory view(DirectoryEntity e) {
+        return new Directory(e, DirectoryTypes.of(session.getKeycloakSessionFactory(), e.getType()));
+    }
+
+    /**
+     * Creates a directory of type {@code typeId} as a draft; its type checks and completes the settings (taking its
+     * secrets out of them) and then sets up what it needs (e.g. LDAP's Keycloak component).
+     */
+    public Directory createDirectory(RealmModel realm, String typeId, String name, ObjectNode settings) {
+        DirectoryTypeFactory type = DirectoryTypes.require(session.getKeycloakSessionFactory(), typeId);
         ObjectNode s = settings == null ? Directory.JSON.createObjectNode() : settings.deepCopy();
-        if (type == DirectoryType.SCIM && !s.hasNonNull("provider")) {
-            s.put("provider", "okta");
-        }
+        DirectoryTypeProvider typeProvider = session.getProvider(DirectoryTypeProvider.class, type.getId());
+        DirectoryTypeProvider.Secrets secrets = typeProvider.prepareSettings(realm, s, null);
         String finalName = name == null || name.isBlank() ? defaultName(realm, type) : name.trim();
         requireFreeName(realm, finalName, null);
         validateSettings(s);
         DirectoryEntity e = new DirectoryEntity();
         e.setId(KeycloakModelUtils.generateId());
         e.setRealmId(realm.getId());
-        e.setType(type.id());
+        e.setType(type.getId());
         e.setName(finalName);
         e.setNameFolded(Directory.fold(finalName));
         e.setStatus(DirectoryStatus.DRAFT.id());
         e.setSettings(s.toString());
         e.setCreatedAt(Time.currentTimeMillis());
         store.persist(e);
-        Directory d = new Directory(e);
+        Directory d = view(e);
         UserProfileSetup.ensure(session, realm, d.mappedAttributes());
+        typeProvider.created(realm, d, secrets);
         return d;
     }
 
@@ -119,12 +127,28 @@ public class DirectorySyncEngine implements Provider {
      */
     public Directory updateDirectory(RealmModel realm, Directory directory, String newName, ObjectNode newSettings) {
         DirectoryEntity e = directory.entity();
+        DirectoryTypeProvider typeProvider = DirectoryTypes.provider(session, directory);
+        DirectoryTypeProvider.Secrets secrets = DirectoryTypeProvider.Secrets.NONE;
+        ObjectNode s = null;
+        if (newSettings != null) {
+            s = newSettings.deepCopy();
+            secrets = typeProvider.prepareSettings(realm, s, directory);
+            String before = directory.setting("usernameAttribute");
+            String after = s.hasNonNull("usernameAttribute") ? s.get("usernameAttribute").asText() : null;
+            if (e.getFirstSyncAt() != null && !Objects.equals(before, after)) {
+                throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                    "The username attribute of directory \"" + e.getName() + "\" cannot be changed after its first "
+                        + "successful sync (it is '" + before + "'). Add '" + after + "' as a username alias instead, "
+                        + "or delete the directory and create a new one (its users become unmanaged and are reconnected by username).");
+            }
+            validateSettings(s);
+        }
         if (newName != null && !newName.isBlank() && !newName.trim().equals(e.getName())) {
             String name = newName.trim();
             requireFreeName(realm, name, e.getId());
             e.setName(name);
             e.setNameFolded(Directory.fold(name));
-            Directory renamed = new Directory(e);
+            Directory renamed = view(e);
             EngineWrites.run(session, () -> {
                 for (ManagedGroupEntity g : store.managedGroups(e.getId())) {
                     GroupModel group = realm.getGroupById(g.getGroupId());
@@ -134,30 +158,18 @@ public class DirectorySyncEngine implements Provider {
                 }
             });
         }
-        if (newSettings != null) {
-            String before = directory.setting("usernameAttribute");
-            String after = newSettings.hasNonNull("usernameAttribute") ? newSettings.get("usernameAttribute").asText() : null;
-            if (e.getFirstSyncAt() != null && !Objects.equals(before, after)) {
-                throw new SyncConflictException(SyncConflictException.Kind.INVALID,
-                    "The username attribute of directory \"" + e.getName() + "\" cannot be changed after its first "
-                        + "successful sync (it is '" + before + "'). Add '" + after + "' as a username alias instead, "
-                        + "or delete the directory and create a new one (its users become unmanaged and are reconnected by username).");
-            }
-            ObjectNode s = newSettings.deepCopy();
-            if (directory.type() == DirectoryType.SCIM && !s.hasNonNull("provider")) {
-                s.put("provider", directory.setting("provider") == null ? "okta" : directory.setting("provider"));
-            }
-            validateSettings(s);
+        if (s != null) {
             e.setSettings(s.toString());
         }
-        Directory updated = new Directory(e);
+        Directory updated = view(e);
         UserProfileSetup.ensure(session, realm, updated.mappedAttributes());
+        typeProvider.updated(realm, updated, secrets);
         return updated;
     }
 
     public Directory setStatus(RealmModel realm, Directory directory, DirectoryStatus status) {
         directory.entity().setStatus(status.id());
-        return new Directory(directory.entity());
+        return view(directory.entity());
     }
 
     /** Rule 5: from the first successful sync on, the username source is fixed. */
@@ -186,6 +198,7 @@ public class DirectorySyncEngine implements Provider {
      * "(formerly from ...)"), its trashed users are restored to unmanaged.
      */
     public void deleteDirectory(RealmModel realm, Directory directory) {
+        DirectoryTypes.provider(session, directory).deleting(realm, directory);
         EngineWrites.run(session, () -> {
             for (TrashEntryEntity t : store.trashOfDirectory(directory.id())) {
                 store.remove(t);
@@ -291,7 +304,7 @@ public class DirectorySyncEngine implements Provider {
                     throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
                         SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY);
                 }
-                requireClaimable(realm, directory, user, owner == null ? null : new Directory(owner).federationLink());
+                requireClaimable(realm, directory, user, owner == null ? null : view(owner).federationLink());
                 // Migration from a paused directory: it keeps no hold on the user or its membership.
                 leaveGroupsOf(realm, managed.getDirectoryId(), user);
                 wasTrashed = STATE_TRASHED.equals(managed.getState());
@@ -811,6 +824,7 @@ public class DirectorySyncEngine implements Provider {
      */
     public void removeGroupFromDirectory(RealmModel realm, Directory directory, GroupModel group) {
         ManagedGroupEntity g = requireOwned(directory, group);
+        String sourceId = g.getExternalId();
         Set<String> otherGroups = store.managedGroups(directory.id()).stream()
             .map(ManagedGroupEntity::getGroupId).filter(id -> !id.equals(g.getGroupId())).collect(Collectors.toSet());
         SyncRuns.Run run = null; // an admin action: reported as an admin event by the admin API
@@ -830,6 +844,7 @@ public class DirectorySyncEngine implements Provider {
             }
             unmanageGroup(realm, directory, g);
         });
+        DirectoryTypes.provider(session, directory).groupRemoved(realm, directory, sourceId);
     }
 
     // ------------------------------------------------------------------ statuses (rule 11)
@@ -890,7 +905,7 @@ public class DirectorySyncEngine implements Provider {
             return Optional.empty();
         }
         DirectoryEntity d = store.find(DirectoryEntity.class, m.getDirectoryId());
-        return d == null ? Optional.empty() : Optional.of(new Directory(d));
+        return d == null ? Optional.empty() : Optional.of(view(d));
     }
 
     public boolean isTrashed(UserModel user) {
@@ -1171,12 +1186,8 @@ public class DirectorySyncEngine implements Provider {
         g.setLastModified(Time.currentTimeMillis());
     }
 
-    private String defaultName(RealmModel realm, DirectoryType type) {
-        String base = switch (type) {
-            case SCIM -> DEFAULT_SCIM_NAME;
-            case LDAP -> "New LDAP Directory";
-            case ENTRA -> "New Entra ID Directory";
-        };
+    private String defaultName(RealmModel realm, DirectoryTypeFactory type) {
+        String base = type.defaultName();
         String name = base;
         for (int i = 2; store.directoryByName(realm.getId(), name).isPresent(); i++) {
             name = base + " " + i;
@@ -1202,6 +1213,7 @@ public class DirectorySyncEngine implements Provider {
                 "settings." + AdoptionGuard.SETTING + " must be true or false (default false: administrators, service"
                     + " accounts and accounts linked to another login provider are never adopted)");
         }
+        DeprovisionGuard.validate(settings);
         validateMappings(settings);
     }
 

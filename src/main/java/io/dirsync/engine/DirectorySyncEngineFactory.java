@@ -49,6 +49,10 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
                         new ClusterAwareScheduledTaskRunner(factory, new TrashPurgeTask(), interval), interval, PURGE_TASK);
                     LOG.infof("Directory sync: trash purge every %d s, users deleted %d days after entering the trash",
                         interval / 1000, config.trashRetentionMillis() / EngineConfig.DAY);
+                    long tick = config.pullScheduleTickMillis();
+                    session.getProvider(TimerProvider.class).schedule(
+                        new ClusterAwareScheduledTaskRunner(factory, new PullScheduler(), tick), tick, PullScheduler.TASK);
+                    LOG.infof("Directory sync: pull directories' schedules checked every %d s", tick / 1000);
                 }
             }
         });
@@ -63,6 +67,9 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
                 .helpText("How often the trash is checked for users whose time is up.").add()
             .property().name("scim-token-lifetime-days").type("int").defaultValue(90)
                 .helpText("Days a SCIM bearer token stays valid after it is generated.").add()
+            .property().name("pull-schedule-tick-seconds").type("int").defaultValue(60)
+                .helpText("How often the pull directories' schedules (full sync every 12 h, admin sync every 30 min by"
+                    + " default, per directory) are checked.").add()
             .build();
     }
 

@@ -8,8 +8,10 @@ import org.keycloak.Config;
  * @param trashRetentionMillis     how long a user stays in the trash before it is deleted (rule 7; 7 days)
  * @param trashPurgeIntervalMillis how often the purge looks for users whose time is up
  * @param scimTokenLifetimeMillis  how long a SCIM bearer token is valid (90 days)
+ * @param pullScheduleTickMillis   how often the pull directories' schedules are checked ({@link PullScheduler})
  */
-public record EngineConfig(long trashRetentionMillis, long trashPurgeIntervalMillis, long scimTokenLifetimeMillis) {
+public record EngineConfig(long trashRetentionMillis, long trashPurgeIntervalMillis, long scimTokenLifetimeMillis,
+                           long pullScheduleTickMillis) {
 
     public static final long DAY = 24L * 3600 * 1000;
 
@@ -17,6 +19,7 @@ public record EngineConfig(long trashRetentionMillis, long trashPurgeIntervalMil
         return new EngineConfig(
             scope.getLong("trash-retention-days", 7L) * DAY,
             scope.getLong("trash-purge-interval-seconds", 3600L) * 1000L,
-            scope.getLong("scim-token-lifetime-days", 90L) * DAY);
+            scope.getLong("scim-token-lifetime-days", 90L) * DAY,
+            scope.getLong("pull-schedule-tick-seconds", 60L) * 1000L);
     }
 }

@@ -56,7 +56,7 @@ final class ModelGuard implements ProviderEventListener {
             return;
         }
         DirectoryEntity d = engine.store().find(DirectoryEntity.class, g.getDirectoryId());
-        if (d != null && !new Directory(d).managedGroupName(g.getSourceName()).equals(newName)) {
+        if (d != null && !engine.view(d).managedGroupName(g.getSourceName()).equals(newName)) {
             refuseIfPresent(engine.groupReadOnlyReason(group));
         }
     }

@@ -148,12 +148,12 @@ public final class PullRun {
     }
 
     /**
-     * Ends the run. With {@code sourceComplete == false} (connection lost, a page failed) nobody is trashed and
-     * the run is {@code failed}. Otherwise the directory's active users not seen go to the trash, unless they are
-     * more than {@code share} of its users and at least {@code minimum}: then the run is {@code held} and lists
-     * them for the admin to confirm.
+     * Ends a full run. With {@code sourceComplete == false} (connection lost, a page failed) nobody is trashed and the
+     * run is {@code failed}. Otherwise the directory's active users not seen go to the trash, unless that is a mass
+     * deprovisioning by the directory's {@link DeprovisionGuard} (rule 10): then the run is {@code held} and lists them
+     * for the admin to confirm.
      */
-    public RunReport finish(boolean sourceComplete, String failureMessage, double share, int minimum) {
+    public RunReport finish(boolean sourceComplete, String failureMessage) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
@@ -165,15 +165,16 @@ public final class PullRun {
             }
             List<String> missing = missingUsers(engine);
             long active = engine.store().countManagedUsers(directoryId, DirectorySyncEngine.STATE_ACTIVE);
-            if (!missing.isEmpty() && missing.size() >= minimum && missing.size() > share * active) {
+            DeprovisionGuard guard = DeprovisionGuard.of(directory);
+            if (guard.holds(missing.size(), active)) {
                 for (String userId : missing) {
                     UserModel user = engine.userOf(realm, directory, userId);
                     engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
                 }
                 markSynced(engine);
                 return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_HELD, unchanged,
-                    "This run would trash " + missing.size() + " of " + active + " users (more than "
-                        + Math.round(share * 100) + " %); nobody was trashed. Confirm the run to trash them.");
+                    "This run would trash " + missing.size() + " of " + active + " users (" + guard.describe()
+                        + "); nobody was trashed. Confirm the run to trash them.");
             }
             for (String userId : missing) {
                 UserModel user = engine.userOf(realm, directory, userId);
@@ -267,7 +268,4 @@ public final class PullRun {
         return i;
     }
 
-    public int failedCount() {
-        return failed;
-    }
 }

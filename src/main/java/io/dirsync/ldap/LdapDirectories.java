@@ -18,7 +18,6 @@ import org.keycloak.storage.ldap.mappers.UserAttributeLDAPStorageMapperFactory;
 
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
-import io.dirsync.engine.DirectoryType;
 import io.dirsync.engine.EngineWrites;
 
 /**
@@ -117,7 +116,7 @@ public final class LdapDirectories {
             EngineWrites.run(session, () -> realm.removeComponent(c)); // DirectoryGuardMapperFactory lets this one through
         }
         boolean lastLdap = DirectorySyncEngine.of(session).directories(realm).stream()
-            .noneMatch(d -> d.type() == DirectoryType.LDAP && !d.id().equals(directory.id()));
+            .noneMatch(d -> LdapDirectoryTypeFactory.ID.equals(d.typeId()) && !d.id().equals(directory.id()));
         if (lastLdap) {
             DirectoryPasswordPolicy.removeFrom(session, realm);
         }

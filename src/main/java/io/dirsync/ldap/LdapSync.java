@@ -9,15 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import javax.naming.directory.SearchControls;
 
 import org.jboss.logging.Logger;
-import org.keycloak.cluster.ClusterProvider;
-import org.keycloak.cluster.ExecutionResult;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -53,102 +50,31 @@ import io.dirsync.storage.ManagedUserEntity;
  * One pull run of an LDAP directory: full sync (the whole scope; users no longer returned go to the trash through
  * {@link PullRun}), admin sync (members of the admin groups; admin roles) or single-user sync. A thin adapter:
  * it reads entries with Keycloak's own LDAP provider (its connection, paging and the component's scope filter),
- * turns each into a {@link SourceUser} and leaves every rule to the engine. One run per directory at a time,
- * across the cluster.
+ * turns each into a {@link SourceUser} and leaves every rule to the engine. The engine's
+ * {@link io.dirsync.engine.PullRunner} runs it (thread, cluster-wide lock, schedules).
  */
 public final class LdapSync {
 
     private static final Logger LOG = Logger.getLogger(LdapSync.class);
     /** AD userAccountControl ACCOUNTDISABLE. */
     static final int ACCOUNTDISABLE = 0x2;
-    static final double MASS_SHARE = 0.2;
-    static final int MASS_MINIMUM = 10;
-    private static final int LOCK_SECONDS = 6 * 3600;
-
-    /** Thrown when another run of the same directory holds the cluster-wide lock. */
-    public static final class Busy extends RuntimeException {
-        Busy(String message) {
-            super(message);
-        }
-    }
 
     private final KeycloakSessionFactory factory;
     private final String realmId;
     private final String directoryId;
-    private final CompletableFuture<String> runId = new CompletableFuture<>();
+    private final Consumer<String> runOpened;
 
-    private LdapSync(KeycloakSessionFactory factory, String realmId, String directoryId) {
+    private LdapSync(KeycloakSessionFactory factory, String realmId, String directoryId, Consumer<String> runOpened) {
         this.factory = factory;
         this.realmId = realmId;
         this.directoryId = directoryId;
+        this.runOpened = runOpened;
     }
 
-    /** A sync started in the background: its run id as soon as the run is open, and its report when it is over. */
-    public record Started(CompletableFuture<String> runId, CompletableFuture<RunReport> report) {
-    }
-
-    /**
-     * Starts a sync on a Keycloak-managed worker thread, outside any request or timer transaction (a full sync of a
-     * large directory outlives the 5-minute transaction timeout; every step of it commits on its own). It holds the
-     * directory's cluster-wide lock, waiting up to {@code waitSeconds} for a running sync of the same directory;
-     * otherwise the report completes with {@link Busy}.
-     *
-     * @param kind     {@link PullRun#KIND_FULL}, {@link PullRun#KIND_ADMIN} or {@link PullRun#KIND_USER}
-     * @param username for a single-user sync
-     */
-    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
-                                int waitSeconds) {
-        if (directory.status() == DirectoryStatus.PAUSED) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
-                "Directory \"" + directory.name() + "\" is paused; resume it to sync");
-        }
-        if (PullRun.KIND_USER.equals(kind) && (username == null || username.isBlank())) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A single-user sync needs a username");
-        }
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        LdapSync sync = new LdapSync(factory, realm.getId(), directory.id());
-        Started started = new Started(sync.runId, new CompletableFuture<>());
-        String name = directory.name();
-        session.getProvider(ExecutorsProvider.class).getExecutor("dirsync-ldap-sync").execute(() -> {
-            try (KeycloakSession s = factory.create()) {
-                ClusterProvider cluster = s.getProvider(ClusterProvider.class);
-                long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
-                while (true) {
-                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(sync.directoryId), LOCK_SECONDS,
-                        () -> sync.execute(kind, username));
-                    if (result.isExecuted()) {
-                        started.report().complete(result.getResult());
-                        return;
-                    }
-                    if (System.currentTimeMillis() >= deadline) {
-                        throw new Busy("A sync of directory \"" + name + "\" is already running; try again when it has finished");
-                    }
-                    Thread.sleep(500);
-                }
-            } catch (Throwable t) {
-                LOG.debugf(t, "LDAP directory %s: %s sync did not run", name, kind);
-                sync.runId.completeExceptionally(t);
-                started.report().completeExceptionally(t);
-            }
-        });
-        return started;
-    }
-
-    /** Runs a sync and waits for its report (tests, tools). */
-    public static RunReport run(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
-                                int waitSeconds) {
-        try {
-            return start(session, realm, directory, kind, username, waitSeconds).report().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Busy("Interrupted while waiting for the sync of \"" + directory.name() + "\"");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    static String lockKey(String directoryId) {
-        return "dirsync-ldap-sync::" + directoryId;
+    /** The LDAP directories' {@link io.dirsync.engine.PullSource}: one run on the calling thread. */
+    static RunReport pull(KeycloakSessionFactory factory, String realmId, String directoryId, String kind, String username,
+                          Consumer<String> runOpened) {
+        return new LdapSync(factory, realmId, directoryId, runOpened).execute(kind, username);
     }
 
     // ------------------------------------------------------------------ the run
@@ -161,13 +87,13 @@ public final class LdapSync {
     private RunReport execute(String kind, String username) {
         Directory directory = inTx(s -> engine(s).directory(realm(s), directoryId).orElseThrow());
         PullRun run = inTx(s -> PullRun.begin(s, directory, kind));
-        runId.complete(run.run().id());
+        runOpened.accept(run.run().id());
         Plan plan;
         try {
             plan = inTx(s -> plan(s, run));
         } catch (RuntimeException e) {
             LOG.warnf(e, "LDAP directory %s: could not resolve its groups", directory.name());
-            return finish(run, kind, false, message(e), null);
+            return finish(run, kind, false, message(e));
         }
         Set<String> seen = new HashSet<>();
         boolean complete = true;
@@ -227,14 +153,11 @@ public final class LdapSync {
         // Where a run's time goes (directory vs. Keycloak side), for operators sizing a sync.
         LOG.infof("LDAP directory %s: %s sync read %d entries in %d ms from the directory, %d ms in all", directory.name(),
             kind, entries, readNanos / 1_000_000, (System.nanoTime() - started) / 1_000_000);
-        return finish(run, kind, complete, failure, seen);
+        return finish(run, kind, complete, failure);
     }
 
-    private RunReport finish(PullRun run, String kind, boolean complete, String failure, Set<String> seen) {
-        if (PullRun.KIND_FULL.equals(kind)) {
-            return run.finish(complete, failure, MASS_SHARE, MASS_MINIMUM);
-        }
-        return run.finishPartial(complete, failure);
+    private static RunReport finish(PullRun run, String kind, boolean complete, String failure) {
+        return PullRun.KIND_FULL.equals(kind) ? run.finish(complete, failure) : run.finishPartial(complete, failure);
     }
 
     /** Resolves synced and admin groups (nested ones too), keeps managed groups and the scope filter current. */

@@ -40,7 +40,6 @@ import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
-import io.dirsync.engine.DirectoryType;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
@@ -425,7 +424,7 @@ public class ScimEndpoint {
             throw unauthorized("The bearer token expired; regenerate it in Keycloak and update the SCIM client");
         }
         directory = engine.directory(realm, directoryId).orElseThrow(() -> unauthorized("Invalid bearer token for this directory"));
-        if (directory.type() != DirectoryType.SCIM) {
+        if (!ScimDirectoryTypeFactory.ID.equals(directory.typeId())) {
             throw ScimError.notFound("Directory \"" + directory.name() + "\" is not a SCIM directory");
         }
         if (directory.status() != DirectoryStatus.ACTIVE) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
+import io.dirsync.ldap.LdapDirectoryTypeFactory;
+import io.dirsync.scim.ScimDirectoryTypeFactory;
 import io.dirsync.storage.DirectoryEntity;
 
 /** Rule 6 and 8 names, and the settable statuses of rule 11. */
@@ -18,7 +20,12 @@ class DirectoryNamingTest {
         e.setName(name);
         e.setStatus("active");
         e.setSettings(settings);
-        return new Directory(e);
+        DirectoryTypeFactory kind = switch (type) {
+            case "scim" -> new ScimDirectoryTypeFactory();
+            case "ldap" -> new LdapDirectoryTypeFactory();
+            default -> new MissingDirectoryType(type);
+        };
+        return new Directory(e, kind);
     }
 
     @Test
@@ -28,7 +35,6 @@ class DirectoryNamingTest {
         assertEquals("Engineering from SCIM Sync \"Entra\"", directory("scim", "Entra", "{}").managedGroupName("Engineering"));
         assertEquals("Staff from AD Sync \"HQ\"", directory("ldap", "HQ", "{\"vendor\":\"ad\"}").managedGroupName("Staff"));
         assertEquals("Staff from OpenLDAP Sync \"Lab\"", directory("ldap", "Lab", "{\"vendor\":\"openldap\"}").managedGroupName("Staff"));
-        assertEquals("Staff from Entra ID Sync \"Cloud\"", directory("entra", "Cloud", "{}").managedGroupName("Staff"));
         assertEquals("Engineering (formerly from \"Corp Okta\")", directory("scim", "Corp Okta", "{}").formerGroupName("Engineering"));
     }
 
@@ -42,6 +48,14 @@ class DirectoryNamingTest {
     void onlyActiveBypassAndDisabledCanBeSet() {
         assertEquals(SubjectStatus.BYPASS, SubjectStatus.parseSettable("Bypass"));
         assertThrows(IllegalArgumentException.class, () -> SubjectStatus.parseSettable("pending deletion"));
-        assertThrows(IllegalArgumentException.class, () -> DirectoryType.parse("carrier-pigeon"));
+    }
+
+    @Test
+    void aDirectoryOfATypeTheServerLacksIsListedButCannotBeChanged() {
+        Directory d = directory("carrier-pigeon", "Old", "{}");
+        assertEquals("Staff from carrier-pigeon Sync \"Old\"", d.managedGroupName("Staff"));
+        SyncConflictException refused = assertThrows(SyncConflictException.class, () -> new MissingDirectoryType("carrier-pigeon")
+            .prepareSettings(null, Directory.JSON.createObjectNode(), d));
+        assertEquals(SyncConflictException.Kind.INVALID, refused.getKind());
     }
 }

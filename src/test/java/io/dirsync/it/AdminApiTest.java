@@ -70,7 +70,12 @@ class AdminApiTest {
 
         Http.Result badType = dirsync.admin("POST", "/directories", Map.of("type", "carrier-pigeon"));
         assertEquals(400, badType.status());
-        assertTrue(badType.body().contains("scim, ldap, entra"), badType.body());
+        assertTrue(badType.body().contains("use one of ldap, scim"), "names the types this server has: " + badType.body());
+
+        Http.Result badGuard = dirsync.admin("POST", "/directories", Map.of("type", "scim",
+            "settings", Map.of("deprovisionGuardPercent", 150)));
+        assertEquals(400, badGuard.status(), badGuard::toString);
+        assertTrue(badGuard.body().contains("deprovisionGuardPercent must be a number from 0 to 100"), badGuard.body());
 
         Http.Result unknown = dirsync.admin("GET", "/directories/does-not-exist", null);
         assertEquals(404, unknown.status());

@@ -21,7 +21,7 @@ public class DirSyncServerConfig implements KeycloakServerConfig {
             .dependencyCurrentProject()
             .dependency("com.unboundid.product.scim2", "scim2-sdk-common")
             .spiOption("dirsync-engine", "default", "trash-purge-interval-seconds", "2")
-            // LDAP schedules are checked every 2 s so that moving the clock 30 min / 12 h shows a run without waiting.
-            .spiOption("dirsync-ldap", "default", "tick-seconds", "2");
+            // Pull schedules are checked every 2 s so that moving the clock 30 min / 12 h shows a run without waiting.
+            .spiOption("dirsync-engine", "default", "pull-schedule-tick-seconds", "2");
     }
 }

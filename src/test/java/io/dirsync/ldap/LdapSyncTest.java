@@ -321,6 +321,31 @@ class LdapSyncTest {
         assertEquals(List.of("jfoo"), user("jfoo@corp.test").getAttributes().get("alias1"), "aliases can be added later");
     }
 
+    /** The mapping editor and the credentials of an LDAP directory are the directory's own, not SCIM's. */
+    @Test
+    void anLdapDirectoryShowsItsOwnRequiredMappingsAndHasNoTokenToIssue() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        Map<String, Object> settings = ldap.settings("sAMAccountName");
+        settings.put("syncedGroups", List.of(ldap.group("Staff", ldap.user("jfoo", "John", "Foo", "jfoo@corp.test"))));
+        String id = createDirectory("Mapped AD", settings);
+        JsonNode mappings = dirsync.admin("GET", "/directories/" + id + "/mappings", null).json();
+        Map<String, String> required = new LinkedHashMap<>();
+        mappings.get("required").forEach(m -> required.put(m.get("target").asText(), m.get("source").asText()));
+        assertEquals(Map.of("username", "sAMAccountName", "email", "mail", "firstName", "givenName", "lastName", "sn"), required);
+        List<String> offered = new ArrayList<>();
+        mappings.get("availableSources").forEach(o -> offered.add(o.asText()));
+        assertTrue(offered.contains("telephoneNumber") && !offered.contains("userName") && !offered.contains("emails"), offered::toString);
+
+        Http.Result setup = dirsync.admin("POST", "/directories/" + id + "/complete-setup", null);
+        assertEquals(200, setup.status(), setup::toString);
+        assertEquals("active", setup.json().get("status").asText());
+        assertTrue(setup.json().path("baseUrl").isMissingNode() && setup.json().path("token").isMissingNode(),
+            "no SCIM Base URL or token for a directory that connects to its source: " + setup);
+        Http.Result token = dirsync.admin("POST", "/directories/" + id + "/token", null);
+        assertEquals(400, token.status(), token::toString);
+        assertTrue(token.body().contains("has no credentials to regenerate"), token.body());
+    }
+
     /** Seed 002: delete the directory, create a new one on sAMAccountName with mail as an alias. */
     @Test
     void recreatingTheDirectoryOnAnotherUsernameAttributeFailsAsTheSeedExplainsAndSaysWhatToDo() throws Exception {

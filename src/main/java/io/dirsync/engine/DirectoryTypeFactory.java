@@ -1,0 +1,58 @@
+package io.dirsync.engine;
+
+import java.util.List;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderFactory;
+
+/**
+ * A kind of directory: what is known of it without a session (its id, default name, rule 6's label, the mappings it
+ * offers), and the provider that carries out its part of a directory's life ({@link DirectoryTypeProvider}). Its id
+ * ({@link #getId()}) is the directory's {@code type}.
+ */
+public interface DirectoryTypeFactory extends ProviderFactory<DirectoryTypeProvider> {
+
+    /** The name of a new directory of this type when the admin gives none. */
+    String defaultName();
+
+    /** Rule 6: the label in its managed groups' names ({@code Engineering from <label> Sync "<name>"}). */
+    String groupLabel(Directory directory);
+
+    /**
+     * The Keycloak user-storage component whose users the directory's users are (Keycloak then checks their passwords
+     * there), or null when its users are plain local users.
+     */
+    default String federationLink(Directory directory) {
+        return null;
+    }
+
+    /**
+     * The required mappings of a directory (locked in the mapping editor): which source attribute fills its users'
+     * username, email and names.
+     */
+    List<AttributeMapping> requiredMappings(Directory directory);
+
+    /** Source attributes the mapping editor offers for optional mappings (where any name may be typed, suggestions). */
+    List<String> offeredSources();
+
+    /**
+     * How the directory reads its source, on schedules and on demand ({@link PullRunner}), or null for a directory its
+     * source pushes to.
+     */
+    default PullSource pullSource() {
+        return null;
+    }
+
+    @Override
+    default void init(Config.Scope config) {
+    }
+
+    @Override
+    default void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,100 @@
+package io.dirsync.engine;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.jboss.logging.Logger;
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.cluster.ExecutionResult;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+
+/**
+ * Starts pull runs for every pull directory type, on demand and on schedule: on a Keycloak-managed worker thread,
+ * outside any request or timer transaction (a full sync of a large directory outlives the 5-minute transaction
+ * timeout; every step of it commits on its own), holding the directory's cluster-wide lock so that one run per
+ * directory happens at a time across the nodes.
+ */
+public final class PullRunner {
+
+    private static final Logger LOG = Logger.getLogger(PullRunner.class);
+    /** Keycloak executor the runs use. */
+    static final String EXECUTOR = "dirsync-pull";
+    /** A run holds its directory's lock at most this long (a node that died while running frees it then). */
+    private static final int LOCK_SECONDS = 6 * 3600;
+    private static final List<String> KINDS = List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN, PullRun.KIND_USER);
+
+    private PullRunner() {
+    }
+
+    /** Another run of the same directory holds its cluster-wide lock. */
+    public static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
+    /** A run started in the background: its id as soon as the run is open, and its report when it is over. */
+    public record Started(CompletableFuture<String> runId, CompletableFuture<RunReport> report) {
+    }
+
+    /**
+     * Starts a run of a pull directory. A run of the same directory already going on is waited for up to
+     * {@code waitSeconds}; after that the report completes with {@link Busy}.
+     *
+     * @throws SyncConflictException when the directory does not pull, is paused, or the request is incomplete
+     */
+    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+                                int waitSeconds) {
+        PullSource source = directory.type().pullSource();
+        if (source == null) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "Directory \"" + directory.name() + "\" is not a pull directory; its source pushes changes");
+        }
+        if (!KINDS.contains(kind)) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "'kind' must be one of full, admin, user");
+        }
+        if (directory.status() == DirectoryStatus.PAUSED) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "Directory \"" + directory.name() + "\" is paused; resume it to sync");
+        }
+        if (PullRun.KIND_USER.equals(kind) && (username == null || username.isBlank())) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A single-user sync needs a username");
+        }
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        Started started = new Started(new CompletableFuture<>(), new CompletableFuture<>());
+        String realmId = realm.getId();
+        String directoryId = directory.id();
+        String name = directory.name();
+        session.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(() -> {
+            try (KeycloakSession s = factory.create()) {
+                ClusterProvider cluster = s.getProvider(ClusterProvider.class);
+                long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
+                while (true) {
+                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(directoryId), LOCK_SECONDS,
+                        () -> source.run(factory, realmId, directoryId, kind, username, started.runId()::complete));
+                    if (result.isExecuted()) {
+                        started.report().complete(result.getResult());
+                        return;
+                    }
+                    if (System.currentTimeMillis() >= deadline) {
+                        throw new Busy("A sync of directory \"" + name + "\" is already running; try again when it has finished");
+                    }
+                    Thread.sleep(500); // the cluster provider offers no wait on a held task
+                }
+            } catch (Throwable t) {
+                LOG.debugf(t, "Directory %s: %s sync did not run", name, kind);
+                started.runId().completeExceptionally(t);
+                started.report().completeExceptionally(t);
+            }
+        });
+        return started;
+    }
+
+    /** The cluster-wide lock of a directory's runs. */
+    static String lockKey(String directoryId) {
+        return "dirsync-pull::" + directoryId;
+    }
+}

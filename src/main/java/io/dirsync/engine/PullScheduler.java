@@ -1,0 +1,74 @@
+package io.dirsync.engine;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.timer.ScheduledTask;
+
+/**
+ * The pull directories' schedules: a tick (cluster-aware, so ticks do not overlap) that starts each active pull
+ * directory's full sync (every 12 h by default) or admin sync (every 30 min) when it is due. Whether a run is due is
+ * decided from the persisted run history by Keycloak's clock, and each run holds its directory's lock
+ * ({@link PullRunner}), so a second node neither repeats nor doubles a run.
+ *
+ * <p>Per-directory settings: {@code fullSyncMinutes} (720), {@code adminSyncMinutes} (30), {@code schedulePaused}.
+ */
+public class PullScheduler implements ScheduledTask {
+
+    private static final Logger LOG = Logger.getLogger(PullScheduler.class);
+    public static final String TASK = "dirsync-pull-schedule";
+
+    @Override
+    public void run(KeycloakSession session) {
+        for (RealmModel realm : session.realms().getRealmsStream().toList()) {
+            session.getContext().setRealm(realm);
+            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
+            for (Directory d : engine.directories(realm)) {
+                if (d.type().pullSource() == null || d.status() != DirectoryStatus.ACTIVE) {
+                    continue;
+                }
+                String kind = due(engine, d);
+                if (kind == null) {
+                    continue;
+                }
+                try {
+                    PullRunner.start(session, realm, d, kind, null, 0).report().whenComplete((report, error) -> {
+                        if (error != null && !(error instanceof PullRunner.Busy)) {
+                            LOG.warnf(error, "Directory %s: scheduled %s sync failed", d.name(), kind);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Directory %s: scheduled %s sync not started", d.name(), kind);
+                }
+            }
+        }
+    }
+
+    /** Which sync is due now, full first; null when none (or the schedule is paused). */
+    static String due(DirectorySyncEngine engine, Directory d) {
+        if (d.settings().path("schedulePaused").asBoolean(false)) {
+            return null;
+        }
+        long fullMillis = Math.max(1, d.settings().path("fullSyncMinutes").asLong(720)) * 60_000L;
+        long adminMillis = Math.max(1, d.settings().path("adminSyncMinutes").asLong(30)) * 60_000L;
+        long now = Time.currentTimeMillis();
+        if (now - lastStart(engine, d, List.of(PullRun.KIND_FULL)) >= fullMillis) {
+            return PullRun.KIND_FULL;
+        }
+        return now - lastStart(engine, d, List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN)) >= adminMillis
+            ? PullRun.KIND_ADMIN : null;
+    }
+
+    /** The start of the latest run of these kinds, or the directory's creation: the first run is an admin's. */
+    private static long lastStart(DirectorySyncEngine engine, Directory d, List<String> kinds) {
+        return Math.max(engine.store().lastRunStart(d.id(), kinds).orElse(0L), d.createdAt());
+    }
+
+    @Override
+    public String getTaskName() {
+        return TASK;
+    }
+}

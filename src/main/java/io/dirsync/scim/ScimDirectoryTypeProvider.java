@@ -1,0 +1,61 @@
+package io.dirsync.scim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import io.dirsync.engine.Directory;
+import io.dirsync.engine.DirectoryStatus;
+import io.dirsync.engine.DirectoryTypeProvider;
+import io.dirsync.storage.ScimTokenEntity;
+
+/** A SCIM directory's part of its life: the client's name, its bearer token, its connection status. */
+final class ScimDirectoryTypeProvider implements DirectoryTypeProvider {
+
+    private final KeycloakSession session;
+
+    ScimDirectoryTypeProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** The client defaults to Okta, and keeps the one it had when an update does not name it. */
+    @Override
+    public Secrets prepareSettings(RealmModel realm, ObjectNode settings, Directory existing) {
+        if (!settings.hasNonNull(ScimDirectoryTypeFactory.PROVIDER_SETTING)) {
+            String kept = existing == null ? null : existing.setting(ScimDirectoryTypeFactory.PROVIDER_SETTING);
+            settings.put(ScimDirectoryTypeFactory.PROVIDER_SETTING, kept == null ? "okta" : kept);
+        }
+        return Secrets.NONE;
+    }
+
+    /** The Base URL and a new bearer token (the previous one stops working at once), shown once. */
+    @Override
+    public Optional<Map<String, Object>> issueCredentials(RealmModel realm, Directory directory) {
+        ScimTokens.Issued issued = new ScimTokens(session).issue(realm, directory);
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        credentials.put("baseUrl", ScimUrls.baseUrl(session, realm, directory));
+        credentials.put("token", issued.token());
+        credentials.put("expiresAt", issued.expiresAt());
+        return Optional.of(credentials);
+    }
+
+    @Override
+    public Map<String, Object> describe(RealmModel realm, Directory directory) {
+        ScimTokens tokens = new ScimTokens(session);
+        ScimTokens.Status tokenStatus = tokens.status(directory);
+        Map<String, Object> scim = new LinkedHashMap<>();
+        scim.put("baseUrl", ScimUrls.baseUrl(session, realm, directory));
+        scim.put("tokenStatus", tokenStatus.name().toLowerCase());
+        scim.put("tokenExpiresAt", tokens.current(directory).map(ScimTokenEntity::getExpiresAt).orElse(null));
+        scim.put("lastRequestAt", directory.lastRequestAt());
+        scim.put("connection", directory.status() == DirectoryStatus.DRAFT ? "setup not completed"
+            : tokenStatus == ScimTokens.Status.EXPIRED ? "token expired"
+            : directory.lastRequestAt() == null ? "waiting for the first request" : "connected");
+        return Map.of("scim", scim);
+    }
+}
