@@ -55,6 +55,14 @@ public interface DirectoryTypeProvider extends Provider {
         return Optional.empty();
     }
 
+    /**
+     * The resource serving {@code /realms/{realm}/dirsync/{directoryId}/{api}/{version}} when this type's sources push
+     * through that API (SCIM: {@code scim}, {@code v2}), else null. The resource authenticates its caller itself.
+     */
+    default Object endpoint(String directoryId, String api, String version) {
+        return null;
+    }
+
     /** The type's own part of the directory's representation (connection, credentials' status); never a secret. */
     default Map<String, Object> describe(RealmModel realm, Directory directory) {
         return Map.of();

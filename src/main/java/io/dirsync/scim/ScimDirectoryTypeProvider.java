@@ -33,6 +33,12 @@ final class ScimDirectoryTypeProvider implements DirectoryTypeProvider {
         return Secrets.NONE;
     }
 
+    /** {@code {directoryId}/scim/v2}: the directory's SCIM endpoint. */
+    @Override
+    public Object endpoint(String directoryId, String api, String version) {
+        return ScimUrls.API.equals(api) && ScimUrls.VERSION.equals(version) ? new ScimEndpoint(session, directoryId) : null;
+    }
+
     /** The Base URL and a new bearer token (the previous one stops working at once), shown once. */
     @Override
     public Optional<Map<String, Object>> issueCredentials(RealmModel realm, Directory directory) {

@@ -4,13 +4,14 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.urls.UrlType;
 
+import io.dirsync.endpoint.RealmEndpointProviderFactory;
 import io.dirsync.engine.Directory;
 
 /** Where a directory's SCIM endpoint lives: one Base URL per directory, under the realm. */
 public final class ScimUrls {
 
-    /** Realm resource id: {@code /realms/{realm}/dirsync/...}; not {@code scim}, which Keycloak's own preview API uses. */
-    public static final String REALM_RESOURCE_ID = "dirsync";
+    static final String API = "scim";
+    static final String VERSION = "v2";
 
     private ScimUrls() {
     }
@@ -20,6 +21,7 @@ public final class ScimUrls {
         if (!base.endsWith("/")) {
             base += "/";
         }
-        return base + "realms/" + realm.getName() + "/" + REALM_RESOURCE_ID + "/" + directory.id() + "/scim/v2";
+        return base + "realms/" + realm.getName() + "/" + RealmEndpointProviderFactory.ID + "/" + directory.id() + "/" + API + "/"
+            + VERSION;
     }
 }
