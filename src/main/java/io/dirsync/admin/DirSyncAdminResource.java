@@ -72,7 +72,7 @@ public class DirSyncAdminResource {
     @Path("directories")
     public List<Map<String, Object>> listDirectories() {
         auth.users().requireView();
-        return engine.directories(realm).stream().map(this::directoryRep).toList();
+        return engine.directories().list(realm).stream().map(this::directoryRep).toList();
     }
 
     @POST
@@ -87,7 +87,7 @@ public class DirSyncAdminResource {
                 DirectoryTypes.ids(session.getKeycloakSessionFactory())), Response.Status.BAD_REQUEST);
         }
         ObjectNode settings = AdminJson.objectField(json, "settings");
-        Directory d = rules(() -> engine.createDirectory(realm, typeText, AdminJson.text(json, "name"), settings));
+        Directory d = rules(() -> engine.directories().create(realm, typeText, AdminJson.text(json, "name"), settings));
         Map<String, Object> rep = directoryRep(d);
         adminEvent.operation(OperationType.CREATE).resourcePath(session.getContext().getUri(), d.id()).representation(rep).success();
         return Response.status(Response.Status.CREATED)
@@ -113,7 +113,7 @@ public class DirSyncAdminResource {
             throw ErrorResponse.error("The type of a directory cannot be changed", Response.Status.BAD_REQUEST);
         }
         ObjectNode settings = AdminJson.objectField(json, "settings");
-        Directory updated = rules(() -> engine.updateDirectory(realm, d, AdminJson.text(json, "name"), settings));
+        Directory updated = rules(() -> engine.directories().update(realm, d, AdminJson.text(json, "name"), settings));
         Map<String, Object> rep = directoryRep(updated);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
@@ -125,7 +125,7 @@ public class DirSyncAdminResource {
         auth.realm().requireManageRealm();
         Directory d = directory(id);
         rules(() -> {
-            engine.deleteDirectory(realm, d);
+            engine.directories().delete(realm, d);
             return null;
         });
         adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
@@ -151,7 +151,7 @@ public class DirSyncAdminResource {
             throw ErrorResponse.error("Directory \"" + d.name() + "\" is still a draft; complete its setup first",
                 Response.Status.CONFLICT);
         }
-        Map<String, Object> rep = directoryRep(engine.setStatus(realm, d, status));
+        Map<String, Object> rep = directoryRep(engine.directories().setStatus(realm, d, status));
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
     }
@@ -166,7 +166,7 @@ public class DirSyncAdminResource {
             throw ErrorResponse.error("Directory \"" + d.name() + "\" is already set up; regenerate its token instead",
                 Response.Status.CONFLICT);
         }
-        engine.setStatus(realm, d, DirectoryStatus.ACTIVE);
+        engine.directories().setStatus(realm, d, DirectoryStatus.ACTIVE);
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("status", DirectoryStatus.ACTIVE.id());
         DirectoryTypes.provider(session, d).issueCredentials(realm, d).ifPresent(rep::putAll);
@@ -220,7 +220,7 @@ public class DirSyncAdminResource {
         }
         ObjectNode settings = d.settings();
         settings.set("mappings", json.get("optional"));
-        Directory updated = rules(() -> engine.updateDirectory(realm, d, null, settings));
+        Directory updated = rules(() -> engine.directories().update(realm, d, null, settings));
         Map<String, Object> rep = mappingsRep(updated);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
@@ -334,7 +334,7 @@ public class DirSyncAdminResource {
         Directory d = directory(id);
         GroupModel group = realm.getGroupById(groupId);
         rules(() -> {
-            engine.removeGroupFromDirectory(realm, d, group);
+            engine.groups().removeFromDirectory(realm, d, group);
             return null;
         });
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
@@ -368,7 +368,7 @@ public class DirSyncAdminResource {
         auth.users().requireManage();
         UserModel user = user(userId);
         rules(() -> {
-            engine.restoreByAdmin(realm, user);
+            engine.trash().restoreByAdmin(realm, user);
             return null;
         });
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
@@ -381,7 +381,7 @@ public class DirSyncAdminResource {
         auth.users().requireManage();
         UserModel user = user(userId);
         rules(() -> {
-            engine.deleteFromTrash(realm, user);
+            engine.trash().deleteForGood(realm, user);
             return null;
         });
         adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
@@ -405,7 +405,7 @@ public class DirSyncAdminResource {
         UserModel user = user(userId);
         SubjectStatus status = status(AdminJson.object(body));
         rules(() -> {
-            engine.setUserStatus(realm, user, status);
+            engine.statuses().setForUser(realm, user, status);
             return null;
         });
         Map<String, Object> rep = userRep(user);
@@ -431,7 +431,7 @@ public class DirSyncAdminResource {
         if (status == SubjectStatus.PENDING_DELETION) {
             throw ErrorResponse.error("A group cannot be pending deletion", Response.Status.BAD_REQUEST);
         }
-        engine.setGroupStatus(realm, group, status);
+        engine.statuses().setForGroup(realm, group, status);
         Map<String, Object> rep = groupStatusRep(group);
         adminEvent.operation(OperationType.UPDATE).resource(ResourceType.GROUP).resourcePath(session.getContext().getUri())
             .representation(rep).success();
@@ -465,7 +465,7 @@ public class DirSyncAdminResource {
         rep.put("name", group == null ? null : group.getName());
         rep.put("sourceName", g.getSourceName());
         rep.put("externalId", g.getExternalId());
-        rep.put("status", group == null ? null : engine.groupStatus(group).id());
+        rep.put("status", group == null ? null : engine.statuses().ofGroup(group).id());
         return rep;
     }
 
@@ -474,7 +474,7 @@ public class DirSyncAdminResource {
         rep.put("userId", t.getUserId());
         rep.put("username", t.getUsername());
         rep.put("directoryId", t.getDirectoryId());
-        rep.put("directoryName", engine.directory(realm, t.getDirectoryId()).map(Directory::name).orElse(null));
+        rep.put("directoryName", engine.directories().get(realm, t.getDirectoryId()).map(Directory::name).orElse(null));
         rep.put("reason", t.getReason());
         rep.put("enteredAt", t.getEnteredAt());
         rep.put("deleteAfter", t.getDeleteAfter());
@@ -485,11 +485,11 @@ public class DirSyncAdminResource {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("id", user.getId());
         rep.put("username", user.getUsername());
-        rep.put("status", engine.userStatus(user).id());
+        rep.put("status", engine.statuses().ofUser(user).id());
         rep.put("enabled", user.isEnabled());
-        engine.ownerOf(user).ifPresentOrElse(d -> {
+        engine.guards().ownerOf(user).ifPresentOrElse(d -> {
             rep.put("directory", Map.of("id", d.id(), "name", d.name(), "type", d.typeId()));
-            rep.put("lockedAttributes", engine.isTrashed(user) ? List.of("*") : d.mappedAttributes());
+            rep.put("lockedAttributes", engine.trash().contains(user) ? List.of("*") : d.mappedAttributes());
         }, () -> {
             rep.put("directory", null);
             rep.put("lockedAttributes", List.of());
@@ -505,9 +505,9 @@ public class DirSyncAdminResource {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("id", group.getId());
         rep.put("name", group.getName());
-        rep.put("status", engine.groupStatus(group).id());
+        rep.put("status", engine.statuses().ofGroup(group).id());
         ManagedGroupEntity g = engine.store().managedGroup(group.getId());
-        rep.put("directory", g == null ? null : engine.directory(realm, g.getDirectoryId())
+        rep.put("directory", g == null ? null : engine.directories().get(realm, g.getDirectoryId())
             .map(d -> Map.of("id", d.id(), "name", d.name())).orElse(null));
         return rep;
     }
@@ -515,7 +515,7 @@ public class DirSyncAdminResource {
     // ------------------------------------------------------------------ lookups and errors
 
     private Directory directory(String id) {
-        return engine.directory(realm, id).orElseThrow(() ->
+        return engine.directories().get(realm, id).orElseThrow(() ->
             ErrorResponse.error("No directory '" + id + "' in realm '" + realm.getName() + "'", Response.Status.NOT_FOUND));
     }
 

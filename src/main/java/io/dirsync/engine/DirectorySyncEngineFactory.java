@@ -13,8 +13,6 @@ import org.keycloak.provider.ProviderFactory;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
 
-import io.dirsync.trash.TrashPurgeTask;
-
 /**
  * Creates the engine for each session, and at start-up wires what runs outside requests: the guards that
  * keep admin changes off synced data, and the cluster-aware trash purge.

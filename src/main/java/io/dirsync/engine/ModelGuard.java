@@ -25,21 +25,21 @@ final class ModelGuard implements ProviderEventListener {
     @Override
     public void onEvent(ProviderEvent event) {
         if (event instanceof GroupModel.GroupMemberJoinEvent e) {
-            refuseIfPresent(engine(e.getKeycloakSession()).groupReadOnlyReason(e.getGroup()));
+            refuseIfPresent(engine(e.getKeycloakSession()).guards().groupReadOnlyReason(e.getGroup()));
         } else if (event instanceof GroupModel.GroupMemberLeaveEvent e) {
-            refuseIfPresent(engine(e.getKeycloakSession()).groupReadOnlyReason(e.getGroup()));
+            refuseIfPresent(engine(e.getKeycloakSession()).guards().groupReadOnlyReason(e.getGroup()));
         } else if (event instanceof GroupModel.GroupUpdatedEvent e) {
             guardRename(e.getKeycloakSession(), e.getRealm(), e.getGroup(), e.getGroup().getName());
         } else if (event instanceof GroupModel.GroupPathChangeEvent e) {
             guardRename(e.getKeycloakSession(), e.getRealm(), e.getGroup(), lastSegment(e.getNewPath()));
         } else if (event instanceof GroupModel.GroupRemovedEvent e) {
             DirectorySyncEngine engine = engine(e.getKeycloakSession());
-            refuseIfPresent(engine.groupReadOnlyReason(e.getGroup()));
+            refuseIfPresent(engine.guards().groupReadOnlyReason(e.getGroup()));
             engine.store().remove(engine.store().managedGroup(e.getGroup().getId()));
             engine.store().remove(engine.store().status(e.getGroup().getId()));
         } else if (event instanceof UserModel.UserPreRemovedEvent e) {
             DirectorySyncEngine engine = engine(e.getKeycloakSession());
-            refuseIfPresent(engine.deleteRefusal(e.getUser()));
+            refuseIfPresent(engine.guards().deleteRefusal(e.getUser()));
             engine.store().deleteUserData(e.getUser().getId());
         } else if (event instanceof RealmModel.RealmRemovedEvent e) {
             engine(e.getKeycloakSession()).store().deleteRealmData(e.getRealm().getId());
@@ -56,8 +56,8 @@ final class ModelGuard implements ProviderEventListener {
             return;
         }
         DirectoryEntity d = engine.store().find(DirectoryEntity.class, g.getDirectoryId());
-        if (d != null && !engine.view(d).managedGroupName(g.getSourceName()).equals(newName)) {
-            refuseIfPresent(engine.groupReadOnlyReason(group));
+        if (d != null && !engine.directories().view(d).managedGroupName(g.getSourceName()).equals(newName)) {
+            refuseIfPresent(engine.guards().groupReadOnlyReason(group));
         }
     }
 

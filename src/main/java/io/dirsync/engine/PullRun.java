@@ -107,13 +107,13 @@ public final class PullRun {
     }
 
     private String applyInTransaction(SourceUser source, KnownAbsent known, AppliedUserHook alsoInTransaction) {
-        DirectorySyncEngine.UserChange change = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+        UserSync.UserChange change = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = known != null ? known.directory() : engine.directory(realm, directoryId).orElseThrow();
-            DirectorySyncEngine.UserChange applied =
-                engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.UPSERT, run, known);
+            Directory directory = known != null ? known.directory() : engine.directories().get(realm, directoryId).orElseThrow();
+            UserSync.UserChange applied =
+                engine.users().apply(realm, directory, source, UserSync.Mode.UPSERT, run, known);
             if (alsoInTransaction != null) {
                 alsoInTransaction.applied(s, realm, directory, applied);
             }
@@ -131,7 +131,7 @@ public final class PullRun {
     /** Source bookkeeping done in an applied user's transaction; a SyncConflictException fails that entry. */
     @FunctionalInterface
     public interface AppliedUserHook {
-        void applied(KeycloakSession session, RealmModel realm, Directory directory, DirectorySyncEngine.UserChange change);
+        void applied(KeycloakSession session, RealmModel realm, Directory directory, UserSync.UserChange change);
     }
 
     /** Records a per-entry error found by the adapter itself (e.g. the username attribute has no value). */
@@ -158,7 +158,7 @@ public final class PullRun {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
             if (!sourceComplete) {
                 return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_FAILED, unchanged,
                     "The source failed mid-run; nobody was trashed: " + failureMessage);
@@ -168,7 +168,7 @@ public final class PullRun {
             DeprovisionGuard guard = DeprovisionGuard.of(directory);
             if (guard.holds(missing.size(), active)) {
                 for (String userId : missing) {
-                    UserModel user = engine.userOf(realm, directory, userId);
+                    UserModel user = engine.users().userOf(realm, directory, userId);
                     engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
                 }
                 markSynced(engine);
@@ -177,9 +177,9 @@ public final class PullRun {
                         + "); nobody was trashed. Confirm the run to trash them.");
             }
             for (String userId : missing) {
-                UserModel user = engine.userOf(realm, directory, userId);
+                UserModel user = engine.users().userOf(realm, directory, userId);
                 if (user != null) {
-                    engine.deprovision(realm, directory, user, "no longer in the source's scope", run);
+                    engine.trash().deprovision(realm, directory, user, "no longer in the source's scope", run);
                 }
             }
             markSynced(engine);
@@ -196,7 +196,7 @@ public final class PullRun {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = engine.directory(realm, directoryId).orElseThrow();
+            Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
             return engine.runs().finish(realm, directory, run,
                 sourceComplete ? SyncRuns.STATUS_COMPLETED : SyncRuns.STATUS_FAILED, unchanged,
                 sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage);
@@ -220,9 +220,9 @@ public final class PullRun {
         for (SyncRunItemEntity item : held) {
             ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
             UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null
-                : engine.userOf(realm, directory, item.getSubjectId());
+                : engine.users().userOf(realm, directory, item.getSubjectId());
             if (user != null && DirectorySyncEngine.STATE_ACTIVE.equals(m.getState())) {
-                engine.deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
+                engine.trash().deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
             }
         }
         entity.setStatus(SyncRuns.STATUS_COMPLETED);

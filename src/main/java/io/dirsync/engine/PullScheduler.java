@@ -26,7 +26,7 @@ public class PullScheduler implements ScheduledTask {
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
             session.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            for (Directory d : engine.directories(realm)) {
+            for (Directory d : engine.directories().list(realm)) {
                 if (d.type().pullSource() == null || d.status() != DirectoryStatus.ACTIVE) {
                     continue;
                 }

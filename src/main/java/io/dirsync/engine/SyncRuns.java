@@ -78,7 +78,7 @@ public final class SyncRuns {
     private static void closeEarlierPushRuns(KeycloakSession s, String realmId, String directoryId, String day) {
         RealmModel realm = s.realms().getRealm(realmId);
         DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-        Directory directory = engine.directory(realm, directoryId).orElse(null);
+        Directory directory = engine.directories().get(realm, directoryId).orElse(null);
         if (directory == null) {
             return;
         }

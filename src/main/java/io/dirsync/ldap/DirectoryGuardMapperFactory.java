@@ -53,7 +53,7 @@ public final class DirectoryGuardMapperFactory extends AbstractLDAPStorageMapper
         }
         ComponentModel component = realm.getComponent(model.getParentId());
         String name = component == null ? null : LdapDirectories.directoryName(component);
-        if (component != null && DirectorySyncEngine.of(session).directory(realm, component.getId()).isPresent()) {
+        if (component != null && DirectorySyncEngine.of(session).directories().get(realm, component.getId()).isPresent()) {
             throw ErrorResponse.error("This LDAP provider belongs to directory \"" + name + "\" of the directory sync;"
                 + " delete the directory there (DELETE /admin/realms/" + realm.getName() + "/dirsync/directories/"
                 + component.getId() + "), which keeps its users as rule 9 says", Response.Status.BAD_REQUEST);

@@ -35,7 +35,7 @@ public final class DirectoryPasswordPolicy implements PasswordPolicyProvider {
         if (link == null) {
             return null;
         }
-        Directory directory = DirectorySyncEngine.of(session).directory(realm, link).orElse(null);
+        Directory directory = DirectorySyncEngine.of(session).directories().get(realm, link).orElse(null);
         if (directory == null) {
             return null;
         }

@@ -115,7 +115,7 @@ public final class LdapDirectories {
         if (c != null) {
             EngineWrites.run(session, () -> realm.removeComponent(c)); // DirectoryGuardMapperFactory lets this one through
         }
-        boolean lastLdap = DirectorySyncEngine.of(session).directories(realm).stream()
+        boolean lastLdap = DirectorySyncEngine.of(session).directories().list(realm).stream()
             .noneMatch(d -> LdapDirectoryTypeFactory.ID.equals(d.typeId()) && !d.id().equals(directory.id()));
         if (lastLdap) {
             DirectoryPasswordPolicy.removeFrom(session, realm);

@@ -63,7 +63,7 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
             if (g.getExternalId() != null && !synced.contains(LdapSettings.normalise(g.getExternalId()))) {
                 GroupModel group = realm.getGroupById(g.getGroupId());
                 if (group != null) {
-                    engine.removeGroupFromDirectory(realm, directory, group);
+                    engine.groups().removeFromDirectory(realm, directory, group);
                 }
             }
         }
@@ -93,6 +93,6 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
             return; // already out of the settings (the admin's update removed it)
         }
         settings.set("syncedGroups", kept);
-        DirectorySyncEngine.of(session).updateDirectory(realm, directory, null, settings);
+        DirectorySyncEngine.of(session).directories().update(realm, directory, null, settings);
     }
 }

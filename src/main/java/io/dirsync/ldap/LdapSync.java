@@ -85,7 +85,7 @@ public final class LdapSync {
     }
 
     private RunReport execute(String kind, String username) {
-        Directory directory = inTx(s -> engine(s).directory(realm(s), directoryId).orElseThrow());
+        Directory directory = inTx(s -> engine(s).directories().get(realm(s), directoryId).orElseThrow());
         PullRun run = inTx(s -> PullRun.begin(s, directory, kind));
         runOpened.accept(run.run().id());
         Plan plan;
@@ -118,7 +118,7 @@ public final class LdapSync {
                     }
                 }
                 // One look-up per page for what a new user would otherwise cost a query each (see KnownAbsent)
-                KnownAbsent known = inTx(s -> KnownAbsent.load(s, realm(s), engine(s).directory(realm(s), directoryId)
+                KnownAbsent known = inTx(s -> KnownAbsent.load(s, realm(s), engine(s).directories().get(realm(s), directoryId)
                     .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
                 for (LDAPObject entry : page) {
                     found = true;
@@ -164,7 +164,7 @@ public final class LdapSync {
     private Plan plan(KeycloakSession s, PullRun run) {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
-        Directory directory = engine.directory(realm, directoryId).orElseThrow();
+        Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
         LdapSettings settings = LdapSettings.of(directory);
         LDAPStorageProvider provider = provider(s, realm, directory);
         // directories made before these existed
@@ -186,10 +186,10 @@ public final class LdapSync {
             ManagedGroupEntity existing = byExternalId.get(LdapSettings.normalise(dn));
             GroupModel kc;
             if (existing == null) {
-                kc = engine.createGroup(realm, directory, sourceName, dn, run.run());
+                kc = engine.groups().create(realm, directory, sourceName, dn, run.run());
             } else {
                 kc = realm.getGroupById(existing.getGroupId());
-                engine.renameGroup(realm, directory, kc, sourceName, dn, run.run());
+                engine.groups().rename(realm, directory, kc, sourceName, dn, run.run());
             }
             for (String member : expand(provider, settings, dn)) {
                 groupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(kc.getId());
@@ -262,7 +262,7 @@ public final class LdapSync {
 
     private LDAPQuery query(KeycloakSession s, Plan plan, String kind, String username) {
         RealmModel realm = realm(s);
-        Directory directory = engine(s).directory(realm, directoryId).orElseThrow();
+        Directory directory = engine(s).directories().get(realm, directoryId).orElseThrow();
         LDAPStorageProvider provider = provider(s, realm, directory);
         LDAPQuery q = LDAPUtils.createQueryForUserSearch(provider, realm);
         DirectoryGuardMapper.leaveOut(q); // the sync's read, not one of Keycloak's look-ups
@@ -370,8 +370,8 @@ public final class LdapSync {
             roles.addAll(plan.rolesOfDn().getOrDefault(g, Set.of()));
         }
         DirectorySyncEngine engine = engine(s);
-        engine.setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
-        engine.setAdminRoles(realm, directory, user, roles, created);
+        engine.groups().setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
+        engine.adminRoles().set(realm, directory, user, roles, created);
         if (changed) {
             UserCache cache = UserStorageUtil.userCache(s);
             if (cache != null) {
@@ -384,21 +384,21 @@ public final class LdapSync {
     private void revokeAdminRolesOfOthers(KeycloakSession s, Set<String> seen) {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
-        engine.revokeAdminRoles(realm, engine.directory(realm, directoryId).orElseThrow(), seen);
+        engine.adminRoles().revokeAllBut(realm, engine.directories().get(realm, directoryId).orElseThrow(), seen);
     }
 
     /** Single-user sync of a name the directory no longer returns: its user leaves the scope (rule 7). */
     private void deprovisionByUsername(KeycloakSession s, String username, PullRun run) {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
-        Directory directory = engine.directory(realm, directoryId).orElseThrow();
-        UserModel user = engine.users(directory).getUserByUsername(realm, username.trim());
+        Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
+        UserModel user = engine.users().provider(directory).getUserByUsername(realm, username.trim());
         ManagedUserEntity m = user == null ? null : engine.store().managedUser(user.getId());
         if (m == null || !m.getDirectoryId().equals(directoryId)) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user '" + username
                 + "' in the scope of directory \"" + directory.name() + "\" (not found, not in a synced group, or disabled)");
         }
-        engine.deprovision(realm, directory, user, "no longer in the source's scope", run.run());
+        engine.trash().deprovision(realm, directory, user, "no longer in the source's scope", run.run());
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -2,6 +2,7 @@ package io.dirsync.profile;
 
 import java.util.List;
 
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.UserModel;
 import org.keycloak.userprofile.UserProfileAttributeValidationContext;
 import org.keycloak.validate.SimpleValidator;
@@ -9,6 +10,7 @@ import org.keycloak.validate.ValidationContext;
 import org.keycloak.validate.ValidationError;
 import org.keycloak.validate.ValidatorConfig;
 
+import io.dirsync.engine.DirSyncEvent;
 import io.dirsync.engine.DirectorySyncEngine;
 
 /**
@@ -25,6 +27,16 @@ public class ReadOnlySyncedAttributeValidator implements SimpleValidator {
         return ID;
     }
 
+    /** The realm's user profile follows each directory's mappings ({@link UserProfileSetup#onDirectorySaved}). */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof DirSyncEvent.DirectorySaved saved) {
+                UserProfileSetup.onDirectorySaved(saved);
+            }
+        });
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public ValidationContext validate(Object input, String inputHint, ValidationContext context, ValidatorConfig config) {
@@ -38,7 +50,7 @@ public class ReadOnlySyncedAttributeValidator implements SimpleValidator {
         if (submitted.equals(current)) {
             return context;
         }
-        DirectorySyncEngine.of(context.getSession()).readOnlyReason(user, inputHint)
+        DirectorySyncEngine.of(context.getSession()).guards().readOnlyReason(user, inputHint)
             .ifPresent(reason -> context.addError(new ValidationError(ID, inputHint, reason)));
         return context;
     }

@@ -12,6 +12,7 @@ import org.keycloak.representations.userprofile.config.UPAttributePermissions;
 import org.keycloak.representations.userprofile.config.UPConfig;
 import org.keycloak.userprofile.UserProfileProvider;
 
+import io.dirsync.engine.DirSyncEvent;
 import io.dirsync.engine.DirSyncStore;
 
 /**
@@ -22,6 +23,11 @@ import io.dirsync.engine.DirSyncStore;
 public final class UserProfileSetup {
 
     private UserProfileSetup() {
+    }
+
+    /** A directory was created or changed: its mapped attributes exist in the realm's user profile and are guarded. */
+    static void onDirectorySaved(DirSyncEvent.DirectorySaved saved) {
+        ensure(saved.session(), saved.realm(), saved.directory().mappedAttributes());
     }
 
     public static void ensure(KeycloakSession session, RealmModel realm, Set<String> mappedAttributes) {

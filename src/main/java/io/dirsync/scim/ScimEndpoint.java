@@ -40,6 +40,7 @@ import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.UserSync;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
@@ -82,8 +83,8 @@ public class ScimEndpoint {
         return call(() -> {
             ObjectNode doc = ScimJson.parseObject(body);
             SourceUser source = ScimUserMapping.fromClient(doc, directory);
-            DirectorySyncEngine.UserChange change =
-                engine.applyUser(realm, directory, source, DirectorySyncEngine.Mode.CREATE, pushRun());
+            UserSync.UserChange change =
+                engine.users().apply(realm, directory, source, UserSync.Mode.CREATE, pushRun());
             ObjectNode rep = userRep(change.user(), true);
             audit(OperationType.CREATE, "USER", "Users/" + change.user().getId(), rep);
             return scim(Response.status(Response.Status.CREATED), rep)
@@ -131,7 +132,7 @@ public class ScimEndpoint {
             if (doc.hasNonNull("id") && !doc.get("id").asText().equals(id)) {
                 throw ScimError.badRequest("mutability", "'id' is read-only and does not match the URL");
             }
-            engine.updateUser(realm, directory, user, ScimUserMapping.fromClient(doc, directory), pushRun());
+            engine.users().update(realm, directory, user, ScimUserMapping.fromClient(doc, directory), pushRun());
             ObjectNode rep = userRep(user, true);
             audit(OperationType.UPDATE, "USER", "Users/" + id, rep);
             return scim(Response.ok(), rep).build();
@@ -154,7 +155,7 @@ public class ScimEndpoint {
             requireVersion(current);
             current.remove("meta");
             ScimPatch.apply(current, ops);
-            engine.updateUser(realm, directory, user, ScimUserMapping.toSource(current, directory), pushRun());
+            engine.users().update(realm, directory, user, ScimUserMapping.toSource(current, directory), pushRun());
             ObjectNode rep = userRep(user, true);
             audit(OperationType.UPDATE, "USER", "Users/" + id, rep);
             return patched(rep, attributes, excluded);
@@ -175,7 +176,7 @@ public class ScimEndpoint {
         return call(() -> {
             UserModel user = managedUser(id);
             requireVersion(userRep(user, false));
-            engine.deprovision(realm, directory, user, "deleted by the SCIM client", true, pushRun());
+            engine.trash().deprovision(realm, directory, user, "deleted by the SCIM client", true, pushRun());
             audit(OperationType.DELETE, "USER", "Users/" + id, null);
             return Response.noContent().build();
         });
@@ -189,11 +190,11 @@ public class ScimEndpoint {
         return call(() -> {
             ObjectNode doc = ScimJson.parseObject(body);
             SyncRuns.Run run = pushRun();
-            GroupModel group = engine.createGroup(realm, directory, ScimJson.text(doc.get("displayName")),
+            GroupModel group = engine.groups().create(realm, directory, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
             Set<String> members = memberIds(doc.get("members"));
             if (!members.isEmpty()) {
-                engine.setMembers(realm, directory, group, members, run);
+                engine.groups().setMembers(realm, directory, group, members, run);
             }
             ObjectNode rep = groupRep(group, true);
             audit(OperationType.CREATE, "GROUP", "Groups/" + group.getId(), rep);
@@ -240,9 +241,9 @@ public class ScimEndpoint {
             requireVersion(groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
             SyncRuns.Run run = pushRun();
-            engine.renameGroup(realm, directory, group, ScimJson.text(doc.get("displayName")),
+            engine.groups().rename(realm, directory, group, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
-            engine.setMembers(realm, directory, group, memberIds(doc.get("members")), run);
+            engine.groups().setMembers(realm, directory, group, memberIds(doc.get("members")), run);
             ObjectNode rep = groupRep(group, true);
             audit(OperationType.UPDATE, "GROUP", "Groups/" + id, rep);
             return scim(Response.ok(), rep).build();
@@ -277,7 +278,7 @@ public class ScimEndpoint {
     public Response deleteGroup(@PathParam("id") String id) {
         return call(() -> {
             GroupModel group = managedGroup(id);
-            engine.deleteGroup(realm, directory, group, pushRun());
+            engine.groups().delete(realm, directory, group, pushRun());
             audit(OperationType.DELETE, "GROUP", "Groups/" + id, null);
             return Response.noContent().build();
         });
@@ -423,7 +424,7 @@ public class ScimEndpoint {
         if (token.get().getExpiresAt() <= Time.currentTimeMillis()) {
             throw unauthorized("The bearer token expired; regenerate it in Keycloak and update the SCIM client");
         }
-        directory = engine.directory(realm, directoryId).orElseThrow(() -> unauthorized("Invalid bearer token for this directory"));
+        directory = engine.directories().get(realm, directoryId).orElseThrow(() -> unauthorized("Invalid bearer token for this directory"));
         if (!ScimDirectoryTypeFactory.ID.equals(directory.typeId())) {
             throw ScimError.notFound("Directory \"" + directory.name() + "\" is not a SCIM directory");
         }
@@ -432,7 +433,7 @@ public class ScimEndpoint {
                 + "; resume it in Keycloak to accept pushes");
         }
         baseUrl = ScimUrls.baseUrl(session, realm, directory);
-        engine.touch(directory);
+        engine.directories().touch(directory);
     }
 
     /** The bearer token, or the password of HTTP Basic for clients that only speak Basic. */
@@ -489,7 +490,7 @@ public class ScimEndpoint {
 
     private GroupModel managedGroup(String id) {
         requireIdFormat(id, "group");
-        Optional<ManagedGroupEntity> g = engine.managedGroup(directory, id);
+        Optional<ManagedGroupEntity> g = engine.groups().managed(directory, id);
         GroupModel group = g.isEmpty() ? null : realm.getGroupById(id);
         if (group == null) {
             throw ScimError.notFound("Group '" + id + "' not found");
@@ -561,15 +562,15 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "A PATCH operation without 'path' needs an object 'value'");
             }
             if (object.has("displayName") || object.has("externalId")) {
-                engine.renameGroup(realm, directory, group, ScimJson.text(object.get("displayName")),
+                engine.groups().rename(realm, directory, group, ScimJson.text(object.get("displayName")),
                     ScimJson.text(object.get("externalId")), run);
             }
             if (object.has("members")) {
                 Set<String> ids = memberIds(object.get("members"));
                 if (name.equals("replace")) {
-                    engine.setMembers(realm, directory, group, ids, run);
+                    engine.groups().setMembers(realm, directory, group, ids, run);
                 } else {
-                    engine.changeMembers(realm, directory, group, ids, Set.of(), run);
+                    engine.groups().changeMembers(realm, directory, group, ids, Set.of(), run);
                 }
             }
             return;
@@ -577,8 +578,8 @@ public class ScimEndpoint {
         String attribute = path.toLowerCase(Locale.ROOT);
         if (attribute.startsWith("members")) {
             switch (name) {
-                case "add" -> engine.changeMembers(realm, directory, group, memberIds(value), Set.of(), run);
-                case "replace" -> engine.setMembers(realm, directory, group, memberIds(value), run);
+                case "add" -> engine.groups().changeMembers(realm, directory, group, memberIds(value), Set.of(), run);
+                case "replace" -> engine.groups().setMembers(realm, directory, group, memberIds(value), run);
                 default -> {
                     Set<String> remove;
                     if (attribute.startsWith("members[")) {
@@ -589,16 +590,16 @@ public class ScimEndpoint {
                         remove = session.users().getGroupMembersStream(realm, group).map(UserModel::getId)
                             .collect(java.util.stream.Collectors.toSet());
                     }
-                    engine.changeMembers(realm, directory, group, Set.of(), remove, run);
+                    engine.groups().changeMembers(realm, directory, group, Set.of(), remove, run);
                 }
             }
         } else if (attribute.equals("displayname")) {
             if (name.equals("remove")) {
                 throw ScimError.badRequest("mutability", "displayName is required and cannot be removed");
             }
-            engine.renameGroup(realm, directory, group, ScimJson.text(value), null, run);
+            engine.groups().rename(realm, directory, group, ScimJson.text(value), null, run);
         } else if (attribute.equals("externalid")) {
-            engine.renameGroup(realm, directory, group, null, name.equals("remove") ? null : ScimJson.text(value), run);
+            engine.groups().rename(realm, directory, group, null, name.equals("remove") ? null : ScimJson.text(value), run);
         } else if (attribute.equals("id") || attribute.startsWith("meta")) {
             throw ScimError.badRequest("mutability", "'" + path + "' is read-only");
         }

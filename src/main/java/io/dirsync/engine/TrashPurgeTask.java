@@ -1,9 +1,7 @@
-package io.dirsync.trash;
+package io.dirsync.engine;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
-
-import io.dirsync.engine.DirectorySyncEngine;
 
 /**
  * Deletes for good the users whose 7 days in the trash are over (rule 7). Runs under
@@ -15,11 +13,11 @@ public class TrashPurgeTask implements ScheduledTask {
 
     @Override
     public void run(KeycloakSession session) {
-        DirectorySyncEngine.of(session).purgeDueTrash(BATCH);
+        DirectorySyncEngine.of(session).trash().purgeDue(BATCH);
     }
 
     @Override
     public String getTaskName() {
-        return "dirsync-trash-purge";
+        return DirectorySyncEngineFactory.PURGE_TASK;
     }
 }

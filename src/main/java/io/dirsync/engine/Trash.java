@@ -1,0 +1,162 @@
+package io.dirsync.engine;
+
+import static io.dirsync.engine.DirectorySyncEngine.STATE_ACTIVE;
+import static io.dirsync.engine.DirectorySyncEngine.STATE_TRASHED;
+import static io.dirsync.engine.DirectorySyncEngine.USER;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserManager;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+
+import io.dirsync.storage.DirectoryEntity;
+import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.TrashEntryEntity;
+
+/**
+ * The trash (rule 7): a user who leaves its directory's scope is disabled, its sessions revoked, and deleted for good
+ * when its days in the trash are over unless it comes back or an admin restores it.
+ */
+public final class Trash {
+
+    private static final Logger LOG = Logger.getLogger(Trash.class);
+
+    private final DirectorySyncEngine engine;
+    private final KeycloakSession session;
+    private final DirSyncStore store;
+    private final SyncRuns runs;
+    private final EngineConfig config;
+
+    Trash(DirectorySyncEngine engine, KeycloakSession session) {
+        this.engine = engine;
+        this.session = session;
+        this.store = engine.store();
+        this.runs = engine.runs();
+        this.config = engine.config();
+    }
+
+    /** Rule 7: the user left the directory's scope (deleted, deactivated, removed from every synced group). */
+    public void deprovision(RealmModel realm, Directory directory, UserModel user, String reason, SyncRuns.Run run) {
+        deprovision(realm, directory, user, reason, false, run);
+    }
+
+    /**
+     * Rule 7, with {@code deletedBySource} when the source deleted the user outright (SCIM DELETE): it is then
+     * hidden from the source's own reads (RFC 7644 §3.6) while it waits in the trash.
+     */
+    public void deprovision(RealmModel realm, Directory directory, UserModel user, String reason, boolean deletedBySource,
+                            SyncRuns.Run run) {
+        ManagedUserEntity managed = engine.users().requireOwned(directory, user);
+        EngineWrites.run(session, () -> {
+            if (!STATE_TRASHED.equals(managed.getState())) {
+                put(realm, directory, user, managed, reason, run);
+                engine.users().evictIfFederated(realm, directory, user);
+            }
+            managed.setSourceDeleted(deletedBySource || managed.isSourceDeleted());
+            DirectorySyncEngine.touchRevision(managed);
+        });
+    }
+
+    /** An admin restores a trashed user; allowed when its directory no longer manages it actively (paused). */
+    public void restoreByAdmin(RealmModel realm, UserModel user) {
+        ManagedUserEntity managed = store.managedUser(user.getId());
+        if (managed == null || !STATE_TRASHED.equals(managed.getState())) {
+            throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND,
+                "User '" + user.getUsername() + "' is not in the trash");
+        }
+        DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
+        if (owner != null && DirectoryStatus.ACTIVE.id().equals(owner.getStatus())) {
+            throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
+                "User '" + user.getUsername() + "' is trashed by the active directory \"" + owner.getName()
+                    + "\"; put it back in scope in the source, or pause the directory to restore it by hand");
+        }
+        UserModel target = engine.users().writable(realm, user);
+        EngineWrites.run(session, () -> {
+            managed.setSourceActive(true);
+            restore(realm, target, managed, null);
+            DirectorySyncEngine.touchRevision(managed);
+            engine.statuses().applyEnabled(target, managed);
+            engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
+        });
+    }
+
+    /** An admin deletes a trashed user for good, before its 7 days are over. */
+    public void deleteForGood(RealmModel realm, UserModel user) {
+        if (store.trashEntry(user.getId()) == null) {
+            throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND,
+                "User '" + user.getUsername() + "' is not in the trash");
+        }
+        EngineWrites.run(session, () -> new UserManager(session).removeUser(realm, user));
+    }
+
+    /**
+     * Deletes for good the trashed users whose 7 days are over, at most {@code max}; returns how many.
+     * Idempotent: a user already gone only loses its trash row.
+     */
+    public int purgeDue(int max) {
+        long now = Time.currentTimeMillis();
+        int purged = 0;
+        for (TrashEntryEntity t : store.trashDue(now, max)) {
+            RealmModel realm = session.realms().getRealm(t.getRealmId());
+            if (realm == null) {
+                store.remove(t);
+                continue;
+            }
+            session.getContext().setRealm(realm);
+            UserModel user = session.users().getUserById(realm, t.getUserId());
+            if (user == null) {
+                store.deleteUserData(t.getUserId());
+            } else {
+                EngineWrites.run(session, () -> new UserManager(session).removeUser(realm, user));
+            }
+            LOG.infof("Deleted trashed user '%s' of realm %s for good (in the trash since %d)", t.getUsername(),
+                realm.getName(), t.getEnteredAt());
+            purged++;
+        }
+        return purged;
+    }
+
+    public boolean contains(UserModel user) {
+        return store.trashEntry(user.getId()) != null;
+    }
+
+    void put(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed, String reason,
+                       SyncRuns.Run run) {
+        managed.setState(STATE_TRASHED);
+        TrashEntryEntity t = store.trashEntry(user.getId());
+        if (t == null) {
+            t = new TrashEntryEntity();
+            t.setUserId(user.getId());
+            t.setRealmId(realm.getId());
+            t.setDirectoryId(directory.id());
+            t.setUsername(user.getUsername());
+            t.setReason(reason.length() > 64 ? reason.substring(0, 64) : reason);
+            t.setEnteredAt(Time.currentTimeMillis());
+            t.setDeleteAfter(t.getEnteredAt() + config.trashRetentionMillis());
+            store.persist(t);
+        }
+        engine.statuses().applyEnabled(user, managed);
+        // No login, no token refresh (disabled), and nothing already issued stays usable.
+        for (UserSessionModel s : session.sessions().getUserSessionsStream(realm, user).toList()) {
+            session.sessions().removeUserSession(realm, s);
+        }
+        for (UserSessionModel s : session.sessions().getOfflineUserSessionsStream(realm, user).toList()) {
+            session.sessions().removeOfflineUserSession(realm, s);
+        }
+        runs.record(run, Outcome.TRASHED, USER, user.getUsername(), user.getId(), reason);
+        engine.publish(new DirSyncEvent.UserTrashed(session, realm, directory, user, reason, run));
+    }
+
+    void restore(RealmModel realm, UserModel user, ManagedUserEntity managed, SyncRuns.Run run) {
+        managed.setState(STATE_ACTIVE);
+        managed.setSourceDeleted(false);
+        store.remove(store.trashEntry(user.getId()));
+        engine.statuses().applyEnabled(user, managed);
+        runs.record(run, Outcome.RESTORED, USER, user.getUsername(), user.getId(), null);
+        engine.directories().get(realm, managed.getDirectoryId())
+            .ifPresent(d -> engine.publish(new DirSyncEvent.UserRestored(session, realm, d, user, run)));
+    }
+}
