@@ -548,11 +548,7 @@ public class DirSyncAdminResource {
         try {
             return work.get();
         } catch (SyncConflictException e) {
-            Response.Status status = switch (e.getKind()) {
-                case NOT_FOUND -> Response.Status.NOT_FOUND;
-                case UNIQUENESS, OWNERSHIP, PRIVILEGED -> Response.Status.CONFLICT;
-                case INVALID -> Response.Status.BAD_REQUEST;
-            };
+            Response.Status status = Response.Status.fromStatusCode(e.getKind().httpStatus());
             throw ErrorResponse.error(e.getMessage(), status);
         }
     }

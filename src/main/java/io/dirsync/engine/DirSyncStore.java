@@ -276,8 +276,9 @@ public final class DirSyncStore {
             .getResultStream().findFirst();
     }
 
-    public List<Object[]> countItemsByOutcome(String runId) {
-        return em.createNamedQuery("dirsync.countItemsByOutcome", Object[].class)
+    /** Rows of (subject type, outcome, count) of a run's items. */
+    public List<Object[]> countItemsByTypeAndOutcome(String runId) {
+        return em.createNamedQuery("dirsync.countItemsByTypeAndOutcome", Object[].class)
             .setParameter("runId", runId).getResultList();
     }
 

@@ -215,7 +215,7 @@ public final class Groups {
             store.remove(g);
             realm.removeGroup(group);
         });
-        runs.record(run, Outcome.TRASHED, GROUP, name, group.getId(), "group deleted by the source");
+        runs.record(run, Outcome.DELETED, GROUP, name, group.getId(), "group deleted by the source");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dirsync.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -23,6 +24,15 @@ public class PullScheduler implements ScheduledTask {
 
     @Override
     public void run(KeycloakSession session) {
+        startDue(session);
+    }
+
+    /**
+     * One tick: starts the runs that are due, each on its worker thread; returns what it started, as
+     * {@code "<directoryId> <kind>"}.
+     */
+    public List<String> startDue(KeycloakSession session) {
+        List<String> started = new ArrayList<>();
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
             session.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(session);
@@ -40,11 +50,13 @@ public class PullScheduler implements ScheduledTask {
                             LOG.warnf(error, "Directory %s: scheduled %s sync failed", d.name(), kind);
                         }
                     });
+                    started.add(d.id() + " " + kind);
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "Directory %s: scheduled %s sync not started", d.name(), kind);
                 }
             }
         }
+        return started;
     }
 
     /** Which sync is due now, full first; null when none (or the schedule is paused). */

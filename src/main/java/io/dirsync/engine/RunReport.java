@@ -3,9 +3,13 @@ package io.dirsync.engine;
 import java.util.List;
 import java.util.Map;
 
-/** Rule 13: what a run did. */
+/**
+ * Rule 13: what a run did. {@code counts} are per outcome for users and groups together; {@code userCounts} and
+ * {@code groupCounts} split them ({@code unchanged} counts users only).
+ */
 public record RunReport(String id, String directoryId, String kind, String status, long startedAt, Long endedAt,
-                        Map<String, Long> counts, List<Error> errors, String message) {
+                        Map<String, Long> counts, Map<String, Long> userCounts, Map<String, Long> groupCounts,
+                        List<Error> errors, String message) {
 
     /** A per-user (or per-group) error: the run went on. */
     public record Error(long at, String subjectType, String subject, String message) {

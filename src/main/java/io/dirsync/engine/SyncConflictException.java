@@ -10,17 +10,29 @@ public class SyncConflictException extends RuntimeException {
     public static final String OWNED_BY_ANOTHER_DIRECTORY =
         "Cannot sync a user belonging to another directory sync unless that sync is paused";
 
+    /** Why the change was refused, and the HTTP status every front door answers it with. */
     public enum Kind {
         /** Rule 1: the user belongs to another, unpaused directory. */
-        OWNERSHIP,
+        OWNERSHIP(409),
         /** Rule 3: a username or alias is already used by another user. */
-        UNIQUENESS,
+        UNIQUENESS(409),
         /** Rule 2: the same-named existing account is privileged and the directory may not claim it. */
-        PRIVILEGED,
-        /** The source record cannot be applied (missing username, invalid value). */
-        INVALID,
+        PRIVILEGED(409),
+        /** The source record or the settings cannot be applied (missing username, invalid value). */
+        INVALID(400),
         /** The subject does not exist (in this directory). */
-        NOT_FOUND
+        NOT_FOUND(404);
+
+        private final int httpStatus;
+
+        Kind(int httpStatus) {
+            this.httpStatus = httpStatus;
+        }
+
+        /** 409 for a conflict with existing data, 400 for bad input, 404 for a missing subject. */
+        public int httpStatus() {
+            return httpStatus;
+        }
     }
 
     private final Kind kind;

@@ -140,19 +140,30 @@ public final class SyncRuns {
     }
 
     public RunReport report(SyncRunEntity run) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) {
-            counts.put(o.id(), 0L);
-        }
-        for (Object[] row : store.countItemsByOutcome(run.getId())) {
-            counts.put((String) row[0], (Long) row[1]);
+        Map<String, Long> counts = zeroCounts();
+        Map<String, Long> users = zeroCounts();
+        Map<String, Long> groups = zeroCounts();
+        for (Object[] row : store.countItemsByTypeAndOutcome(run.getId())) {
+            String outcome = (String) row[1];
+            long n = (Long) row[2];
+            counts.merge(outcome, n, Long::sum);
+            (DirectorySyncEngine.GROUP.equals(row[0]) ? groups : users).merge(outcome, n, Long::sum);
         }
         counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
+        users.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
         List<RunReport.Error> errors = store.errorsOfRun(run.getId(), 1000).stream()
             .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
             .toList();
         return new RunReport(run.getId(), run.getDirectoryId(), run.getKind(), run.getStatus(), run.getStartedAt(),
-            run.getEndedAt(), counts, errors, run.getMessage());
+            run.getEndedAt(), counts, users, groups, errors, run.getMessage());
+    }
+
+    private static Map<String, Long> zeroCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            counts.put(o.id(), 0L);
+        }
+        return counts;
     }
 
     private static SyncRunEntity newRun(Directory directory, String kind) {

@@ -9,7 +9,8 @@ import org.keycloak.timer.ScheduledTask;
  */
 public class TrashPurgeTask implements ScheduledTask {
 
-    private static final int BATCH = 500;
+    /** Users deleted per run at most; the next run goes on. */
+    public static final int BATCH = 500;
 
     @Override
     public void run(KeycloakSession session) {

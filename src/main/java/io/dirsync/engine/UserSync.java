@@ -121,7 +121,7 @@ public final class UserSync {
                 DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
                 if (owner != null && !DirectoryStatus.PAUSED.id().equals(owner.getStatus())) {
                     throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
-                        SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY);
+                        SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY, username);
                 }
                 requireClaimable(realm, directory, user, owner == null ? null : engine.directories().view(owner).federationLink());
                 // Migration from a paused directory: it keeps no hold on the user or its membership.
@@ -138,7 +138,7 @@ public final class UserSync {
                 wasActive = managed.isSourceActive();
                 if (mode == Mode.CREATE && !wasTrashed) {
                     throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
-                        "User '" + user.getUsername() + "' already exists in directory \"" + directory.name() + "\"");
+                        "User '" + user.getUsername() + "' already exists in directory \"" + directory.name() + "\"", username);
                 }
                 outcome = Outcome.UNCHANGED;
             }

@@ -187,7 +187,7 @@ public class ScimEndpoint {
     @POST
     @Path("Groups")
     public Response createGroup(String body) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             ObjectNode doc = ScimJson.parseObject(body);
             SyncRuns.Run run = pushRun();
             GroupModel group = engine.groups().create(realm, directory, ScimJson.text(doc.get("displayName")),
@@ -207,7 +207,7 @@ public class ScimEndpoint {
     @Path("Groups/{id}")
     public Response getGroup(@PathParam("id") String id, @QueryParam("attributes") String attributes,
                              @QueryParam("excludedAttributes") String excluded) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             ScimProjection projection = ScimProjection.of(attributes, excluded);
             ObjectNode rep = groupRep(managedGroup(id), projection.wants("members"));
             return notModifiedOr(rep, () -> scim(Response.ok(), projection.apply(rep)).build());
@@ -220,14 +220,14 @@ public class ScimEndpoint {
                                @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
                                @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
                                @QueryParam("excludedAttributes") String excluded) {
-        return call(() -> searchGroups(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
+        return call(DirectorySyncEngine.GROUP, () -> searchGroups(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
             sortBy, sortOrder, attributes, excluded)));
     }
 
     @POST
     @Path("Groups/.search")
     public Response searchGroupsPost(String body) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             return searchGroups(Search.of(ScimJson.parseObject(body)));
         });
     }
@@ -236,7 +236,7 @@ public class ScimEndpoint {
     @PUT
     @Path("Groups/{id}")
     public Response replaceGroup(@PathParam("id") String id, String body) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             GroupModel group = managedGroup(id);
             requireVersion(groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
@@ -258,7 +258,7 @@ public class ScimEndpoint {
     @Path("Groups/{id}")
     public Response patchGroup(@PathParam("id") String id, String body, @QueryParam("attributes") String attributes,
                                @QueryParam("excludedAttributes") String excluded) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             List<ObjectNode> ops = ScimPatch.operations(ScimJson.parseObject(body));
             ScimPatch.checkGroupPaths(ops);
             GroupModel group = managedGroup(id);
@@ -276,7 +276,7 @@ public class ScimEndpoint {
     @DELETE
     @Path("Groups/{id}")
     public Response deleteGroup(@PathParam("id") String id) {
-        return call(() -> {
+        return call(DirectorySyncEngine.GROUP, () -> {
             GroupModel group = managedGroup(id);
             engine.groups().delete(realm, directory, group, pushRun());
             audit(OperationType.DELETE, "GROUP", "Groups/" + id, null);
@@ -381,6 +381,11 @@ public class ScimEndpoint {
      * back whole and, for rule refusals, recorded in the run report.
      */
     private Response call(Supplier<Response> work) {
+        return call(DirectorySyncEngine.USER, work);
+    }
+
+    /** Runs a request; a refusal is recorded in the day's push run for a subject of {@code subjectType}. */
+    private Response call(String subjectType, Supplier<Response> work) {
         try {
             authenticate();
             return work.get();
@@ -391,7 +396,7 @@ public class ScimEndpoint {
             session.getTransactionManager().setRollbackOnly();
             if (directory != null) {
                 try {
-                    engine.runs().recordFailure(pushRun(), DirectorySyncEngine.USER, e.getSubject(), e.getMessage());
+                    engine.runs().recordFailure(pushRun(), subjectType, e.getSubject(), e.getMessage());
                 } catch (RuntimeException ignored) {
                     LOG.debug("Could not record a failed push", ignored);
                 }

@@ -29,15 +29,13 @@ public class ScimError extends RuntimeException {
     }
 
     /**
-     * Translates a rule's refusal: ownership, uniqueness and a privileged same-named account (rule 2) are 409
-     * uniqueness (RFC 7644 §3.3: "one or more of the attribute values are already in use"), the message unchanged.
+     * Translates a rule's refusal into the status its kind has everywhere; a conflict is {@code uniqueness} (RFC 7644
+     * §3.3: "one or more of the attribute values are already in use"), bad input {@code invalidValue}; the message
+     * unchanged.
      */
     public static ScimError of(SyncConflictException e) {
-        return switch (e.getKind()) {
-            case OWNERSHIP, UNIQUENESS, PRIVILEGED -> new ScimError(409, "uniqueness", e.getMessage());
-            case NOT_FOUND -> new ScimError(404, null, e.getMessage());
-            case INVALID -> new ScimError(400, "invalidValue", e.getMessage());
-        };
+        int status = e.getKind().httpStatus();
+        return new ScimError(status, status == 409 ? "uniqueness" : status == 400 ? "invalidValue" : null, e.getMessage());
     }
 
     public int status() {

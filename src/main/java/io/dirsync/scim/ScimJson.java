@@ -16,7 +16,6 @@ public final class ScimJson {
     public static final String ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     public static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-    public static final String SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
     /** Request bodies larger than this are refused with 413 (documented limit). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;

@@ -257,10 +257,6 @@ public final class ScimUserMapping {
         }
     }
 
-    private static String schemaOf(String path) {
-        int i = path.lastIndexOf(':');
-        return path.startsWith("urn:") && i > 0 ? path.substring(0, i) : null;
-    }
 
     private static boolean containsText(ArrayNode array, String text) {
         for (JsonNode n : array) {

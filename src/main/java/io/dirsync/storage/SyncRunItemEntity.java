@@ -11,8 +11,9 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "DIRSYNC_RUN_ITEM")
 @NamedQueries({
-    @NamedQuery(name = "dirsync.countItemsByOutcome",
-        query = "select i.outcome, count(i) from SyncRunItemEntity i where i.runId = :runId group by i.outcome"),
+    @NamedQuery(name = "dirsync.countItemsByTypeAndOutcome",
+        query = "select i.subjectType, i.outcome, count(i) from SyncRunItemEntity i where i.runId = :runId"
+            + " group by i.subjectType, i.outcome"),
     @NamedQuery(name = "dirsync.errorsOfRun",
         query = "select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = 'failed' order by i.at, i.id"),
     @NamedQuery(name = "dirsync.deleteItemsByDirectory",

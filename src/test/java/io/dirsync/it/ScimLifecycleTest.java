@@ -171,6 +171,18 @@ class ScimLifecycleTest {
         assertTrue(realm.admin().groups().groups().stream().noneMatch(g -> g.getId().equals(gid)));
         assertTrue(realm.admin().users().get(u2).toRepresentation().isEnabled());
         assertEquals(404, okta.scim("GET", "/Groups/" + gid, null).status());
+
+        // The day's push run tells groups from users: the group deleted by its source is a deleted group, not a trashed
+        // user, and the refused foreign member is an error about the group.
+        JsonNode day = dirsync.admin("GET", "/directories/" + okta.id() + "/runs", null).json().get(0);
+        assertEquals(1, day.at("/groupCounts/deleted").asInt(), day::toString);
+        assertEquals(0, day.at("/userCounts/trashed").asInt(), day::toString);
+        assertEquals(0, day.at("/counts/trashed").asInt(), day::toString);
+        boolean groupError = false;
+        for (JsonNode e : day.get("errors")) {
+            groupError |= "GROUP".equals(e.get("subjectType").asText()) && e.get("message").asText().contains("does not belong to directory");
+        }
+        assertTrue(groupError, day::toString);
     }
 
     @Test

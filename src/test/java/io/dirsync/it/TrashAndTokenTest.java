@@ -20,9 +20,14 @@ import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
 import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 import org.keycloak.testframework.server.KeycloakUrls;
+
+import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.TrashPurgeTask;
 
 /** Rule 7 (the trash) and the SCIM token's 90 days, with Keycloak's clock moved instead of waiting. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
@@ -38,6 +43,9 @@ class TrashAndTokenTest {
 
     @InjectKeycloakUrls
     KeycloakUrls urls;
+
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    RunOnServerClient onServer;
 
     @InjectTimeOffSet
     TimeOffSet timeOffSet;
@@ -101,10 +109,13 @@ class TrashAndTokenTest {
             dirsync.adminBearer(), null).status());
         assertEquals(404, dirsync.admin("DELETE", "/trash/" + keep, null).status(), "a user not in the trash cannot be deleted from it");
 
+        // The purge's job itself, run now on the server at the moved clock: on day 6 nothing is due.
         timeOffSet.set(6 * DAY);
-        Thread.sleep(5000); // two purge cycles (every 2 s in tests): nothing is due yet
+        assertEquals("0", onServer.fetchString(session ->
+            String.valueOf(DirectorySyncEngine.of(session).trash().purgeDue(TrashPurgeTask.BATCH))));
         assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
 
+        // On day 7 the scheduled purge (every 2 s in tests) deletes the user.
         timeOffSet.set(7 * DAY + 60);
         waitUntil(() -> dirsync.admin("GET", "/trash/count", null).json().get("count").asInt() == 0, 30);
         assertEquals(404, Http.send("GET", urls.getBase() + "/admin/realms/" + realm.getName() + "/users/" + old,
