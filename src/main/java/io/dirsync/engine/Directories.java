@@ -15,6 +15,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
@@ -138,9 +139,8 @@ public final class Directories {
         long now = Time.currentTimeMillis();
         Long last = directory.entity().getLastRequestAt();
         if (last == null || now - last > 60_000L) {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s ->
-                new DirSyncStore(s).em().createQuery("update DirectoryEntity d set d.lastRequestAt = :now where d.id = :id")
-                    .setParameter("now", now).setParameter("id", directory.id()).executeUpdate());
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                s -> new DirSyncStore(s).touchDirectory(directory.id(), now));
         }
     }
 
@@ -161,7 +161,7 @@ public final class Directories {
             List<ManagedUserEntity> batch;
             while (!(batch = store.managedUsers(directory.id(), 0, page)).isEmpty()) {
                 for (ManagedUserEntity m : batch) {
-                    store.em().createNamedQuery("dirsync.deleteIdentifiersByUser").setParameter("userId", m.getUserId()).executeUpdate();
+                    store.deleteIdentifiersOf(m.getUserId());
                     store.remove(m);
                     UserModel user = engine.users().userOf(realm, directory, m.getUserId());
                     if (user != null) {
@@ -170,7 +170,7 @@ public final class Directories {
                     }
                 }
                 store.flush();
-                store.em().clear();
+                store.clear();
             }
             store.deleteDirectoryData(directory.id());
             DirectoryEntity e = store.find(DirectoryEntity.class, directory.id());
@@ -181,7 +181,7 @@ public final class Directories {
     private String defaultName(RealmModel realm, DirectoryTypeFactory type) {
         String base = type.defaultName();
         String name = base;
-        for (int i = 2; store.directoryByName(realm.getId(), name).isPresent(); i++) {
+        for (int i = 2; store.directoryByName(realm.getId(), Directory.fold(name)).isPresent(); i++) {
             name = base + " " + i;
         }
         return name;
@@ -191,7 +191,7 @@ public final class Directories {
         if (name.length() > 200) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A directory name has at most 200 characters");
         }
-        store.directoryByName(realm.getId(), name).filter(d -> !d.getId().equals(exceptId)).ifPresent(d -> {
+        store.directoryByName(realm.getId(), Directory.fold(name)).filter(d -> !d.getId().equals(exceptId)).ifPresent(d -> {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                 "A directory named \"" + name + "\" already exists in this realm");
         });

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 
 /** A read view of one directory with its parsed settings. Changes go through the engine. */
@@ -130,6 +130,6 @@ public final class Directory {
     }
 
     static String fold(String value) {
-        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+        return DirSyncStore.fold(value);
     }
 }

@@ -7,6 +7,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedUserEntity;
 
 /**

@@ -13,6 +13,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.storage.UserStoragePrivateUtil;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.IdentifierEntity;
 
 /**

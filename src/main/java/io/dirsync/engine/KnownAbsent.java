@@ -10,6 +10,7 @@ import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.IdentifierEntity;
 
 /**

@@ -12,6 +12,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.SyncRunEntity;
@@ -59,10 +60,11 @@ public final class PullRun {
     }
 
     /**
-     * Applies one in-scope source entry in its own transaction. A refusal of the rules (ownership, uniqueness,
-     * missing username) is recorded for that entry with {@code entryName} (e.g. its DN) and the run goes on.
+     * Applies one in-scope source entry in its own transaction. A refusal of the rules (ownership, uniqueness, no
+     * value for the username attribute) is recorded for that entry with {@code entryName} (e.g. its DN) and the run
+     * goes on; the entry's user, if it has one, stays as it was and in scope (a failure is not a deprovisioning).
      *
-     * @return the user's id, or null when the entry failed
+     * @return the id of the user the entry stands for, or null when the entry failed and has none
      */
     public String apply(SourceUser source, String entryName) {
         return apply(source, entryName, null);
@@ -85,6 +87,13 @@ public final class PullRun {
      */
     public String apply(SourceUser source, String entryName, KnownAbsent known, AppliedUserHook alsoInTransaction) {
         try {
+            if (source.username() == null || source.username().isBlank()) {
+                throw KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                    RealmModel realm = s.realms().getRealm(realmId);
+                    return UserSync.missingUsername(DirectorySyncEngine.of(s).directories().get(realm, directoryId)
+                        .orElseThrow(), entryName);
+                });
+            }
             try {
                 return applyInTransaction(source, known, alsoInTransaction);
             } catch (SyncConflictException | ModelDuplicateException refused) {
@@ -102,8 +111,21 @@ public final class PullRun {
         } catch (SyncConflictException e) {
             failed++;
             recordFailure(entryName, e.getMessage());
+            return keepInScope(source);
+        }
+    }
+
+    /** The user of an entry that failed, if it has one: marked seen, so that the run does not trash it. */
+    private String keepInScope(SourceUser source) {
+        if (source.externalId() == null) {
             return null;
         }
+        String userId = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> new DirSyncStore(s)
+            .managedUserByExternalId(directoryId, source.externalId()).map(ManagedUserEntity::getUserId).orElse(null));
+        if (userId != null) {
+            seen.add(userId);
+        }
+        return userId;
     }
 
     private String applyInTransaction(SourceUser source, KnownAbsent known, AppliedUserHook alsoInTransaction) {
@@ -214,9 +236,7 @@ public final class PullRun {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Run '" + runId + "' is not held");
         }
         SyncRuns.Run run = new SyncRuns.Run(entity.getId(), entity.getRealmId(), entity.getDirectoryId(), entity.getKind());
-        List<SyncRunItemEntity> held = engine.store().em()
-            .createQuery("select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :held", SyncRunItemEntity.class)
-            .setParameter("runId", runId).setParameter("held", OUTCOME_HELD).getResultList();
+        List<SyncRunItemEntity> held = engine.store().runItems(runId, OUTCOME_HELD);
         for (SyncRunItemEntity item : held) {
             ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
             UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null

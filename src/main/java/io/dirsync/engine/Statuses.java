@@ -9,6 +9,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.SubjectStatusEntity;
 

@@ -13,6 +13,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.SyncRunItemEntity;
 
@@ -82,11 +83,7 @@ public final class SyncRuns {
         if (directory == null) {
             return;
         }
-        List<SyncRunEntity> open = engine.store().em().createQuery(
-                "select r from SyncRunEntity r where r.directoryId = :d and r.kind = :push and r.status = :running and r.pushDay < :day",
-                SyncRunEntity.class)
-            .setParameter("d", directoryId).setParameter("push", KIND_PUSH).setParameter("running", STATUS_RUNNING)
-            .setParameter("day", day).getResultList();
+        List<SyncRunEntity> open = engine.store().openPushRunsBefore(directoryId, KIND_PUSH, STATUS_RUNNING, day);
         for (SyncRunEntity r : open) {
             r.setStatus(STATUS_COMPLETED);
             r.setEndedAt(Time.currentTimeMillis());

@@ -20,6 +20,7 @@ import org.keycloak.models.cache.UserCache;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageUtil;
 
+import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.IdentifierEntity;
 import io.dirsync.storage.ManagedUserEntity;
@@ -77,9 +78,7 @@ public final class UserSync {
                                 KnownAbsent known) {
         String username = source.username() == null ? null : source.username().trim();
         if (username == null || username.isEmpty()) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
-                "The source user" + (source.externalId() == null ? "" : " '" + source.externalId() + "'")
-                    + " has no value for the username attribute; it cannot be created");
+            throw missingUsername(directory, source.externalId() == null ? "(without id)" : source.externalId());
         }
         return EngineWrites.run(session, () -> {
             ManagedUserEntity managed = null;
@@ -210,6 +209,19 @@ public final class UserSync {
             engine.publish(new DirSyncEvent.UserApplied(session, realm, directory, user, outcome, run));
         }
         return new UserChange(user, outcome);
+    }
+
+    /**
+     * Rule 5: a source user with no value for the username attribute cannot be created; the message names the entry and
+     * the attribute (the source of the directory's required username mapping).
+     */
+    static SyncConflictException missingUsername(Directory directory, String entryName) {
+        String attribute = directory.type().requiredMappings(directory).stream()
+            .filter(m -> m.target().equals("username")).map(AttributeMapping::source).findFirst().orElse("username");
+        return new SyncConflictException(SyncConflictException.Kind.INVALID, "Entry '" + entryName
+            + "' has no value for the username attribute '" + attribute + "' and was skipped; the other users were synced."
+            + " Give it a value in the source, or use a username attribute every user has with '" + attribute
+            + "' as a username alias (the username attribute can only be changed by creating a new directory)", entryName);
     }
 
     /** Rule 2's guard on every claim of an existing account (adoption, take-over): see {@link AdoptionGuard}. */

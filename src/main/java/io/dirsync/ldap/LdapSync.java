@@ -122,8 +122,7 @@ public final class LdapSync {
                     .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
                 for (LDAPObject entry : page) {
                     found = true;
-                    String id = handle(run, plan, entry, sources.get(entry), known,
-                        PullRun.KIND_ADMIN.equals(kind) ? seen : new HashSet<>());
+                    String id = handle(run, plan, entry, sources.get(entry), known);
                     if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
                         seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
                     }
@@ -280,27 +279,15 @@ public final class LdapSync {
     }
 
     /**
-     * One entry: out of scope when AD-disabled ({@code source} is null), an error when it has no username, otherwise
-     * applied by the engine with what its page is {@code known} not to meet.
+     * One entry: out of scope when AD-disabled ({@code source} is null), otherwise applied by the engine with what its
+     * page is {@code known} not to meet.
      *
-     * @return the user's id, or null when the entry was skipped or failed
+     * @return the id of the user the entry stands for, or null (skipped, or failed without a user)
      */
-    private String handle(PullRun run, Plan plan, LDAPObject entry, SourceUser source, KnownAbsent known, Set<String> seen) {
-        LdapSettings settings = plan.settings();
+    private String handle(PullRun run, Plan plan, LDAPObject entry, SourceUser source, KnownAbsent known) {
         String dn = entry.getDn().toString();
         if (source == null) {
             return null; // AD-disabled, out of scope: trashed by the full sync if it was in (rule 7)
-        }
-        if (source.username() == null) {
-            run.recordFailure(dn, missingUsername(settings, dn));
-            inTx(s -> {
-                engine(s).store().managedUserByExternalId(directoryId, entry.getUuid()).ifPresent(managedEntry -> {
-                    run.seen(managedEntry.getUserId()); // an entry we cannot read is not a deprovisioning
-                    seen.add(managedEntry.getUserId());
-                });
-                return null;
-            });
-            return null;
         }
         Set<String> memberOf = memberOf(entry);
         return run.apply(source, dn, known, (s, realm, directory, change) ->
@@ -316,13 +303,6 @@ public final class LdapSync {
         attributes.put("lastName", entry.getAttributeAsString(settings.lastNameAttribute));
         settings.mappings.forEach(m -> attributes.put(m.target(), entry.getAttributeAsString(m.source())));
         return new SourceUser(entry.getUuid(), username == null || username.isBlank() ? null : username, attributes, active);
-    }
-
-    private static String missingUsername(LdapSettings settings, String dn) {
-        return "Entry '" + dn + "' has no value for the username attribute '" + settings.usernameAttribute
-            + "' and was skipped; the other users were synced. Give it a value in the directory, or use a username attribute every user has (such as"
-            + " sAMAccountName or userPrincipalName) with '" + settings.usernameAttribute + "' as a username alias (the"
-            + " username attribute can only be changed by creating a new directory)";
     }
 
     /** The entry's groups, as normalised DNs. */

@@ -13,7 +13,7 @@ import org.keycloak.representations.userprofile.config.UPConfig;
 import org.keycloak.userprofile.UserProfileProvider;
 
 import io.dirsync.engine.DirSyncEvent;
-import io.dirsync.engine.DirSyncStore;
+import io.dirsync.storage.DirSyncStore;
 
 /**
  * Puts the directory-sync rules into a realm's user profile: the Username Alias 1..8 attributes, the

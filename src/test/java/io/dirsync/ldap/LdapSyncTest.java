@@ -586,6 +586,28 @@ class LdapSyncTest {
         assertTrue(pausedSync.body().contains("is paused"), pausedSync.body());
     }
 
+    /** A user whose entry fails on a later sync (here a new alias that clashes) stays as it was: failing is not leaving. */
+    @Test
+    void aUserWhoseEntryFailsOnALaterSyncIsNotTrashed() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
+        String bob = ldap.user("bob", "Bob", "Builder", "bob@example.org");
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(ldap.group("Engineering", alice, bob)));
+        settings.put("mappings", List.of(Map.of("source", "title", "target", "alias1")));
+        String id = createDirectory("Clashing LDAP", settings);
+        assertEquals(3, sync(id, "full").at("/counts/created").asInt());
+
+        ldap.set(alice, "title", "bob"); // alice's new alias is bob's username (rule 3)
+        JsonNode run = sync(id, "full");
+        assertEquals("completed", run.get("status").asText(), run::toString);
+        assertEquals(1, run.at("/counts/failed").asInt(), run::toString);
+        assertEquals(0, run.at("/counts/trashed").asInt(), "a failed entry is still in the source's scope: " + run);
+        assertTrue(user("alice").isEnabled());
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        assertEquals(200, login("alice", PW));
+    }
+
     @Test
     void nestedGroupsBringMembersOfSubgroupsIntoScopeAndIntoTheTopGroup() throws Exception {
         ldap = TestDirectory.start("memory-openldap");

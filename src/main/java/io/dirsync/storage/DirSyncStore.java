@@ -1,9 +1,10 @@
-package io.dirsync.engine;
+package io.dirsync.storage;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,17 +14,11 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.jpa.entities.UserEntity;
 
-import io.dirsync.storage.DirectoryEntity;
-import io.dirsync.storage.IdentifierEntity;
-import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.ScimTokenEntity;
-import io.dirsync.storage.SubjectStatusEntity;
-import io.dirsync.storage.SyncRunEntity;
-import io.dirsync.storage.SyncRunItemEntity;
-import io.dirsync.storage.TrashEntryEntity;
 
-/** The extension's queries, in one place, over Keycloak's entity manager (one transaction with Keycloak's writes). */
+/**
+ * Every query of the extension, over Keycloak's entity manager (one transaction with Keycloak's writes): its own
+ * tables, and the few reads and bulk writes of Keycloak's user tables the rules need.
+ */
 public final class DirSyncStore {
 
     /** Keycloak attributes that hold Username Alias 1..8. */
@@ -32,12 +27,29 @@ public final class DirSyncStore {
 
     private final EntityManager em;
 
+    /**
+     * How names and identifiers are compared: trimmed, lower-cased (the {@code *_FOLDED} columns hold this form, so
+     * that usernames, aliases, directory and group names are unique case-insensitively).
+     */
+    public static String fold(String value) {
+        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+    }
+
     public DirSyncStore(KeycloakSession session) {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
+    /**
+     * The entity manager, for the one reader that still writes its own JPQL: the SCIM filter translator
+     * ({@code scim/ScimQuery}), which issue 9's attribute-value index replaces. Nothing else may use it.
+     */
     public EntityManager em() {
         return em;
+    }
+
+    /** Ends what the persistence context holds (a long loop over many rows keeps memory bounded). */
+    public void clear() {
+        em.clear();
     }
 
     public <T> T find(Class<T> type, String id) {
@@ -58,6 +70,31 @@ public final class DirSyncStore {
         em.flush();
     }
 
+    /** Notes a push client's request on the directory row, as a bulk update (no entity read, no version check). */
+    public void touchDirectory(String directoryId, long at) {
+        em.createQuery("update DirectoryEntity d set d.lastRequestAt = :now where d.id = :id")
+            .setParameter("now", at).setParameter("id", directoryId).executeUpdate();
+    }
+
+    public void deleteIdentifiersOf(String userId) {
+        em.createNamedQuery("dirsync.deleteIdentifiersByUser").setParameter("userId", userId).executeUpdate();
+    }
+
+    /** A directory's push runs still open from days before {@code day}. */
+    public List<SyncRunEntity> openPushRunsBefore(String directoryId, String pushKind, String runningStatus, String day) {
+        return em.createQuery("select r from SyncRunEntity r where r.directoryId = :d and r.kind = :push"
+                + " and r.status = :running and r.pushDay < :day", SyncRunEntity.class)
+            .setParameter("d", directoryId).setParameter("push", pushKind).setParameter("running", runningStatus)
+            .setParameter("day", day).getResultList();
+    }
+
+    /** A run's items of one outcome (e.g. the users a held run would trash). */
+    public List<SyncRunItemEntity> runItems(String runId, String outcome) {
+        return em.createQuery("select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome",
+                SyncRunItemEntity.class)
+            .setParameter("runId", runId).setParameter("outcome", outcome).getResultList();
+    }
+
     // directories
 
     public List<DirectoryEntity> directories(String realmId) {
@@ -65,9 +102,9 @@ public final class DirSyncStore {
             .setParameter("realmId", realmId).getResultList();
     }
 
-    public Optional<DirectoryEntity> directoryByName(String realmId, String name) {
+    public Optional<DirectoryEntity> directoryByName(String realmId, String nameFolded) {
         return em.createNamedQuery("dirsync.directoryByName", DirectoryEntity.class)
-            .setParameter("realmId", realmId).setParameter("nameFolded", Directory.fold(name))
+            .setParameter("realmId", realmId).setParameter("nameFolded", nameFolded)
             .getResultStream().findFirst();
     }
 
@@ -139,7 +176,7 @@ public final class DirSyncStore {
      */
     public List<String[]> aliasHolders(String realmId, String value, String exceptUserId) {
         List<?> rows = em.createNativeQuery(ALIAS_HOLDERS_SQL)
-            .setParameter(1, value).setParameter(2, Directory.fold(value)).getResultList();
+            .setParameter(1, value).setParameter(2, fold(value)).getResultList();
         List<String[]> holders = new ArrayList<>();
         for (Object row : rows) {
             Object[] r = (Object[]) row;
@@ -220,7 +257,7 @@ public final class DirSyncStore {
 
     public Optional<ManagedGroupEntity> managedGroupBySourceName(String directoryId, String sourceName) {
         return em.createNamedQuery("dirsync.managedGroupBySourceName", ManagedGroupEntity.class)
-            .setParameter("directoryId", directoryId).setParameter("sourceNameFolded", Directory.fold(sourceName))
+            .setParameter("directoryId", directoryId).setParameter("sourceNameFolded", fold(sourceName))
             .getResultStream().findFirst();
     }
 
@@ -322,7 +359,7 @@ public final class DirSyncStore {
     }
 
     public void deleteUserData(String userId) {
-        em.createNamedQuery("dirsync.deleteIdentifiersByUser").setParameter("userId", userId).executeUpdate();
+        deleteIdentifiersOf(userId);
         remove(find(ManagedUserEntity.class, userId));
         remove(find(TrashEntryEntity.class, userId));
         remove(find(SubjectStatusEntity.class, userId));
