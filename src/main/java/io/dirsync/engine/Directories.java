@@ -2,7 +2,6 @@ package io.dirsync.engine;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -92,9 +91,10 @@ public final class Directories {
         if (newSettings != null) {
             s = newSettings.deepCopy();
             secrets = typeProvider.prepareSettings(realm, s, directory);
-            String before = directory.setting("usernameAttribute");
-            String after = s.hasNonNull("usernameAttribute") ? s.get("usernameAttribute").asText() : null;
-            if (e.getFirstSyncAt() != null && !Objects.equals(before, after)) {
+            // Rule 5 compares the attribute in effect (a type's default counts), however the settings spell it.
+            String before = usernameSource(directory);
+            String after = usernameSource(directory.withSettings(s));
+            if (e.getFirstSyncAt() != null && !before.equalsIgnoreCase(after)) {
                 throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                     "The username attribute of directory \"" + e.getName() + "\" cannot be changed after its first "
                         + "successful sync (it is '" + before + "'). Add '" + after + "' as a username alias instead, "
@@ -142,6 +142,12 @@ public final class Directories {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
                 s -> new DirSyncStore(s).touchDirectory(directory.id(), now));
         }
+    }
+
+    /** The source attribute of a directory's username (its type's required mapping of {@code username}). */
+    private static String usernameSource(Directory directory) {
+        return directory.type().requiredMappings(directory).stream().filter(m -> m.target().equals("username"))
+            .map(AttributeMapping::source).findFirst().orElse("");
     }
 
     /**

@@ -47,6 +47,18 @@ public final class Directory {
         return entity;
     }
 
+    /** The same directory as it would be with {@code newSettings}; nothing is stored. */
+    Directory withSettings(ObjectNode newSettings) {
+        DirectoryEntity copy = new DirectoryEntity();
+        copy.setId(entity.getId());
+        copy.setRealmId(entity.getRealmId());
+        copy.setType(entity.getType());
+        copy.setName(entity.getName());
+        copy.setStatus(entity.getStatus());
+        copy.setSettings(newSettings.toString());
+        return new Directory(copy, type);
+    }
+
     public String id() { return entity.getId(); }
     public String realmId() { return entity.getRealmId(); }
     /** The directory's kind: its provider factory, whose id is the stored {@code type}. */

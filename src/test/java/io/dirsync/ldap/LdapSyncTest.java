@@ -352,6 +352,28 @@ class LdapSyncTest {
         assertTrue(token.body().contains("has no credentials to regenerate"), token.body());
     }
 
+    /** Rule 5's lock is on the attribute in effect: the vendor's default counts, however the settings spell it. */
+    @Test
+    void theUsernameLockComparesTheAttributeInEffectNotTheSettingsSpelling() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        Map<String, Object> settings = ldap.settings("sAMAccountName");
+        settings.remove("usernameAttribute"); // AD's default, sAMAccountName
+        settings.put("syncedGroups", List.of(ldap.group("Staff", ldap.user("jfoo", "John", "Foo", "jfoo@corp.test"))));
+        String id = createDirectory("Default AD", settings);
+        assertEquals(2, sync(id, "full").at("/counts/created").asInt());
+        assertNotNull(user("jfoo"));
+
+        Map<String, Object> explicit = new LinkedHashMap<>(settings);
+        explicit.remove("bindCredential");
+        explicit.put("usernameAttribute", "SAMAccountName");
+        Http.Result same = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", explicit));
+        assertEquals(200, same.status(), "naming the attribute in effect changes nothing: " + same);
+        explicit.put("usernameAttribute", "mail");
+        Http.Result changed = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", explicit));
+        assertEquals(400, changed.status(), changed::toString);
+        assertTrue(changed.body().contains("it is 'SAMAccountName'") || changed.body().contains("it is 'sAMAccountName'"), changed.body());
+    }
+
     /** Seed 002: delete the directory, create a new one on sAMAccountName with mail as an alias. */
     @Test
     void recreatingTheDirectoryOnAnotherUsernameAttributeFailsAsTheSeedExplainsAndSaysWhatToDo() throws Exception {
