@@ -88,11 +88,7 @@ public final class PullRun {
     public String apply(SourceUser source, String entryName, KnownAbsent known, AppliedUserHook alsoInTransaction) {
         try {
             if (source.username() == null || source.username().isBlank()) {
-                throw KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                    RealmModel realm = s.realms().getRealm(realmId);
-                    return UserSync.missingUsername(DirectorySyncEngine.of(s).directories().get(realm, directoryId)
-                        .orElseThrow(), entryName);
-                });
+                throw inTransaction((realm, engine, directory) -> UserSync.missingUsername(directory, entryName));
             }
             try {
                 return applyInTransaction(source, known, alsoInTransaction);
@@ -176,11 +172,7 @@ public final class PullRun {
      * for the admin to confirm.
      */
     public RunReport finish(boolean sourceComplete, String failureMessage) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-            RealmModel realm = s.realms().getRealm(realmId);
-            s.getContext().setRealm(realm);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
+        return inTransaction((realm, engine, directory) -> {
             if (!sourceComplete) {
                 return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_FAILED, unchanged,
                     "The source failed mid-run; nobody was trashed: " + failureMessage);
@@ -214,15 +206,25 @@ public final class PullRun {
      * the adapter deprovisions what it positively found out of scope.
      */
     public RunReport finishPartial(boolean sourceComplete, String failureMessage) {
+        return inTransaction((realm, engine, directory) ->
+            engine.runs().finish(realm, directory, run,
+                sourceComplete ? SyncRuns.STATUS_COMPLETED : SyncRuns.STATUS_FAILED, unchanged,
+                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage));
+    }
+
+    /** One step of the run that writes: {@code work} in a transaction of its own, with the run's realm and directory. */
+    private <T> T inTransaction(Step<T> work) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
-            return engine.runs().finish(realm, directory, run,
-                sourceComplete ? SyncRuns.STATUS_COMPLETED : SyncRuns.STATUS_FAILED, unchanged,
-                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage);
+            return work.run(realm, engine, engine.directories().get(realm, directoryId).orElseThrow());
         });
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        T run(RealmModel realm, DirectorySyncEngine engine, Directory directory);
     }
 
     /** Trashes the users a held run listed (rule 10: the admin confirmed the mass deprovisioning). */
