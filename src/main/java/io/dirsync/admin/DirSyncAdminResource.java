@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -19,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -41,8 +41,10 @@ import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.ManagedGroupEntity;
+import io.dirsync.storage.RunKind;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.TrashEntryEntity;
+import io.dirsync.storage.UserState;
 
 /**
  * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users};
@@ -274,7 +276,8 @@ public class DirSyncAdminResource {
         auth.users().requireManage();
         Directory d = directory(id);
         ObjectNode json = AdminJson.object(body);
-        String kind = AdminJson.text(json, "kind") == null ? PullRun.KIND_FULL : AdminJson.text(json, "kind");
+        String kindText = AdminJson.text(json, "kind");
+        RunKind kind = kindText == null ? RunKind.FULL : RunKind.of(kindText);
         PullRunner.Started started = rules(() -> PullRunner.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
         Response response;
         try {
@@ -302,7 +305,7 @@ public class DirSyncAdminResource {
             throw ErrorResponse.error("The sync failed: " + e.getCause(), Response.Status.INTERNAL_SERVER_ERROR);
         }
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
-            .representation(Map.of("kind", kind, "status", String.valueOf(response.getStatus()))).success();
+            .representation(Map.of("kind", kind.id(), "status", String.valueOf(response.getStatus()))).success();
         return response;
     }
 
@@ -451,8 +454,8 @@ public class DirSyncAdminResource {
         rep.put("createdAt", d.createdAt());
         rep.put("firstSyncAt", d.firstSyncAt());
         rep.put("usernameAttributeLocked", d.firstSyncAt() != null);
-        rep.put("userCount", engine.store().countManagedUsers(d.id(), DirectorySyncEngine.STATE_ACTIVE));
-        rep.put("trashedCount", engine.store().countManagedUsers(d.id(), DirectorySyncEngine.STATE_TRASHED));
+        rep.put("userCount", engine.store().countManagedUsers(d.id(), UserState.ACTIVE));
+        rep.put("trashedCount", engine.store().countManagedUsers(d.id(), UserState.TRASHED));
         rep.put("groupNameExample", d.managedGroupName("Engineering"));
         rep.putAll(DirectoryTypes.provider(session, d).describe(realm, d));
         return rep;

@@ -15,8 +15,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.RunKind;
+import io.dirsync.storage.RunStatus;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.SyncRunItemEntity;
+import io.dirsync.storage.UserState;
 
 /**
  * One pull run (full, admin or single-user sync) of a pull directory (LDAP, Entra): rules 7, 10 and 13 for
@@ -28,9 +31,6 @@ import io.dirsync.storage.SyncRunItemEntity;
  */
 public final class PullRun {
 
-    public static final String KIND_FULL = "full";
-    public static final String KIND_ADMIN = "admin";
-    public static final String KIND_USER = "user";
     /** Run item outcome of a user a held run would trash. */
     public static final String OUTCOME_HELD = "held";
 
@@ -50,7 +50,7 @@ public final class PullRun {
     }
 
     /** Opens a run; it shows as {@code running} in the directory's history until it finishes. */
-    public static PullRun begin(KeycloakSession session, Directory directory, String kind) {
+    public static PullRun begin(KeycloakSession session, Directory directory, RunKind kind) {
         SyncRuns.Run run = DirectorySyncEngine.of(session).runs().startPull(directory, kind);
         return new PullRun(session.getKeycloakSessionFactory(), directory.realmId(), directory.id(), run);
     }
@@ -174,11 +174,11 @@ public final class PullRun {
     public RunReport finish(boolean sourceComplete, String failureMessage) {
         return inTransaction((realm, engine, directory) -> {
             if (!sourceComplete) {
-                return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_FAILED, unchanged,
+                return engine.runs().finish(realm, directory, run, RunStatus.FAILED, unchanged,
                     "The source failed mid-run; nobody was trashed: " + failureMessage);
             }
             List<String> missing = missingUsers(engine);
-            long active = engine.store().countManagedUsers(directoryId, DirectorySyncEngine.STATE_ACTIVE);
+            long active = engine.store().countManagedUsers(directoryId, UserState.ACTIVE);
             DeprovisionGuard guard = DeprovisionGuard.of(directory);
             if (guard.holds(missing.size(), active)) {
                 for (String userId : missing) {
@@ -186,7 +186,7 @@ public final class PullRun {
                     engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
                 }
                 markSynced(engine);
-                return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_HELD, unchanged,
+                return engine.runs().finish(realm, directory, run, RunStatus.HELD, unchanged,
                     "This run would trash " + missing.size() + " of " + active + " users (" + guard.describe()
                         + "); nobody was trashed. Confirm the run to trash them.");
             }
@@ -197,7 +197,7 @@ public final class PullRun {
                 }
             }
             markSynced(engine);
-            return engine.runs().finish(realm, directory, run, SyncRuns.STATUS_COMPLETED, unchanged, null);
+            return engine.runs().finish(realm, directory, run, RunStatus.COMPLETED, unchanged, null);
         });
     }
 
@@ -208,7 +208,7 @@ public final class PullRun {
     public RunReport finishPartial(boolean sourceComplete, String failureMessage) {
         return inTransaction((realm, engine, directory) ->
             engine.runs().finish(realm, directory, run,
-                sourceComplete ? SyncRuns.STATUS_COMPLETED : SyncRuns.STATUS_FAILED, unchanged,
+                sourceComplete ? RunStatus.COMPLETED : RunStatus.FAILED, unchanged,
                 sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage));
     }
 
@@ -234,7 +234,7 @@ public final class PullRun {
         if (entity == null || !entity.getDirectoryId().equals(directory.id())) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No run '" + runId + "' in this directory");
         }
-        if (!SyncRuns.STATUS_HELD.equals(entity.getStatus())) {
+        if (entity.getStatus() != RunStatus.HELD) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Run '" + runId + "' is not held");
         }
         SyncRuns.Run run = new SyncRuns.Run(entity.getId(), entity.getRealmId(), entity.getDirectoryId(), entity.getKind());
@@ -243,11 +243,11 @@ public final class PullRun {
             ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
             UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null
                 : engine.users().userOf(realm, directory, item.getSubjectId());
-            if (user != null && DirectorySyncEngine.STATE_ACTIVE.equals(m.getState())) {
+            if (user != null && UserState.ACTIVE.equals(m.getState())) {
                 engine.trash().deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
             }
         }
-        entity.setStatus(SyncRuns.STATUS_COMPLETED);
+        entity.setStatus(RunStatus.COMPLETED);
         entity.setMessage("Confirmed by an admin: " + held.size() + " users trashed");
         return engine.runs().report(entity);
     }
@@ -258,7 +258,7 @@ public final class PullRun {
         for (int first = 0; ; first += page) {
             List<ManagedUserEntity> batch = engine.store().managedUsers(directoryId, first, page);
             for (ManagedUserEntity m : batch) {
-                if (DirectorySyncEngine.STATE_ACTIVE.equals(m.getState()) && !seen.contains(m.getUserId())) {
+                if (UserState.ACTIVE.equals(m.getState()) && !seen.contains(m.getUserId())) {
                     missing.add(m.getUserId());
                 }
             }

@@ -11,6 +11,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 
+import io.dirsync.storage.RunKind;
+
 /**
  * Starts pull runs for every pull directory type, on demand and on schedule: on a Keycloak-managed worker thread,
  * outside any request or timer transaction (a full sync of a large directory outlives the 5-minute transaction
@@ -24,7 +26,7 @@ public final class PullRunner {
     static final String EXECUTOR = "dirsync-pull";
     /** A run holds its directory's lock at most this long (a node that died while running frees it then). */
     private static final int LOCK_SECONDS = 6 * 3600;
-    private static final List<String> KINDS = List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN, PullRun.KIND_USER);
+    private static final List<RunKind> KINDS = List.of(RunKind.FULL, RunKind.ADMIN, RunKind.USER);
 
     private PullRunner() {
     }
@@ -46,21 +48,21 @@ public final class PullRunner {
      *
      * @throws SyncConflictException when the directory does not pull, is paused, or the request is incomplete
      */
-    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, String kind, String username,
+    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, RunKind kind, String username,
                                 int waitSeconds) {
         PullSource source = directory.type().pullSource();
         if (source == null) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                 "Directory \"" + directory.name() + "\" is not a pull directory; its source pushes changes");
         }
-        if (!KINDS.contains(kind)) {
+        if (kind == null || !KINDS.contains(kind)) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "'kind' must be one of full, admin, user");
         }
         if (directory.status() == DirectoryStatus.PAUSED) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                 "Directory \"" + directory.name() + "\" is paused; resume it to sync");
         }
-        if (PullRun.KIND_USER.equals(kind) && (username == null || username.isBlank())) {
+        if (kind == RunKind.USER && (username == null || username.isBlank())) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A single-user sync needs a username");
         }
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
@@ -85,7 +87,7 @@ public final class PullRunner {
                     Thread.sleep(500); // the cluster provider offers no wait on a held task
                 }
             } catch (Throwable t) {
-                LOG.debugf(t, "Directory %s: %s sync did not run", name, kind);
+                LOG.debugf(t, "Directory %s: %s sync did not run", name, kind.id());
                 started.runId().completeExceptionally(t);
                 started.report().completeExceptionally(t);
             }

@@ -9,6 +9,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
 
+import io.dirsync.storage.RunKind;
+
 /**
  * The pull directories' schedules: a tick (cluster-aware, so ticks do not overlap) that starts each active pull
  * directory's full sync (every 12 h by default) or admin sync (every 30 min) when it is due. Whether a run is due is
@@ -40,7 +42,7 @@ public class PullScheduler implements ScheduledTask {
                 if (d.type().pullSource() == null || d.status() != DirectoryStatus.ACTIVE) {
                     continue;
                 }
-                String kind = due(engine, d);
+                RunKind kind = due(engine, d);
                 if (kind == null) {
                     continue;
                 }
@@ -50,7 +52,7 @@ public class PullScheduler implements ScheduledTask {
                             LOG.warnf(error, "Directory %s: scheduled %s sync failed", d.name(), kind);
                         }
                     });
-                    started.add(d.id() + " " + kind);
+                    started.add(d.id() + " " + kind.id());
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "Directory %s: scheduled %s sync not started", d.name(), kind);
                 }
@@ -60,22 +62,22 @@ public class PullScheduler implements ScheduledTask {
     }
 
     /** Which sync is due now, full first; null when none (or the schedule is paused). */
-    static String due(DirectorySyncEngine engine, Directory d) {
+    static RunKind due(DirectorySyncEngine engine, Directory d) {
         if (d.settings().path("schedulePaused").asBoolean(false)) {
             return null;
         }
         long fullMillis = Math.max(1, d.settings().path("fullSyncMinutes").asLong(720)) * 60_000L;
         long adminMillis = Math.max(1, d.settings().path("adminSyncMinutes").asLong(30)) * 60_000L;
         long now = Time.currentTimeMillis();
-        if (now - lastStart(engine, d, List.of(PullRun.KIND_FULL)) >= fullMillis) {
-            return PullRun.KIND_FULL;
+        if (now - lastStart(engine, d, List.of(RunKind.FULL)) >= fullMillis) {
+            return RunKind.FULL;
         }
-        return now - lastStart(engine, d, List.of(PullRun.KIND_FULL, PullRun.KIND_ADMIN)) >= adminMillis
-            ? PullRun.KIND_ADMIN : null;
+        return now - lastStart(engine, d, List.of(RunKind.FULL, RunKind.ADMIN)) >= adminMillis
+            ? RunKind.ADMIN : null;
     }
 
     /** The start of the latest run of these kinds, or the directory's creation: the first run is an admin's. */
-    private static long lastStart(DirectorySyncEngine engine, Directory d, List<String> kinds) {
+    private static long lastStart(DirectorySyncEngine engine, Directory d, List<RunKind> kinds) {
         return Math.max(engine.store().lastRunStart(d.id(), kinds).orElse(0L), d.createdAt());
     }
 

@@ -1,7 +1,6 @@
 package io.dirsync.engine;
 
 import static io.dirsync.engine.DirectorySyncEngine.GROUP;
-import static io.dirsync.engine.DirectorySyncEngine.STATE_ACTIVE;
 import static io.dirsync.engine.DirectorySyncEngine.USER;
 
 import org.keycloak.models.GroupModel;
@@ -12,6 +11,7 @@ import org.keycloak.models.UserModel;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.SubjectStatusEntity;
+import io.dirsync.storage.UserState;
 
 /**
  * Statuses (rule 11): a user's or group's admin-set status ({@code active}, {@code bypass}, {@code disabled}) or
@@ -84,7 +84,7 @@ public final class Statuses {
     /** @param createdNow the user was created in this transaction, so has no admin status yet */
     void applyEnabled(UserModel user, ManagedUserEntity managed, boolean createdNow) {
         SubjectStatusEntity s = createdNow ? null : store.status(user.getId());
-        boolean enabled = (managed == null || (STATE_ACTIVE.equals(managed.getState()) && managed.isSourceActive()))
+        boolean enabled = (managed == null || (UserState.ACTIVE.equals(managed.getState()) && managed.isSourceActive()))
             && (s == null || !SubjectStatus.DISABLED.id().equals(s.getStatus()));
         if (user.isEnabled() != enabled) {
             user.setEnabled(enabled);

@@ -14,6 +14,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.dirsync.storage.DirSyncStore;
+import io.dirsync.storage.RunKind;
+import io.dirsync.storage.RunStatus;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.SyncRunItemEntity;
 
@@ -24,14 +26,9 @@ import io.dirsync.storage.SyncRunItemEntity;
  */
 public final class SyncRuns {
 
-    public static final String KIND_PUSH = "push";
-    public static final String STATUS_RUNNING = "running";
-    public static final String STATUS_COMPLETED = "completed";
-    public static final String STATUS_FAILED = "failed";
-    public static final String STATUS_HELD = "held";
 
     /** A handle on a run, safe to keep across transactions. */
-    public record Run(String id, String realmId, String directoryId, String kind) {
+    public record Run(String id, String realmId, String directoryId, RunKind kind) {
     }
 
     private final KeycloakSession session;
@@ -55,7 +52,7 @@ public final class SyncRuns {
             try {
                 run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
                     DirSyncStore other = new DirSyncStore(s);
-                    SyncRunEntity e = newRun(directory, KIND_PUSH);
+                    SyncRunEntity e = newRun(directory, RunKind.PUSH);
                     e.setPushDay(day);
                     other.persist(e);
                     other.flush();
@@ -83,18 +80,18 @@ public final class SyncRuns {
         if (directory == null) {
             return;
         }
-        List<SyncRunEntity> open = engine.store().openPushRunsBefore(directoryId, KIND_PUSH, STATUS_RUNNING, day);
+        List<SyncRunEntity> open = engine.store().openPushRunsBefore(directoryId, RunKind.PUSH, RunStatus.RUNNING, day);
         for (SyncRunEntity r : open) {
-            r.setStatus(STATUS_COMPLETED);
+            r.setStatus(RunStatus.COMPLETED);
             r.setEndedAt(Time.currentTimeMillis());
             RunReport report = engine.runs().report(r);
             AdminEvents.send(s, realm, directory, OperationType.ACTION, AdminEvents.RESOURCE_RUN,
-                "dirsync/directories/" + directoryId + "/runs/" + r.getId(), report, Map.of("status", STATUS_COMPLETED));
+                "dirsync/directories/" + directoryId + "/runs/" + r.getId(), report, Map.of("status", RunStatus.COMPLETED.id()));
         }
     }
 
     /** Opens a pull run (full, admin, user) in its own transaction so that it is visible while it runs. */
-    public Run startPull(Directory directory, String kind) {
+    public Run startPull(Directory directory, RunKind kind) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
             SyncRunEntity e = newRun(directory, kind);
             new DirSyncStore(s).persist(e);
@@ -103,7 +100,7 @@ public final class SyncRuns {
     }
 
     /** Closes a pull run, stores its unchanged count and emits the report as an admin event. */
-    public RunReport finish(RealmModel realm, Directory directory, Run run, String status, int unchanged, String message) {
+    public RunReport finish(RealmModel realm, Directory directory, Run run, RunStatus status, int unchanged, String message) {
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
             SyncRunEntity e = new DirSyncStore(s).find(SyncRunEntity.class, run.id());
             if (e != null) {
@@ -115,7 +112,7 @@ public final class SyncRuns {
         });
         RunReport report = report(store.find(SyncRunEntity.class, run.id()));
         AdminEvents.send(session, realm, directory, OperationType.ACTION, AdminEvents.RESOURCE_RUN,
-            "dirsync/directories/" + directory.id() + "/runs/" + run.id(), report, Map.of("status", status));
+            "dirsync/directories/" + directory.id() + "/runs/" + run.id(), report, Map.of("status", status.id()));
         return report;
     }
 
@@ -151,7 +148,7 @@ public final class SyncRuns {
         List<RunReport.Error> errors = store.errorsOfRun(run.getId(), 1000).stream()
             .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
             .toList();
-        return new RunReport(run.getId(), run.getDirectoryId(), run.getKind(), run.getStatus(), run.getStartedAt(),
+        return new RunReport(run.getId(), run.getDirectoryId(), run.getKind().id(), run.getStatus().id(), run.getStartedAt(),
             run.getEndedAt(), counts, users, groups, errors, run.getMessage());
     }
 
@@ -163,13 +160,13 @@ public final class SyncRuns {
         return counts;
     }
 
-    private static SyncRunEntity newRun(Directory directory, String kind) {
+    private static SyncRunEntity newRun(Directory directory, RunKind kind) {
         SyncRunEntity e = new SyncRunEntity();
         e.setId(KeycloakModelUtils.generateId());
         e.setRealmId(directory.realmId());
         e.setDirectoryId(directory.id());
         e.setKind(kind);
-        e.setStatus(STATUS_RUNNING);
+        e.setStatus(RunStatus.RUNNING);
         e.setStartedAt(Time.currentTimeMillis());
         return e;
     }

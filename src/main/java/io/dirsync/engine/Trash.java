@@ -1,7 +1,5 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.STATE_ACTIVE;
-import static io.dirsync.engine.DirectorySyncEngine.STATE_TRASHED;
 import static io.dirsync.engine.DirectorySyncEngine.USER;
 
 import org.jboss.logging.Logger;
@@ -16,6 +14,7 @@ import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.TrashEntryEntity;
+import io.dirsync.storage.UserState;
 
 /**
  * The trash (rule 7): a user who leaves its directory's scope is disabled, its sessions revoked, and deleted for good
@@ -52,7 +51,7 @@ public final class Trash {
                             SyncRuns.Run run) {
         ManagedUserEntity managed = engine.users().requireOwned(directory, user);
         EngineWrites.run(session, () -> {
-            if (!STATE_TRASHED.equals(managed.getState())) {
+            if (!UserState.TRASHED.equals(managed.getState())) {
                 put(realm, directory, user, managed, reason, run);
                 engine.users().evictIfFederated(realm, directory, user);
             }
@@ -64,7 +63,7 @@ public final class Trash {
     /** An admin restores a trashed user; allowed when its directory no longer manages it actively (paused). */
     public void restoreByAdmin(RealmModel realm, UserModel user) {
         ManagedUserEntity managed = store.managedUser(user.getId());
-        if (managed == null || !STATE_TRASHED.equals(managed.getState())) {
+        if (managed == null || !UserState.TRASHED.equals(managed.getState())) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND,
                 "User '" + user.getUsername() + "' is not in the trash");
         }
@@ -126,7 +125,7 @@ public final class Trash {
 
     void put(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed, String reason,
                        SyncRuns.Run run) {
-        managed.setState(STATE_TRASHED);
+        managed.setState(UserState.TRASHED);
         TrashEntryEntity t = store.trashEntry(user.getId());
         if (t == null) {
             t = new TrashEntryEntity();
@@ -152,7 +151,7 @@ public final class Trash {
     }
 
     void restore(RealmModel realm, UserModel user, ManagedUserEntity managed, SyncRuns.Run run) {
-        managed.setState(STATE_ACTIVE);
+        managed.setState(UserState.ACTIVE);
         managed.setSourceDeleted(false);
         store.remove(store.trashEntry(user.getId()));
         engine.statuses().applyEnabled(user, managed);

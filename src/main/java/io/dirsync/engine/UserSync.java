@@ -1,7 +1,5 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.STATE_ACTIVE;
-import static io.dirsync.engine.DirectorySyncEngine.STATE_TRASHED;
 import static io.dirsync.engine.DirectorySyncEngine.USER;
 
 import java.util.LinkedHashMap;
@@ -25,6 +23,7 @@ import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.IdentifierEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.TrashEntryEntity;
+import io.dirsync.storage.UserState;
 
 /**
  * A source's users (rules 1-4): applies a {@link SourceUser} as a create, adoption (with {@link AdoptionGuard}),
@@ -125,7 +124,7 @@ public final class UserSync {
                 requireClaimable(realm, directory, user, owner == null ? null : engine.directories().view(owner).federationLink());
                 // Migration from a paused directory: it keeps no hold on the user or its membership.
                 engine.groups().leaveGroupsOf(realm, managed.getDirectoryId(), user);
-                wasTrashed = STATE_TRASHED.equals(managed.getState());
+                wasTrashed = UserState.TRASHED.equals(managed.getState());
                 managed.setDirectoryId(directory.id());
                 TrashEntryEntity t = store.trashEntry(user.getId());
                 if (t != null) {
@@ -133,7 +132,7 @@ public final class UserSync {
                 }
                 outcome = Outcome.ADOPTED;
             } else {
-                wasTrashed = STATE_TRASHED.equals(managed.getState());
+                wasTrashed = UserState.TRASHED.equals(managed.getState());
                 wasActive = managed.isSourceActive();
                 if (mode == Mode.CREATE && !wasTrashed) {
                     throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
@@ -316,7 +315,7 @@ public final class UserSync {
         SourceUser keyed = new SourceUser(source.externalId(), username, source.attributes(), source.active(), source.document());
         // Resolve by this user's identity, not by name: the name itself may be what changes.
         return EngineWrites.run(session, () -> {
-            boolean wasTrashed = STATE_TRASHED.equals(managed.getState());
+            boolean wasTrashed = UserState.TRASHED.equals(managed.getState());
             boolean wasActive = managed.isSourceActive();
             boolean changed = writeAttributes(realm, directory, user, managed, keyed, false, null);
             return settle(realm, directory, user, managed, keyed, username, Outcome.UNCHANGED, changed, wasTrashed, wasActive,
@@ -347,7 +346,7 @@ public final class UserSync {
         m.setDirectoryId(directory.id());
         m.setExternalId(source.externalId());
         m.setSourceUsername(username);
-        m.setState(STATE_ACTIVE);
+        m.setState(UserState.ACTIVE);
         m.setSourceActive(source.active());
         m.setSourceDocument(source.document());
         m.setCreatedAt(Time.currentTimeMillis());

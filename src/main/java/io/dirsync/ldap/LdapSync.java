@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-
 import javax.naming.directory.SearchControls;
 
 import org.jboss.logging.Logger;
@@ -35,7 +34,6 @@ import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 
 import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.Directory;
-import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.KnownAbsent;
 import io.dirsync.engine.Outcome;
@@ -45,6 +43,7 @@ import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.RunKind;
 
 /**
  * One pull run of an LDAP directory: full sync (the whole scope; users no longer returned go to the trash through
@@ -72,7 +71,7 @@ public final class LdapSync {
     }
 
     /** The LDAP directories' {@link io.dirsync.engine.PullSource}: one run on the calling thread. */
-    static RunReport pull(KeycloakSessionFactory factory, String realmId, String directoryId, String kind, String username,
+    static RunReport pull(KeycloakSessionFactory factory, String realmId, String directoryId, RunKind kind, String username,
                           Consumer<String> runOpened) {
         return new LdapSync(factory, realmId, directoryId, runOpened).execute(kind, username);
     }
@@ -84,7 +83,7 @@ public final class LdapSync {
                         Map<String, Set<AdminRoleSets.Role>> rolesOfDn, String adminFilter) {
     }
 
-    private RunReport execute(String kind, String username) {
+    private RunReport execute(RunKind kind, String username) {
         Directory directory = inTx(s -> engine(s).directories().get(realm(s), directoryId).orElseThrow());
         PullRun run = inTx(s -> PullRun.begin(s, directory, kind));
         runOpened.accept(run.run().id());
@@ -123,7 +122,7 @@ public final class LdapSync {
                 for (LDAPObject entry : page) {
                     found = true;
                     String id = handle(run, plan, entry, sources.get(entry), known);
-                    if (id != null && PullRun.KIND_ADMIN.equals(kind)) {
+                    if (id != null && kind == RunKind.ADMIN) {
                         seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
                     }
                 }
@@ -133,7 +132,7 @@ public final class LdapSync {
             complete = false;
             failure = message(e);
         }
-        if (complete && PullRun.KIND_USER.equals(kind) && !found) {
+        if (complete && kind == RunKind.USER && !found) {
             try {
                 inTx(s -> {
                     deprovisionByUsername(s, username, run);
@@ -143,7 +142,7 @@ public final class LdapSync {
                 run.recordFailure(username, notHere.getMessage());
             }
         }
-        if (complete && PullRun.KIND_ADMIN.equals(kind)) {
+        if (complete && kind == RunKind.ADMIN) {
             inTx(s -> {
                 revokeAdminRolesOfOthers(s, seen);
                 return null;
@@ -155,8 +154,8 @@ public final class LdapSync {
         return finish(run, kind, complete, failure);
     }
 
-    private static RunReport finish(PullRun run, String kind, boolean complete, String failure) {
-        return PullRun.KIND_FULL.equals(kind) ? run.finish(complete, failure) : run.finishPartial(complete, failure);
+    private static RunReport finish(PullRun run, RunKind kind, boolean complete, String failure) {
+        return kind == RunKind.FULL ? run.finish(complete, failure) : run.finishPartial(complete, failure);
     }
 
     /** Resolves synced and admin groups (nested ones too), keeps managed groups and the scope filter current. */
@@ -259,7 +258,7 @@ public final class LdapSync {
         return i < 0 ? dn : dn.substring(i);
     }
 
-    private LDAPQuery query(KeycloakSession s, Plan plan, String kind, String username) {
+    private LDAPQuery query(KeycloakSession s, Plan plan, RunKind kind, String username) {
         RealmModel realm = realm(s);
         Directory directory = engine(s).directories().get(realm, directoryId).orElseThrow();
         LDAPStorageProvider provider = provider(s, realm, directory);
@@ -270,9 +269,9 @@ public final class LdapSync {
             q.addReturningReadOnlyLdapAttribute(attr);
         }
         LDAPQueryConditionsBuilder conditions = new LDAPQueryConditionsBuilder();
-        if (PullRun.KIND_ADMIN.equals(kind)) {
+        if (kind == RunKind.ADMIN) {
             q.addWhereCondition(conditions.addCustomLDAPFilter(plan.adminFilter()));
-        } else if (PullRun.KIND_USER.equals(kind)) {
+        } else if (kind == RunKind.USER) {
             q.addWhereCondition(conditions.equal(plan.settings().usernameAttribute, username.trim()));
         }
         return q;

@@ -14,7 +14,6 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.jpa.entities.UserEntity;
 
-
 /**
  * Every query of the extension, over Keycloak's entity manager (one transaction with Keycloak's writes): its own
  * tables, and the few reads and bulk writes of Keycloak's user tables the rules need.
@@ -81,7 +80,7 @@ public final class DirSyncStore {
     }
 
     /** A directory's push runs still open from days before {@code day}. */
-    public List<SyncRunEntity> openPushRunsBefore(String directoryId, String pushKind, String runningStatus, String day) {
+    public List<SyncRunEntity> openPushRunsBefore(String directoryId, RunKind pushKind, RunStatus runningStatus, String day) {
         return em.createQuery("select r from SyncRunEntity r where r.directoryId = :d and r.kind = :push"
                 + " and r.status = :running and r.pushDay < :day", SyncRunEntity.class)
             .setParameter("d", directoryId).setParameter("push", pushKind).setParameter("running", runningStatus)
@@ -142,7 +141,7 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
-    public long countManagedUsers(String directoryId, String state) {
+    public long countManagedUsers(String directoryId, UserState state) {
         return em.createNamedQuery("dirsync.countManagedUsersByDirectory", Long.class)
             .setParameter("directoryId", directoryId).setParameter("state", state).getSingleResult();
     }
@@ -301,7 +300,7 @@ public final class DirSyncStore {
     }
 
     /** The start of the directory's latest run of these kinds. */
-    public Optional<Long> lastRunStart(String directoryId, Collection<String> kinds) {
+    public Optional<Long> lastRunStart(String directoryId, Collection<RunKind> kinds) {
         return Optional.ofNullable(em.createQuery(
                 "select max(r.startedAt) from SyncRunEntity r where r.directoryId = :d and r.kind in :kinds", Long.class)
             .setParameter("d", directoryId).setParameter("kinds", kinds).getSingleResult());

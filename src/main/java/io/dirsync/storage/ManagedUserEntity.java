@@ -2,6 +2,8 @@ package io.dirsync.storage;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
@@ -47,7 +49,8 @@ public class ManagedUserEntity {
 
     /** ACTIVE or TRASHED. */
     @Column(name = "STATE", length = 16, nullable = false)
-    private String state;
+    @Enumerated(EnumType.STRING)
+    private UserState state;
 
     /** Whether the source says the account is active (SCIM active, AD ACCOUNTDISABLE). */
     @Column(name = "SOURCE_ACTIVE", nullable = false)
@@ -85,8 +88,8 @@ public class ManagedUserEntity {
     public void setExternalId(String externalId) { this.externalId = externalId; }
     public String getSourceUsername() { return sourceUsername; }
     public void setSourceUsername(String sourceUsername) { this.sourceUsername = sourceUsername; }
-    public String getState() { return state; }
-    public void setState(String state) { this.state = state; }
+    public UserState getState() { return state; }
+    public void setState(UserState state) { this.state = state; }
     public boolean isSourceActive() { return sourceActive; }
     public void setSourceActive(boolean sourceActive) { this.sourceActive = sourceActive; }
     public boolean isSourceDeleted() { return sourceDeleted; }

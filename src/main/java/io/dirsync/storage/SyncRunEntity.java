@@ -1,6 +1,7 @@
 package io.dirsync.storage;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
@@ -38,11 +39,13 @@ public class SyncRunEntity {
 
     /** push, full, admin, user. */
     @Column(name = "KIND", length = 16, nullable = false)
-    private String kind;
+    @Convert(converter = RunKind.Column.class)
+    private RunKind kind;
 
     /** running, completed, failed, held. */
     @Column(name = "STATUS", length = 16, nullable = false)
-    private String status;
+    @Convert(converter = RunStatus.Column.class)
+    private RunStatus status;
 
     /** For push runs: the UTC day (yyyy-MM-dd) the run collects; unique per directory. */
     @Column(name = "PUSH_DAY", length = 10)
@@ -66,10 +69,10 @@ public class SyncRunEntity {
     public void setRealmId(String realmId) { this.realmId = realmId; }
     public String getDirectoryId() { return directoryId; }
     public void setDirectoryId(String directoryId) { this.directoryId = directoryId; }
-    public String getKind() { return kind; }
-    public void setKind(String kind) { this.kind = kind; }
-    public String getStatus() { return status; }
-    public void setStatus(String status) { this.status = status; }
+    public RunKind getKind() { return kind; }
+    public void setKind(RunKind kind) { this.kind = kind; }
+    public RunStatus getStatus() { return status; }
+    public void setStatus(RunStatus status) { this.status = status; }
     public String getPushDay() { return pushDay; }
     public void setPushDay(String pushDay) { this.pushDay = pushDay; }
     public long getStartedAt() { return startedAt; }
