@@ -6,34 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class AdminApiTest {
-
-    @InjectRealm
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    DirSync dirsync;
-
-    @BeforeEach
-    void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
-    }
+class AdminApiTest extends DirSyncIntegrationTest {
 
     @Test
     void scimDirectoryIsDraftUntilSetupIsCompletedThenShowsItsCredentials() {

@@ -19,17 +19,9 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 /**
  * The request sequences real clients send, replayed as they send them: Okta's SPEC test and provisioning
@@ -37,26 +29,10 @@ import org.keycloak.testframework.server.KeycloakUrls;
  * templated bodies, and concurrent membership PATCHes.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class ScimClientsTest {
+class ScimClientsTest extends DirSyncIntegrationTest {
 
     static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    DirSync dirsync;
-
-    @BeforeEach
-    void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
-    }
 
     static Map<String, Object> ops(Map<String, Object>... operations) {
         return Map.of("schemas", List.of(PATCH_OP), "Operations", List.of(operations));

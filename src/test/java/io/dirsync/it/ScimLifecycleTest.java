@@ -9,38 +9,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 /** SCIM as the first source: users and groups through their whole life, on a real Keycloak. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class ScimLifecycleTest {
-
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    DirSync dirsync;
-
-    @BeforeEach
-    void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
-    }
+class ScimLifecycleTest extends DirSyncIntegrationTest {
 
     @Test
     void userIsCreatedReadFilteredReplacedPatchedAndTrashedThroughScim() {

@@ -16,36 +16,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 /** RFC 7644 features: the filter grammar, paging, sorting, attribute selection, ETags, discovery, limits. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class ScimProtocolTest {
+class ScimProtocolTest extends DirSyncIntegrationTest {
 
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    DirSync dirsync;
     DirSync.ScimDirectory okta;
     Map<String, String> ids = new HashMap<>();
 
     @BeforeEach
     void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
         okta = dirsync.scimDirectory("Protocol Okta", Map.of("mappings", List.of(
             Map.of("source", ENTERPRISE + ":department", "target", "department"),
             Map.of("source", "title", "target", "jobTitle"))));

@@ -25,28 +25,12 @@ import com.unboundid.scim2.common.types.UserResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 /** UnboundID's SCIM 2 SDK client, a real client, against the endpoint: create, filter, PUT, PATCH, delete, groups. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class ScimSdkClientTest {
-
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
+class ScimSdkClientTest extends DirSyncIntegrationTest {
 
     Client client;
     ScimService scim;

@@ -10,52 +10,29 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
 import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
 import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.TrashPurgeTask;
 
 /** Rule 7 (the trash) and the SCIM token's 90 days, with Keycloak's clock moved instead of waiting. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class TrashAndTokenTest {
+class TrashAndTokenTest extends DirSyncIntegrationTest {
 
     static final int DAY = 24 * 3600;
-
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
 
     @InjectRunOnServer(permittedPackages = "io.dirsync.it")
     RunOnServerClient onServer;
 
     @InjectTimeOffSet
     TimeOffSet timeOffSet;
-
-    DirSync dirsync;
-
-    @BeforeEach
-    void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
-    }
 
     @Test
     void aTrashedUserCannotLogInOrRefreshAndIsRestoredWithCredentialsAndMemberships() {
@@ -203,13 +180,4 @@ class TrashAndTokenTest {
             body, Map.of("Content-Type", "application/x-www-form-urlencoded"));
     }
 
-    static void waitUntil(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
-        long end = System.currentTimeMillis() + seconds * 1000L;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                throw new AssertionError("condition not met within " + seconds + " s");
-            }
-            Thread.sleep(500);
-        }
-    }
 }

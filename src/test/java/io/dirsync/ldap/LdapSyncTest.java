@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -31,20 +30,15 @@ import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
-import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
-import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
 import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
 import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
-import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.engine.PullScheduler;
 import io.dirsync.it.DirSync;
+import io.dirsync.it.DirSyncIntegrationTest;
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.it.Http;
 
@@ -55,31 +49,20 @@ import io.dirsync.it.Http;
  * Samba AD DC over LDAPS (see .ci/ldap-suites.sh).
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class LdapSyncTest {
+class LdapSyncTest extends DirSyncIntegrationTest {
 
     static final String PW = TestDirectory.PASSWORD;
-
-    @InjectRealm(lifecycle = LifeCycle.METHOD)
-    ManagedRealm realm;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
 
     @InjectTimeOffSet
     TimeOffSet timeOffSet;
 
-    @InjectRunOnServer(permittedPackages = "io.dirsync.ldap")
+    @InjectRunOnServer(permittedPackages = {"io.dirsync.ldap", "io.dirsync.it"})
     RunOnServerClient onServer;
 
-    DirSync dirsync;
     TestDirectory ldap;
 
     @BeforeEach
     void setUp() {
-        dirsync = new DirSync(admin, realm, urls.getBase());
         ClientRepresentation cli = new ClientRepresentation();
         cli.setClientId("cli");
         cli.setPublicClient(true);
@@ -1052,13 +1035,4 @@ class LdapSyncTest {
             Map.of("Content-Type", "application/x-www-form-urlencoded")).status();
     }
 
-    static void waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {
-        long end = System.currentTimeMillis() + seconds * 1000L;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                throw new AssertionError("Condition not met within " + seconds + " s");
-            }
-            Thread.sleep(500);
-        }
-    }
 }
