@@ -42,6 +42,7 @@ import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.RunKind;
+import io.dirsync.storage.RunStatus;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.TrashEntryEntity;
 import io.dirsync.storage.UserState;
@@ -278,31 +279,26 @@ public class DirSyncAdminResource {
         ObjectNode json = AdminJson.object(body);
         String kindText = AdminJson.text(json, "kind");
         RunKind kind = kindText == null ? RunKind.FULL : RunKind.of(kindText);
-        PullRunner.Started started = rules(() -> PullRunner.start(session, realm, d, kind, AdminJson.text(json, "username"), 30));
-        Response response;
+        PullRunner.Awaited done;
         try {
-            RunReport report = started.report().get(Math.max(0, Math.min(wait, 240)), java.util.concurrent.TimeUnit.SECONDS);
-            response = Response.ok(report).build();
-        } catch (java.util.concurrent.TimeoutException stillRunning) {
-            String runId = started.runId().getNow(null);
+            done = rules(() -> PullRunner.startAndWait(session, realm, d, kind, AdminJson.text(json, "username"), 30,
+                Math.min(wait, 240)));
+        } catch (PullRunner.Busy busy) {
+            throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
+        } catch (jakarta.ws.rs.WebApplicationException refused) {
+            throw refused;
+        } catch (RuntimeException failed) {
+            throw ErrorResponse.error("The sync failed: " + failed, Response.Status.INTERNAL_SERVER_ERROR);
+        }
+        Response response;
+        if (done.report() != null) {
+            response = Response.ok(done.report()).build();
+        } else {
             Map<String, Object> rep = new LinkedHashMap<>();
-            rep.put("id", runId);
-            rep.put("status", "running");
-            rep.put("message", "The sync is still running; follow it at runs/" + runId);
+            rep.put("id", done.runningId());
+            rep.put("status", RunStatus.RUNNING.id());
+            rep.put("message", "The sync is still running; follow it at runs/" + done.runningId());
             response = Response.accepted(rep).build();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ErrorResponse.error("Interrupted", Response.Status.SERVICE_UNAVAILABLE);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof PullRunner.Busy busy) {
-                throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
-            }
-            if (e.getCause() instanceof SyncConflictException rule) {
-                rules(() -> {
-                    throw rule;
-                });
-            }
-            throw ErrorResponse.error("The sync failed: " + e.getCause(), Response.Status.INTERNAL_SERVER_ERROR);
         }
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
             .representation(Map.of("kind", kind.id(), "status", String.valueOf(response.getStatus()))).success();

@@ -2,6 +2,9 @@ package io.dirsync.engine;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
@@ -93,6 +96,45 @@ public final class PullRunner {
             }
         });
         return started;
+    }
+
+    /** What an on-demand run gave its caller within the wait: its report, or the id of the run still going on. */
+    public record Awaited(RunReport report, String runningId) {
+    }
+
+    /**
+     * Starts a run on demand (the admin API, the console) and waits up to {@code waitSeconds} for its report.
+     *
+     * @throws Busy                  when another run of the directory still held its lock after {@code busyWaitSeconds}
+     * @throws SyncConflictException when the run was refused (not a pull directory, paused, no username, ...)
+     */
+    public static Awaited startAndWait(KeycloakSession session, RealmModel realm, Directory directory, RunKind kind,
+                                       String username, int busyWaitSeconds, int waitSeconds) {
+        Started started = start(session, realm, directory, kind, username, busyWaitSeconds);
+        try {
+            return new Awaited(started.report().get(Math.max(0, waitSeconds), TimeUnit.SECONDS), null);
+        } catch (TimeoutException stillRunning) {
+            return new Awaited(null, runId(started, directory, busyWaitSeconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the sync of \"" + directory.name() + "\"", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The id of a started run, once it is open: after the directory's lock is had, at most the busy wait later. */
+    private static String runId(Started started, Directory directory, int busyWaitSeconds) {
+        try {
+            return started.runId().get(busyWaitSeconds + 10L, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new Busy("The sync of directory \"" + directory.name() + "\" has not started yet; try again later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the sync of \"" + directory.name() + "\"", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The cluster-wide lock of a directory's runs. */

@@ -837,6 +837,26 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         assertFalse(user("solo").isEnabled());
     }
 
+    /** An on-demand sync longer than the caller's wait answers 202 with the run to follow; bad requests say why. */
+    @Test
+    void anOnDemandSyncThatOutlastsTheWaitAnswers202WithTheRunToFollow() throws Exception {
+        SyncedDirectory synced = aliceInEngineeringSynced("Waited LDAP");
+        Http.Result accepted = dirsync.admin("POST", "/directories/" + synced.id() + "/sync?wait=0", Map.of("kind", "full"));
+        assertEquals(202, accepted.status(), accepted::toString);
+        String runId = accepted.json().get("id").asText();
+        assertFalse(runId.isBlank() || runId.equals("null"), accepted::toString);
+        assertEquals("running", accepted.json().get("status").asText());
+        waitUntil(() -> dirsync.admin("GET", "/directories/" + synced.id() + "/runs/" + runId, null).json()
+            .get("status").asText().equals("completed"), 60);
+
+        Http.Result badKind = dirsync.admin("POST", "/directories/" + synced.id() + "/sync", Map.of("kind", "push"));
+        assertEquals(400, badKind.status(), badKind::toString);
+        assertTrue(badKind.body().contains("'kind' must be one of full, admin, user"), badKind.body());
+        Http.Result noUser = dirsync.admin("POST", "/directories/" + synced.id() + "/sync", Map.of("kind", "user"));
+        assertEquals(400, noUser.status(), noUser::toString);
+        assertTrue(noUser.body().contains("needs a username"), noUser.body());
+    }
+
     @Test
     void schedulesRunAdminAndFullSyncsByKeycloaksClockUnlessPaused() throws Exception {
         ldap = TestDirectory.start("memory-openldap");
