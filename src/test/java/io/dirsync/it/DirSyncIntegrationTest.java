@@ -1,9 +1,15 @@
 package io.dirsync.it;
 
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+
+import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.FederatedIdentityRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -32,6 +38,41 @@ public abstract class DirSyncIntegrationTest {
     @BeforeEach
     protected void setUpDirSync() {
         dirsync = new DirSync(admin, realm, urls.getBase());
+    }
+
+    /** A local (unmanaged) user of the test realm, with names and an e-mail {@code <username>@corp.test}; its id. */
+    protected String localUser(String username) {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(username);
+        u.setFirstName("Local");
+        u.setLastName("User");
+        u.setEmail(username + "@corp.test");
+        u.setEnabled(true);
+        try (Response r = realm.admin().users().create(u)) {
+            if (r.getStatus() != 201) {
+                throw new AssertionError("user " + username + " not created: " + r.getStatus() + " " + r.readEntity(String.class));
+            }
+            String location = r.getLocation().toString();
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** Links a user of the test realm to identity provider {@code alias} (an OIDC provider that is never called). */
+    protected void linkToIdentityProvider(String userId, String alias) {
+        if (realm.admin().identityProviders().findAll().stream().noneMatch(p -> p.getAlias().equals(alias))) {
+            IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
+            idp.setAlias(alias);
+            idp.setProviderId("oidc");
+            idp.setEnabled(true);
+            idp.setConfig(Map.of("clientId", "kc", "clientSecret", "s", "authorizationUrl", "https://idp.invalid/auth",
+                "tokenUrl", "https://idp.invalid/token", "clientAuthMethod", "client_secret_post"));
+            realm.admin().identityProviders().create(idp).close();
+        }
+        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
+        link.setIdentityProvider(alias);
+        link.setUserId("idp-" + userId);
+        link.setUserName(realm.admin().users().get(userId).toRepresentation().getUsername());
+        realm.admin().users().get(userId).addFederatedIdentity(alias, link).close();
     }
 
     /** Waits for something a background job does (a scheduled run, a purge); fails after {@code seconds}. */

@@ -23,9 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.FederatedIdentityRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
-import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -119,19 +117,8 @@ class RulesTest extends DirSyncIntegrationTest {
         robot.setPublicClient(false);
         created(realm.admin().clients().create(robot));
         String serviceAccount = realm.admin().users().search("service-account-robot", true).get(0).getId();
-        IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
-        idp.setAlias("corp-oidc");
-        idp.setProviderId("oidc");
-        idp.setEnabled(true);
-        idp.setConfig(Map.of("clientId", "kc", "clientSecret", "s", "authorizationUrl", "https://idp.invalid/auth",
-            "tokenUrl", "https://idp.invalid/token", "clientAuthMethod", "client_secret_post"));
-        realm.admin().identityProviders().create(idp).close();
         String social = localUser("social");
-        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
-        link.setIdentityProvider("corp-oidc");
-        link.setUserId("idp-123");
-        link.setUserName("social");
-        realm.admin().users().get(social).addFederatedIdentity("corp-oidc", link).close();
+        linkToIdentityProvider(social, "corp-oidc");
         String plain = localUser("plain.user");
 
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Guarded Okta");
@@ -256,16 +243,6 @@ class RulesTest extends DirSyncIntegrationTest {
         } finally {
             admin.realm(demo.getRealm()).remove();
         }
-    }
-
-    private String localUser(String username) {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setFirstName("Local");
-        u.setLastName("User");
-        u.setEmail(username + "@corp.test");
-        u.setEnabled(true);
-        return created(realm.admin().users().create(u));
     }
 
     @Test

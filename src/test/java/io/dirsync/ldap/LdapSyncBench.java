@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -94,8 +94,8 @@ class LdapSyncBench {
                 assertEquals("completed", sync(dirsync, w.json().get("id").asText()).get("status").asText());
                 long ourWarm = System.currentTimeMillis() - tw;
                 System.out.printf("BENCH warm-up: %d users (directory sync %d ms, keycloak %d ms%s)%n", warm, ourWarm,
-                    plainSync(warmSettings, RowWrites.none(), false).millis(), anchorGroups
-                        ? ", keycloak with groups " + plainSync(warmSettings, RowWrites.none(), true).millis() + " ms" : "");
+                    plainSync(ldap, warmSettings, RowWrites.none(), false).millis(), anchorGroups
+                        ? ", keycloak with groups " + plainSync(ldap, warmSettings, RowWrites.none(), true).millis() + " ms" : "");
             }
 
             Map<String, Object> settings = ldap.settings("uid");
@@ -128,7 +128,7 @@ class LdapSyncBench {
 
             // The anchor: Keycloak's own LDAP provider, same data, same scope filter, its own full sync.
             heap = HeapSampler.start();
-            Plain anchor = plainSync(settings, rows, false);
+            Plain anchor = plainSync(ldap, settings, rows, false);
             JsonNode plain = anchor.result();
             long keycloak = anchor.millis();
             long keycloakHeap = heap.stop();
@@ -139,7 +139,7 @@ class LdapSyncBench {
             long withGroupsHeap = 0;
             if (anchorGroups) {
                 heap = HeapSampler.start();
-                withGroups = plainSync(settings, rows, true);
+                withGroups = plainSync(ldap, settings, rows, true);
                 withGroupsHeap = heap.stop();
             }
             rows.close();
@@ -172,39 +172,19 @@ class LdapSyncBench {
      * Keycloak's plain LDAP provider on the same connection and scope (the groups of {@code settings}), in a realm of
      * its own, with its own full sync ("Sync all users"); the realm is removed afterwards.
      */
-    private Plain plainSync(Map<String, Object> settings, RowWrites rows, boolean groupMapper) throws Exception {
+    private Plain plainSync(TestDirectory ldap, Map<String, Object> settings, RowWrites rows, boolean groupMapper)
+        throws Exception {
         @SuppressWarnings("unchecked")
         List<String> groupDns = (List<String>) settings.get("syncedGroups");
         RealmRepresentation anchorRealm = new RealmRepresentation();
         anchorRealm.setRealm("bench-anchor-" + System.nanoTime());
         anchorRealm.setEnabled(true);
         admin.realms().create(anchorRealm);
-        ComponentRepresentation c = new ComponentRepresentation();
-        c.setName("plain ldap");
-        c.setProviderId("ldap");
-        c.setProviderType("org.keycloak.storage.UserStorageProvider");
-        MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
-        cfg.putSingle("vendor", "other");
-        cfg.putSingle("connectionUrl", (String) settings.get("connectionUrl"));
-        cfg.putSingle("bindDn", (String) settings.get("bindDn"));
-        cfg.putSingle("bindCredential", (String) settings.get("bindCredential"));
-        cfg.putSingle("authType", "simple");
-        cfg.putSingle("usersDn", (String) settings.get("usersDn"));
-        cfg.putSingle("usernameLDAPAttribute", "uid");
-        cfg.putSingle("rdnLDAPAttribute", "uid");
-        cfg.putSingle("uuidLDAPAttribute", "entryUUID");
-        cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
-        cfg.putSingle("searchScope", "2");
-        cfg.putSingle("editMode", "READ_ONLY");
-        cfg.putSingle("importEnabled", "true");
-        cfg.putSingle("pagination", "true");
-        cfg.putSingle("batchSizeForSync", "500");
-        cfg.putSingle("fullSyncPeriod", "-1");
-        cfg.putSingle("changedSyncPeriod", "-1");
         StringBuilder filter = new StringBuilder("(|");
         groupDns.forEach(dn -> filter.append("(memberOf=").append(dn).append(')'));
-        cfg.putSingle("customUserSearchFilter", filter.append(')').toString());
-        c.setConfig(cfg);
+        ComponentRepresentation c = ldap.keycloakLdapProvider("plain ldap", filter.append(')').toString());
+        c.getConfig().putSingle("pagination", "true");
+        c.getConfig().putSingle("batchSizeForSync", "500");
         String cid;
         try (var r = admin.realm(anchorRealm.getRealm()).components().add(c)) {
             assertEquals(201, r.getStatus());

@@ -21,12 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.ComponentRepresentation;
-import org.keycloak.representations.idm.FederatedIdentityRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
-import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -481,19 +477,8 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         bot.setServiceAccountsEnabled(true);
         bot.setPublicClient(false);
         realm.admin().clients().create(bot).close();
-        IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
-        idp.setAlias("corp-oidc");
-        idp.setProviderId("oidc");
-        idp.setEnabled(true);
-        idp.setConfig(Map.of("clientId", "kc", "clientSecret", "s", "authorizationUrl", "https://idp.invalid/auth",
-            "tokenUrl", "https://idp.invalid/token", "clientAuthMethod", "client_secret_post"));
-        realm.admin().identityProviders().create(idp).close();
         String social = localUser("social");
-        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
-        link.setIdentityProvider("corp-oidc");
-        link.setUserId("idp-42");
-        link.setUserName("social");
-        realm.admin().users().get(social).addFederatedIdentity("corp-oidc", link).close();
+        linkToIdentityProvider(social, "corp-oidc");
         String legacyProvider = plainLdapProvider("Legacy LDAP", "(uid=legacy)");
         Http.Result imported = Http.send("POST", adminRealm() + "/user-storage/" + legacyProvider + "/sync?action=triggerFullSync",
             dirsync.adminBearer(), null);
@@ -912,46 +897,9 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         return new SyncedDirectory(id, eng);
     }
 
-    private String localUser(String username) {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setFirstName("Local");
-        u.setLastName("User");
-        u.setEmail(username + "@corp.test");
-        u.setEnabled(true);
-        try (var r = realm.admin().users().create(u)) {
-            assertEquals(201, r.getStatus());
-            String loc = r.getLocation().toString();
-            return loc.substring(loc.lastIndexOf('/') + 1);
-        }
-    }
-
     /** A stock Keycloak LDAP provider (not a directory) on this test's OpenLDAP unit, limited to {@code filter}. */
     private String plainLdapProvider(String name, String filter) {
-        Map<String, Object> s = ldap.settings("uid");
-        ComponentRepresentation c = new ComponentRepresentation();
-        c.setName(name);
-        c.setProviderId("ldap");
-        c.setProviderType("org.keycloak.storage.UserStorageProvider");
-        MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
-        cfg.putSingle("vendor", "other");
-        cfg.putSingle("connectionUrl", (String) s.get("connectionUrl"));
-        cfg.putSingle("bindDn", (String) s.get("bindDn"));
-        cfg.putSingle("bindCredential", (String) s.get("bindCredential"));
-        cfg.putSingle("authType", "simple");
-        cfg.putSingle("usersDn", (String) s.get("usersDn"));
-        cfg.putSingle("usernameLDAPAttribute", "uid");
-        cfg.putSingle("rdnLDAPAttribute", "uid");
-        cfg.putSingle("uuidLDAPAttribute", "entryUUID");
-        cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
-        cfg.putSingle("searchScope", "2");
-        cfg.putSingle("editMode", "READ_ONLY");
-        cfg.putSingle("importEnabled", "true");
-        cfg.putSingle("fullSyncPeriod", "-1");
-        cfg.putSingle("changedSyncPeriod", "-1");
-        cfg.putSingle("customUserSearchFilter", filter);
-        c.setConfig(cfg);
-        try (var r = realm.admin().components().add(c)) {
+        try (var r = realm.admin().components().add(ldap.keycloakLdapProvider(name, filter))) {
             assertEquals(201, r.getStatus());
             String loc = r.getLocation().toString();
             return loc.substring(loc.lastIndexOf('/') + 1);

@@ -26,6 +26,9 @@ import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
 
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+
 /**
  * A directory the LDAP tests write their data into, in one of three flavours:
  * <ul>
@@ -156,6 +159,37 @@ public final class TestDirectory implements AutoCloseable {
         }
         s.put("pageSize", 5);
         return s;
+    }
+
+    /**
+     * A stock Keycloak LDAP provider (not a directory) on this test's OpenLDAP-like unit (uid, entryUUID), read-only,
+     * importing, never syncing on its own, limited to {@code filter}: the anchor of the benchmark and a user-storage
+     * provider for tests. Add what else it needs (pagination, page size) before creating it.
+     */
+    public ComponentRepresentation keycloakLdapProvider(String name, String filter) {
+        ComponentRepresentation c = new ComponentRepresentation();
+        c.setName(name);
+        c.setProviderId("ldap");
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        MultivaluedHashMap<String, String> cfg = new MultivaluedHashMap<>();
+        cfg.putSingle("vendor", "other");
+        cfg.putSingle("connectionUrl", connectionUrl);
+        cfg.putSingle("bindDn", bindDn);
+        cfg.putSingle("bindCredential", bindPassword);
+        cfg.putSingle("authType", "simple");
+        cfg.putSingle("usersDn", ou);
+        cfg.putSingle("usernameLDAPAttribute", "uid");
+        cfg.putSingle("rdnLDAPAttribute", "uid");
+        cfg.putSingle("uuidLDAPAttribute", "entryUUID");
+        cfg.putSingle("userObjectClasses", "inetOrgPerson, organizationalPerson");
+        cfg.putSingle("searchScope", "2");
+        cfg.putSingle("editMode", "READ_ONLY");
+        cfg.putSingle("importEnabled", "true");
+        cfg.putSingle("fullSyncPeriod", "-1");
+        cfg.putSingle("changedSyncPeriod", "-1");
+        cfg.putSingle("customUserSearchFilter", filter);
+        c.setConfig(cfg);
+        return c;
     }
 
     /** A user; {@code mail} may be null. Returns its DN. In AD the login name is sAMAccountName. */
