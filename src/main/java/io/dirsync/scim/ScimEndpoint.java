@@ -462,8 +462,16 @@ public class ScimEndpoint {
         return null;
     }
 
-    private static ScimError unauthorized(String detail) {
-        return new ScimError(401, null, detail);
+    /**
+     * A 401 with the challenges RFC 7235 requires: Bearer (RFC 6750; {@code error="invalid_token"} when a credential was
+     * sent but is not valid) and Basic (the token as the password), both naming the Keycloak realm.
+     */
+    private ScimError unauthorized(String detail) {
+        String realmName = realm.getName().replace("\\", "\\\\").replace("\"", "\\\"");
+        boolean sent = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION) != null;
+        return new ScimError(401, null, detail)
+            .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realmName + "\"" + (sent ? ", error=\"invalid_token\"" : ""))
+            .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + realmName + "\", charset=\"UTF-8\"");
     }
 
     private SyncRuns.Run pushRun() {

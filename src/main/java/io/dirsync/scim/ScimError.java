@@ -13,6 +13,7 @@ public class ScimError extends RuntimeException {
 
     private final int status;
     private final String scimType;
+    private final java.util.List<String[]> headers = new java.util.ArrayList<>();
 
     public ScimError(int status, String scimType, String detail) {
         super(detail);
@@ -42,6 +43,12 @@ public class ScimError extends RuntimeException {
         return status;
     }
 
+    /** Adds a response header (e.g. a 401's {@code WWW-Authenticate} challenges); may be given more than once. */
+    public ScimError header(String name, String value) {
+        headers.add(new String[] {name, value});
+        return this;
+    }
+
     public Response toResponse() {
         ObjectNode body = ScimJson.MAPPER.createObjectNode();
         body.putArray("schemas").add(ERROR_SCHEMA);
@@ -50,6 +57,10 @@ public class ScimError extends RuntimeException {
             body.put("scimType", scimType);
         }
         body.put("detail", getMessage());
-        return Response.status(status).type(ScimJson.SCIM_JSON).entity(body.toString()).build();
+        Response.ResponseBuilder response = Response.status(status).type(ScimJson.SCIM_JSON).entity(body.toString());
+        for (String[] h : headers) {
+            response.header(h[0], h[1]);
+        }
+        return response.build();
     }
 }

@@ -47,7 +47,9 @@ public final class ScimPatch {
             throw ScimError.badRequest("invalidSyntax", "A PATCH request needs a non-empty 'Operations' array");
         }
         if (ops.size() > MAX_OPERATIONS) {
-            throw new ScimError(400, "tooMany", "A PATCH request has at most " + MAX_OPERATIONS + " operations");
+            // 413, as RFC 7644 §3.7.4 answers a bulk request over its limits; "tooMany" is for filters' results only.
+            throw new ScimError(413, null, "A PATCH request has at most " + MAX_OPERATIONS + " operations; send the"
+                + " changes in several requests");
         }
         List<ObjectNode> result = new ArrayList<>();
         for (JsonNode raw : ops) {

@@ -105,8 +105,15 @@ class TrashAndTokenTest extends DirSyncIntegrationTest {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Token Okta");
         DirSync.ScimDirectory other = dirsync.scimDirectory("Other Okta");
         assertEquals(200, okta.scim("GET", "/Users", null).status());
-        assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", null, null).status(), "no token");
-        assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", "Bearer wrong", null).status(), "wrong token");
+        Http.Result noToken = Http.send("GET", okta.baseUrl() + "/Users", null, null);
+        assertEquals(401, noToken.status(), "no token");
+        // RFC 7235 §3.1 / RFC 6750 §3: a 401 says how to authenticate; a credential that was sent is invalid_token.
+        assertEquals(List.of("Bearer realm=\"" + realm.getName() + "\"", "Basic realm=\"" + realm.getName() + "\", charset=\"UTF-8\""),
+            challenges(noToken));
+        Http.Result wrong = Http.send("GET", okta.baseUrl() + "/Users", "Bearer wrong", null);
+        assertEquals(401, wrong.status(), "wrong token");
+        assertEquals("Bearer realm=\"" + realm.getName() + "\", error=\"invalid_token\"", challenges(wrong).get(0));
+        assertEquals("application/scim+json", wrong.header("Content-Type"));
         assertEquals(401, Http.send("GET", okta.baseUrl() + "/Users", "Bearer " + other.token(), null).status(),
             "another directory's token");
         String basic = java.util.Base64.getEncoder().encodeToString(("okta:" + okta.token()).getBytes());
@@ -173,6 +180,12 @@ class TrashAndTokenTest extends DirSyncIntegrationTest {
 
     private Http.Result refresh(String refreshToken) {
         return form("grant_type=refresh_token&client_id=admin-cli&refresh_token=" + refreshToken);
+    }
+
+    /** The WWW-Authenticate challenges of a response, in order (one header each, or one header listing them). */
+    private static List<String> challenges(Http.Result r) {
+        return r.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("WWW-Authenticate"))
+            .flatMap(e -> e.getValue().stream()).toList();
     }
 
     private Http.Result form(String body) {
