@@ -56,4 +56,14 @@ public class SyncConflictException extends RuntimeException {
     public String getSubject() {
         return subject;
     }
+
+    /** This refusal, naming {@code subject} for the run report when it names none yet. */
+    public SyncConflictException about(String subject) {
+        if (this.subject != null || subject == null) {
+            return this;
+        }
+        SyncConflictException named = new SyncConflictException(kind, getMessage(), subject);
+        named.setStackTrace(getStackTrace());
+        return named;
+    }
 }

@@ -79,87 +79,91 @@ public final class UserSync {
         if (username == null || username.isEmpty()) {
             throw missingUsername(directory, source.externalId() == null ? "(without id)" : source.externalId());
         }
-        return EngineWrites.run(session, () -> {
-            ManagedUserEntity managed = null;
-            UserModel user = null;
-            UserProvider users = provider(directory);
-            // (Keycloak's own user table answers for a federated directory's users only, see provider())
-            KnownAbsent local = directory.federationLink() == null ? null : known;
-            if (source.externalId() != null && (known == null || !known.noManagedUser(source.externalId()))) {
-                managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
-                user = managed == null ? null : users.getUserById(realm, managed.getUserId());
-                if (user == null && managed != null) {
-                    // Keycloak deleted the user without an event (a bulk delete, such as the LDAP provider's "Remove
-                    // imported users"): forget it, so that the source's user is created again rather than refused
-                    // by its own leftover identifiers.
-                    store.deleteUserData(managed.getUserId());
-                    managed = null;
+        try {
+            return EngineWrites.run(session, () -> {
+                ManagedUserEntity managed = null;
+                UserModel user = null;
+                UserProvider users = provider(directory);
+                // (Keycloak's own user table answers for a federated directory's users only, see provider())
+                KnownAbsent local = directory.federationLink() == null ? null : known;
+                if (source.externalId() != null && (known == null || !known.noManagedUser(source.externalId()))) {
+                    managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
+                    user = managed == null ? null : users.getUserById(realm, managed.getUserId());
+                    if (user == null && managed != null) {
+                        // Keycloak deleted the user without an event (a bulk delete, such as the LDAP provider's "Remove
+                        // imported users"): forget it, so that the source's user is created again rather than refused
+                        // by its own leftover identifiers.
+                        store.deleteUserData(managed.getUserId());
+                        managed = null;
+                    }
                 }
-            }
-            if (user == null && (local == null || !local.noUsername(username))) {
-                user = users.getUserByUsername(realm, username);
-                managed = user == null ? null : store.managedUser(user.getId());
-            }
-            Outcome outcome;
-            boolean wasTrashed = false;
-            boolean wasActive = true;
-            boolean newRow = managed == null;
-            if (user == null) {
-                identifiers.clash(realm, null, IdentifierEntity.USERNAME_SLOT, username, known).ifPresent(m -> {
-                    throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, m);
-                });
-                user = createKeycloakUser(realm, directory, username);
-                managed = newManagedUser(realm, directory, user, source, username);
-                outcome = Outcome.CREATED;
-            } else if (managed == null) {
-                requireClaimable(realm, directory, user, null);
-                managed = newManagedUser(realm, directory, user, source, username);
-                outcome = Outcome.ADOPTED;
-            } else if (!managed.getDirectoryId().equals(directory.id())) {
-                DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
-                if (owner != null && !DirectoryStatus.PAUSED.id().equals(owner.getStatus())) {
-                    throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
-                        SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY, username);
+                if (user == null && (local == null || !local.noUsername(username))) {
+                    user = users.getUserByUsername(realm, username);
+                    managed = user == null ? null : store.managedUser(user.getId());
                 }
-                requireClaimable(realm, directory, user, owner == null ? null : engine.directories().view(owner).federationLink());
-                // Migration from a paused directory: it keeps no hold on the user or its membership.
-                engine.groups().leaveGroupsOf(realm, managed.getDirectoryId(), user);
-                wasTrashed = UserState.TRASHED.equals(managed.getState());
-                managed.setDirectoryId(directory.id());
-                TrashEntryEntity t = store.trashEntry(user.getId());
-                if (t != null) {
-                    t.setDirectoryId(directory.id());
+                Outcome outcome;
+                boolean wasTrashed = false;
+                boolean wasActive = true;
+                boolean newRow = managed == null;
+                if (user == null) {
+                    identifiers.clash(realm, null, IdentifierEntity.USERNAME_SLOT, username, known).ifPresent(m -> {
+                        throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, m);
+                    });
+                    user = createKeycloakUser(realm, directory, username);
+                    managed = newManagedUser(realm, directory, user, source, username);
+                    outcome = Outcome.CREATED;
+                } else if (managed == null) {
+                    requireClaimable(realm, directory, user, null);
+                    managed = newManagedUser(realm, directory, user, source, username);
+                    outcome = Outcome.ADOPTED;
+                } else if (!managed.getDirectoryId().equals(directory.id())) {
+                    DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
+                    if (owner != null && !DirectoryStatus.PAUSED.id().equals(owner.getStatus())) {
+                        throw new SyncConflictException(SyncConflictException.Kind.OWNERSHIP,
+                            SyncConflictException.OWNED_BY_ANOTHER_DIRECTORY, username);
+                    }
+                    requireClaimable(realm, directory, user, owner == null ? null : engine.directories().view(owner).federationLink());
+                    // Migration from a paused directory: it keeps no hold on the user or its membership.
+                    engine.groups().leaveGroupsOf(realm, managed.getDirectoryId(), user);
+                    wasTrashed = UserState.TRASHED.equals(managed.getState());
+                    managed.setDirectoryId(directory.id());
+                    TrashEntryEntity t = store.trashEntry(user.getId());
+                    if (t != null) {
+                        t.setDirectoryId(directory.id());
+                    }
+                    outcome = Outcome.ADOPTED;
+                } else {
+                    wasTrashed = UserState.TRASHED.equals(managed.getState());
+                    wasActive = managed.isSourceActive();
+                    if (mode == Mode.CREATE && !wasTrashed) {
+                        throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
+                            "User '" + user.getUsername() + "' already exists in directory \"" + directory.name() + "\"", username);
+                    }
+                    outcome = Outcome.UNCHANGED;
                 }
-                outcome = Outcome.ADOPTED;
-            } else {
-                wasTrashed = UserState.TRASHED.equals(managed.getState());
-                wasActive = managed.isSourceActive();
-                if (mode == Mode.CREATE && !wasTrashed) {
-                    throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
-                        "User '" + user.getUsername() + "' already exists in directory \"" + directory.name() + "\"", username);
+                boolean changed;
+                try {
+                    changed = writeAttributes(realm, directory, user, managed, source, outcome == Outcome.CREATED, known);
+                } catch (SyncConflictException clash) {
+                    throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
                 }
-                outcome = Outcome.UNCHANGED;
-            }
-            boolean changed;
-            try {
-                changed = writeAttributes(realm, directory, user, managed, source, outcome == Outcome.CREATED, known);
-            } catch (SyncConflictException clash) {
-                throw outcome == Outcome.CREATED ? withReconnectAdvice(realm, directory, source, username, clash) : clash;
-            }
-            changed |= keepDocument(managed, source);
-            if (mode == Mode.CREATE && managed.isSourceDeleted()) {
-                managed.setSourceDeleted(false); // the client creates again what it deleted
-                changed = true;
-            }
-            String link = directory.federationLink();
-            if (link != null && !link.equals(user.getFederationLink())) {
-                // Created, adopted or taken over by a federated directory: Keycloak now checks its password there.
-                user.setFederationLink(link);
-                changed = true;
-            }
-            return settle(realm, directory, user, managed, source, username, outcome, changed, wasTrashed, wasActive, newRow,
-                false, run);
-        });
+                changed |= keepDocument(managed, source);
+                if (mode == Mode.CREATE && managed.isSourceDeleted()) {
+                    managed.setSourceDeleted(false); // the client creates again what it deleted
+                    changed = true;
+                }
+                String link = directory.federationLink();
+                if (link != null && !link.equals(user.getFederationLink())) {
+                    // Created, adopted or taken over by a federated directory: Keycloak now checks its password there.
+                    user.setFederationLink(link);
+                    changed = true;
+                }
+                return settle(realm, directory, user, managed, source, username, outcome, changed, wasTrashed, wasActive, newRow,
+                    false, run);
+            });
+        } catch (SyncConflictException refused) {
+            throw refused.about(username); // the report names whom it refused
+        }
     }
 
     /**
@@ -314,13 +318,17 @@ public final class UserSync {
         // A replace: what the source no longer sends (externalId included) is gone.
         SourceUser keyed = new SourceUser(source.externalId(), username, source.attributes(), source.active(), source.document());
         // Resolve by this user's identity, not by name: the name itself may be what changes.
-        return EngineWrites.run(session, () -> {
-            boolean wasTrashed = UserState.TRASHED.equals(managed.getState());
-            boolean wasActive = managed.isSourceActive();
-            boolean changed = writeAttributes(realm, directory, user, managed, keyed, false, null);
-            return settle(realm, directory, user, managed, keyed, username, Outcome.UNCHANGED, changed, wasTrashed, wasActive,
-                false, true, run);
-        });
+        try {
+            return EngineWrites.run(session, () -> {
+                boolean wasTrashed = UserState.TRASHED.equals(managed.getState());
+                boolean wasActive = managed.isSourceActive();
+                boolean changed = writeAttributes(realm, directory, user, managed, keyed, false, null);
+                return settle(realm, directory, user, managed, keyed, username, Outcome.UNCHANGED, changed, wasTrashed, wasActive,
+                    false, true, run);
+            });
+        } catch (SyncConflictException refused) {
+            throw refused.about(username);
+        }
     }
 
     private UserModel createKeycloakUser(RealmModel realm, Directory directory, String username) {

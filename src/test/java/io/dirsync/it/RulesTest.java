@@ -286,6 +286,8 @@ class RulesTest extends DirSyncIntegrationTest {
         assertEquals("uniqueness", refused.json().get("scimType").asText());
         assertTrue(refused.json().get("detail").asText().contains("'bob'"), refused::toString);
         assertTrue(realm.admin().users().search("carol", true).isEmpty(), "nothing half-written");
+        JsonNode report = dirsync.admin("GET", "/directories/" + okta.id() + "/runs", null).json().get(0);
+        assertEquals("carol", report.at("/errors/0/subject").asText(), "the run report names the refused user: " + report);
 
         carol.put("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", Map.of("employeeNumber", "c-alias"));
         String carolId = DirSync.id(okta.scim("POST", "/Users", carol));
