@@ -191,7 +191,7 @@ class LdapSyncTest extends DirSyncIntegrationTest {
     void whatKeycloakSOwnFederationButtonsAndAnAdminChangeIsPutRightByTheNextSync() throws Exception {
         SyncedDirectory synced = aliceInEngineeringSynced("Buttons LDAP");
         String id = synced.id();
-        String eng = synced.engineering();
+        String eng = synced.group();
         String adminRealm = adminRealm();
 
         // "Unlink users": Keycloak drops the users' federation link, so their passwords are no longer checked against
@@ -245,7 +245,7 @@ class LdapSyncTest extends DirSyncIntegrationTest {
     void aUserWhoTriesToLogInBeforeTheNextSyncGetsNoAccountUntilTheSyncCreatesIt() throws Exception {
         SyncedDirectory synced = aliceInEngineeringSynced("Early LDAP");
         String id = synced.id();
-        String eng = synced.engineering();
+        String eng = synced.group();
 
         // Erin joins Engineering after the sync and tries to log in before the next one. Keycloak's LDAP provider
         // would import a bare account on its own; the directory's guard lets none of Keycloak's look-ups find her, so
@@ -356,13 +356,9 @@ class LdapSyncTest extends DirSyncIntegrationTest {
     /** Seed 002: delete the directory, create a new one on sAMAccountName with mail as an alias. */
     @Test
     void recreatingTheDirectoryOnAnotherUsernameAttributeFailsAsTheSeedExplainsAndSaysWhatToDo() throws Exception {
-        ldap = TestDirectory.start("memory-ad");
-        String jfoo = ldap.user("jfoo", "John", "Foo", "jfoo@corp.test");
-        String staff = ldap.group("Staff", jfoo);
-        Map<String, Object> onMail = ldap.settings("mail");
-        onMail.put("syncedGroups", List.of(staff));
-        String first = createDirectory("AD on mail", onMail);
-        sync(first, "full");
+        SyncedDirectory synced = jfooInStaffSyncedOnMail();
+        String first = synced.id();
+        String staff = synced.group();
         String userId = user("jfoo@corp.test").getId();
 
         assertEquals(204, dirsync.admin("DELETE", "/directories/" + first, null).status());
@@ -426,13 +422,9 @@ class LdapSyncTest extends DirSyncIntegrationTest {
      */
     @Test
     void aSecondDirectoryOnTheSameServerCannotClaimAnotherDirectorySUserThroughALogin() throws Exception {
-        ldap = TestDirectory.start("memory-ad");
-        String jfoo = ldap.user("jfoo", "John", "Foo", "jfoo@corp.test");
-        String staff = ldap.group("Staff", jfoo);
-        Map<String, Object> onMail = ldap.settings("mail");
-        onMail.put("syncedGroups", List.of(staff));
-        String first = createDirectory("AD on mail", onMail);
-        sync(first, "full");
+        SyncedDirectory synced = jfooInStaffSyncedOnMail();
+        String first = synced.id();
+        String staff = synced.group();
         UserRepresentation owned = user("jfoo@corp.test");
         assertNotNull(owned.getAttributes().get("LDAP_ID"));
 
@@ -882,7 +874,7 @@ class LdapSyncTest extends DirSyncIntegrationTest {
     // ------------------------------------------------------------------ helpers
 
     /** A directory and the DN of its one synced group. */
-    record SyncedDirectory(String id, String engineering) {
+    record SyncedDirectory(String id, String group) {
     }
 
     /** An OpenLDAP-like directory on {@code uid} syncing group Engineering (alice), created and fully synced once. */
@@ -904,6 +896,17 @@ class LdapSyncTest extends DirSyncIntegrationTest {
             String loc = r.getLocation().toString();
             return loc.substring(loc.lastIndexOf('/') + 1);
         }
+    }
+
+    /** Seed 002's start: AD user jfoo (mail jfoo@corp.test) in Staff, a directory on mail, synced once. */
+    SyncedDirectory jfooInStaffSyncedOnMail() throws Exception {
+        ldap = TestDirectory.start("memory-ad");
+        String staff = ldap.group("Staff", ldap.user("jfoo", "John", "Foo", "jfoo@corp.test"));
+        Map<String, Object> onMail = ldap.settings("mail");
+        onMail.put("syncedGroups", List.of(staff));
+        String id = createDirectory("AD on mail", onMail);
+        sync(id, "full");
+        return new SyncedDirectory(id, staff);
     }
 
     String adminRealm() {
