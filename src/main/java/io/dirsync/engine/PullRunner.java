@@ -90,7 +90,7 @@ public final class PullRunner {
                     Thread.sleep(500); // the cluster provider offers no wait on a held task
                 }
             } catch (Throwable t) {
-                LOG.debugf(t, "Directory %s: %s sync did not run", name, kind.id());
+                LOG.debugf(t, "Directory %s: %s sync did not run", name, kind);
                 started.runId().completeExceptionally(t);
                 started.report().completeExceptionally(t);
             }

@@ -14,6 +14,12 @@ public enum RunKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The id, so that log lines and messages read as before ({@code full sync}, not {@code FULL sync}). */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** The kind of this id, or null when there is none. */
     public static RunKind of(String id) {
         for (RunKind k : values()) {

@@ -14,6 +14,12 @@ public enum RunStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The id, so that log lines and messages read as before ({@code full sync}, not {@code FULL sync}). */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** Stores the id. */
     @Converter
     public static class Column implements AttributeConverter<RunStatus, String> {
