@@ -44,8 +44,7 @@ import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.RunKind;
 import io.dirsync.storage.RunStatus;
 import io.dirsync.storage.SyncRunEntity;
-import io.dirsync.storage.TrashEntryEntity;
-import io.dirsync.storage.UserState;
+import io.dirsync.storage.ManagedUserEntity;
 
 /**
  * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users};
@@ -450,8 +449,8 @@ public class DirSyncAdminResource {
         rep.put("createdAt", d.createdAt());
         rep.put("firstSyncAt", d.firstSyncAt());
         rep.put("usernameAttributeLocked", d.firstSyncAt() != null);
-        rep.put("userCount", engine.store().countManagedUsers(d.id(), UserState.ACTIVE));
-        rep.put("trashedCount", engine.store().countManagedUsers(d.id(), UserState.TRASHED));
+        rep.put("userCount", engine.store().countActiveUsers(d.id()));
+        rep.put("trashedCount", engine.store().countTrashedUsers(d.id()));
         rep.put("groupNameExample", d.managedGroupName("Engineering"));
         rep.putAll(DirectoryTypes.provider(session, d).describe(realm, d));
         return rep;
@@ -468,14 +467,15 @@ public class DirSyncAdminResource {
         return rep;
     }
 
-    private Map<String, Object> trashRep(TrashEntryEntity t) {
+    private Map<String, Object> trashRep(ManagedUserEntity t) {
         Map<String, Object> rep = new LinkedHashMap<>();
+        UserModel user = session.users().getUserById(realm, t.getUserId());
         rep.put("userId", t.getUserId());
-        rep.put("username", t.getUsername());
+        rep.put("username", user == null ? t.getSourceUsername() : user.getUsername());
         rep.put("directoryId", t.getDirectoryId());
         rep.put("directoryName", engine.directories().get(realm, t.getDirectoryId()).map(Directory::name).orElse(null));
-        rep.put("reason", t.getReason());
-        rep.put("enteredAt", t.getEnteredAt());
+        rep.put("reason", t.getTrashReason());
+        rep.put("enteredAt", t.getTrashedAt());
         rep.put("deleteAfter", t.getDeleteAfter());
         return rep;
     }
@@ -493,7 +493,7 @@ public class DirSyncAdminResource {
             rep.put("directory", null);
             rep.put("lockedAttributes", List.of());
         });
-        TrashEntryEntity t = engine.store().trashEntry(user.getId());
+        ManagedUserEntity t = engine.store().trashedUser(user.getId());
         if (t != null) {
             rep.put("deleteAfter", t.getDeleteAfter());
         }

@@ -5,6 +5,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEvent;
 
+import io.dirsync.storage.Outcome;
+
 /**
  * What the engine tells other features (the user profile, later enrollment and the login policy), published with
  * {@code KeycloakSessionFactory.publish}: they subscribe with {@code KeycloakSessionFactory.register} instead of being

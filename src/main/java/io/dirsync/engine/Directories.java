@@ -18,7 +18,6 @@ import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.TrashEntryEntity;
 
 /**
  * Directories (rules 5 and 9): create, change, pause and delete a directory. Its type ({@link DirectoryTypeProvider})
@@ -157,9 +156,6 @@ public final class Directories {
     public void delete(RealmModel realm, Directory directory) {
         DirectoryTypes.provider(session, directory).deleting(realm, directory);
         EngineWrites.run(session, () -> {
-            for (TrashEntryEntity t : store.trashOfDirectory(directory.id())) {
-                store.remove(t);
-            }
             for (ManagedGroupEntity g : store.managedGroups(directory.id())) {
                 engine.groups().unmanage(realm, directory, g);
             }

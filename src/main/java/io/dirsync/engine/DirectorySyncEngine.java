@@ -20,8 +20,6 @@ import io.dirsync.storage.ManagedUserEntity;
  */
 public class DirectorySyncEngine implements Provider {
 
-    public static final String USER = "USER";
-    public static final String GROUP = "GROUP";
 
     private final KeycloakSession session;
     private final EngineConfig config;

@@ -1,6 +1,6 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.GROUP;
+import static io.dirsync.storage.SubjectType.GROUP;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +20,7 @@ import org.keycloak.models.UserProvider;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.UserState;
+import io.dirsync.storage.Outcome;
 
 /**
  * Managed groups (rules 6 and 8): named for their directory, their members only users of that directory and changed
@@ -233,7 +233,7 @@ public final class Groups {
             List<UserModel> members = engine.users().provider(directory).getGroupMembersStream(realm, group).toList();
             for (UserModel user : members) {
                 ManagedUserEntity m = store.managedUser(user.getId());
-                if (m == null || !m.getDirectoryId().equals(directory.id()) || UserState.TRASHED.equals(m.getState())) {
+                if (m == null || !m.getDirectoryId().equals(directory.id()) || m.isTrashed()) {
                     continue;
                 }
                 boolean inAnother = user.getGroupsStream().anyMatch(other -> otherGroups.contains(other.getId()));

@@ -15,11 +15,12 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.Outcome;
 import io.dirsync.storage.RunKind;
 import io.dirsync.storage.RunStatus;
+import io.dirsync.storage.SubjectType;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.SyncRunItemEntity;
-import io.dirsync.storage.UserState;
 
 /**
  * One pull run (full, admin or single-user sync) of a pull directory (LDAP, Entra): rules 7, 10 and 13 for
@@ -31,8 +32,6 @@ import io.dirsync.storage.UserState;
  */
 public final class PullRun {
 
-    /** Run item outcome of a user a held run would trash. */
-    public static final String OUTCOME_HELD = "held";
 
     private final KeycloakSessionFactory factory;
     private final String realmId;
@@ -156,7 +155,7 @@ public final class PullRun {
     public void recordFailure(String entryName, String message) {
         KeycloakModelUtils.runJobInTransaction(factory, s -> {
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
-            engine.runs().recordFailure(run, DirectorySyncEngine.USER, entryName, message);
+            engine.runs().recordFailure(run, SubjectType.USER, entryName, message);
         });
     }
 
@@ -178,7 +177,7 @@ public final class PullRun {
                     "The source failed mid-run; nobody was trashed: " + failureMessage);
             }
             List<String> missing = missingUsers(engine);
-            long active = engine.store().countManagedUsers(directoryId, UserState.ACTIVE);
+            long active = engine.store().countActiveUsers(directoryId);
             DeprovisionGuard guard = DeprovisionGuard.of(directory);
             if (guard.holds(missing.size(), active)) {
                 for (String userId : missing) {
@@ -238,12 +237,12 @@ public final class PullRun {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Run '" + runId + "' is not held");
         }
         SyncRuns.Run run = new SyncRuns.Run(entity.getId(), entity.getRealmId(), entity.getDirectoryId(), entity.getKind());
-        List<SyncRunItemEntity> held = engine.store().runItems(runId, OUTCOME_HELD);
+        List<SyncRunItemEntity> held = engine.store().runItems(runId, Outcome.HELD);
         for (SyncRunItemEntity item : held) {
             ManagedUserEntity m = engine.store().managedUser(item.getSubjectId());
             UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) ? null
                 : engine.users().userOf(realm, directory, item.getSubjectId());
-            if (user != null && UserState.ACTIVE.equals(m.getState())) {
+            if (user != null && !m.isTrashed()) {
                 engine.trash().deprovision(realm, directory, user, "mass deprovisioning confirmed by an admin", run);
             }
         }
@@ -258,7 +257,7 @@ public final class PullRun {
         for (int first = 0; ; first += page) {
             List<ManagedUserEntity> batch = engine.store().managedUsers(directoryId, first, page);
             for (ManagedUserEntity m : batch) {
-                if (UserState.ACTIVE.equals(m.getState()) && !seen.contains(m.getUserId())) {
+                if (!m.isTrashed() && !seen.contains(m.getUserId())) {
                     missing.add(m.getUserId());
                 }
             }
@@ -282,8 +281,8 @@ public final class PullRun {
         i.setRealmId(realmId);
         i.setDirectoryId(directoryId);
         i.setAt(org.keycloak.common.util.Time.currentTimeMillis());
-        i.setOutcome(OUTCOME_HELD);
-        i.setSubjectType(DirectorySyncEngine.USER);
+        i.setOutcome(Outcome.HELD);
+        i.setSubjectType(SubjectType.USER);
         i.setSubject(username);
         i.setSubjectId(userId);
         i.setMessage("would be trashed: no longer in the source's scope");

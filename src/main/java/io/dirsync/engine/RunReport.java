@@ -3,6 +3,8 @@ package io.dirsync.engine;
 import java.util.List;
 import java.util.Map;
 
+import io.dirsync.storage.SubjectType;
+
 /**
  * Rule 13: what a run did. {@code counts} are per outcome for users and groups together; {@code userCounts} and
  * {@code groupCounts} split them ({@code unchanged} counts users only).
@@ -12,6 +14,6 @@ public record RunReport(String id, String directoryId, String kind, String statu
                         List<Error> errors, String message) {
 
     /** A per-user (or per-group) error: the run went on. */
-    public record Error(long at, String subjectType, String subject, String message) {
+    public record Error(long at, SubjectType subjectType, String subject, String message) {
     }
 }

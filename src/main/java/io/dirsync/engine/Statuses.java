@@ -1,7 +1,7 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.GROUP;
-import static io.dirsync.engine.DirectorySyncEngine.USER;
+import static io.dirsync.storage.SubjectType.GROUP;
+import static io.dirsync.storage.SubjectType.USER;
 
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -11,7 +11,7 @@ import org.keycloak.models.UserModel;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.SubjectStatusEntity;
-import io.dirsync.storage.UserState;
+import io.dirsync.storage.SubjectType;
 
 /**
  * Statuses (rule 11): a user's or group's admin-set status ({@code active}, {@code bypass}, {@code disabled}) or
@@ -30,7 +30,7 @@ public final class Statuses {
     }
 
     public SubjectStatus ofUser(UserModel user) {
-        if (store.trashEntry(user.getId()) != null) {
+        if (store.trashedUser(user.getId()) != null) {
             return SubjectStatus.PENDING_DELETION;
         }
         SubjectStatusEntity s = store.status(user.getId());
@@ -43,7 +43,7 @@ public final class Statuses {
     }
 
     public void setForUser(RealmModel realm, UserModel user, SubjectStatus status) {
-        if (store.trashEntry(user.getId()) != null) {
+        if (store.trashedUser(user.getId()) != null) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                 "User '" + user.getUsername() + "' is pending deletion; restore it from the trash first");
         }
@@ -59,7 +59,7 @@ public final class Statuses {
         saveStatus(realm, group.getId(), GROUP, status);
     }
 
-    private void saveStatus(RealmModel realm, String subjectId, String type, SubjectStatus status) {
+    private void saveStatus(RealmModel realm, String subjectId, SubjectType type, SubjectStatus status) {
         SubjectStatusEntity s = store.status(subjectId);
         if (status == SubjectStatus.ACTIVE) {
             store.remove(s);
@@ -84,7 +84,7 @@ public final class Statuses {
     /** @param createdNow the user was created in this transaction, so has no admin status yet */
     void applyEnabled(UserModel user, ManagedUserEntity managed, boolean createdNow) {
         SubjectStatusEntity s = createdNow ? null : store.status(user.getId());
-        boolean enabled = (managed == null || (UserState.ACTIVE.equals(managed.getState()) && managed.isSourceActive()))
+        boolean enabled = (managed == null || (!managed.isTrashed() && managed.isSourceActive()))
             && (s == null || !SubjectStatus.DISABLED.id().equals(s.getStatus()));
         if (user.isEnabled() != enabled) {
             user.setEnabled(enabled);

@@ -14,8 +14,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.dirsync.storage.DirSyncStore;
+import io.dirsync.storage.Outcome;
 import io.dirsync.storage.RunKind;
 import io.dirsync.storage.RunStatus;
+import io.dirsync.storage.SubjectType;
 import io.dirsync.storage.SyncRunEntity;
 import io.dirsync.storage.SyncRunItemEntity;
 
@@ -117,7 +119,7 @@ public final class SyncRuns {
     }
 
     /** Records a committed outcome in the caller's transaction. */
-    public void record(Run run, Outcome outcome, String subjectType, String subject, String subjectId, String message) {
+    public void record(Run run, Outcome outcome, SubjectType subjectType, String subject, String subjectId, String message) {
         if (run == null || outcome == Outcome.UNCHANGED) {
             return;
         }
@@ -125,7 +127,7 @@ public final class SyncRuns {
     }
 
     /** Records a failure in its own transaction: the caller's transaction is about to roll back. */
-    public void recordFailure(Run run, String subjectType, String subject, String message) {
+    public void recordFailure(Run run, SubjectType subjectType, String subject, String message) {
         if (run == null) {
             return;
         }
@@ -138,10 +140,10 @@ public final class SyncRuns {
         Map<String, Long> users = zeroCounts();
         Map<String, Long> groups = zeroCounts();
         for (Object[] row : store.countItemsByTypeAndOutcome(run.getId())) {
-            String outcome = (String) row[1];
+            String outcome = ((Outcome) row[1]).id();
             long n = (Long) row[2];
             counts.merge(outcome, n, Long::sum);
-            (DirectorySyncEngine.GROUP.equals(row[0]) ? groups : users).merge(outcome, n, Long::sum);
+            (row[0] == SubjectType.GROUP ? groups : users).merge(outcome, n, Long::sum);
         }
         counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
         users.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
@@ -155,7 +157,9 @@ public final class SyncRuns {
     private static Map<String, Long> zeroCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) {
-            counts.put(o.id(), 0L);
+            if (o.done()) {
+                counts.put(o.id(), 0L);
+            }
         }
         return counts;
     }
@@ -175,7 +179,7 @@ public final class SyncRuns {
         return new Run(e.getId(), e.getRealmId(), e.getDirectoryId(), e.getKind());
     }
 
-    private static SyncRunItemEntity item(Run run, Outcome outcome, String subjectType, String subject, String subjectId,
+    private static SyncRunItemEntity item(Run run, Outcome outcome, SubjectType subjectType, String subject, String subjectId,
                                           String message) {
         SyncRunItemEntity i = new SyncRunItemEntity();
         i.setId(KeycloakModelUtils.generateId());
@@ -183,7 +187,7 @@ public final class SyncRuns {
         i.setRealmId(run.realmId());
         i.setDirectoryId(run.directoryId());
         i.setAt(Time.currentTimeMillis());
-        i.setOutcome(outcome.id());
+        i.setOutcome(outcome);
         i.setSubjectType(subjectType);
         i.setSubject(truncate(subject, 255));
         i.setSubjectId(subjectId);

@@ -1,6 +1,6 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.USER;
+import static io.dirsync.storage.SubjectType.USER;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -13,8 +13,7 @@ import org.keycloak.models.UserSessionModel;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.TrashEntryEntity;
-import io.dirsync.storage.UserState;
+import io.dirsync.storage.Outcome;
 
 /**
  * The trash (rule 7): a user who leaves its directory's scope is disabled, its sessions revoked, and deleted for good
@@ -51,7 +50,7 @@ public final class Trash {
                             SyncRuns.Run run) {
         ManagedUserEntity managed = engine.users().requireOwned(directory, user);
         EngineWrites.run(session, () -> {
-            if (!UserState.TRASHED.equals(managed.getState())) {
+            if (!managed.isTrashed()) {
                 put(realm, directory, user, managed, reason, run);
                 engine.users().evictIfFederated(realm, directory, user);
             }
@@ -63,7 +62,7 @@ public final class Trash {
     /** An admin restores a trashed user; allowed when its directory no longer manages it actively (paused). */
     public void restoreByAdmin(RealmModel realm, UserModel user) {
         ManagedUserEntity managed = store.managedUser(user.getId());
-        if (managed == null || !UserState.TRASHED.equals(managed.getState())) {
+        if (managed == null || !managed.isTrashed()) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND,
                 "User '" + user.getUsername() + "' is not in the trash");
         }
@@ -85,7 +84,7 @@ public final class Trash {
 
     /** An admin deletes a trashed user for good, before its 7 days are over. */
     public void deleteForGood(RealmModel realm, UserModel user) {
-        if (store.trashEntry(user.getId()) == null) {
+        if (store.trashedUser(user.getId()) == null) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND,
                 "User '" + user.getUsername() + "' is not in the trash");
         }
@@ -99,44 +98,36 @@ public final class Trash {
     public int purgeDue(int max) {
         long now = Time.currentTimeMillis();
         int purged = 0;
-        for (TrashEntryEntity t : store.trashDue(now, max)) {
+        for (ManagedUserEntity t : store.trashDue(now, max)) {
             RealmModel realm = session.realms().getRealm(t.getRealmId());
             if (realm == null) {
-                store.remove(t);
+                store.deleteUserData(t.getUserId());
                 continue;
             }
             session.getContext().setRealm(realm);
             UserModel user = session.users().getUserById(realm, t.getUserId());
+            String username = user == null ? t.getSourceUsername() : user.getUsername();
             if (user == null) {
                 store.deleteUserData(t.getUserId());
             } else {
                 EngineWrites.run(session, () -> new UserManager(session).removeUser(realm, user));
             }
-            LOG.infof("Deleted trashed user '%s' of realm %s for good (in the trash since %d)", t.getUsername(),
-                realm.getName(), t.getEnteredAt());
+            LOG.infof("Deleted trashed user '%s' of realm %s for good (in the trash since %d)", username,
+                realm.getName(), t.getTrashedAt());
             purged++;
         }
         return purged;
     }
 
     public boolean contains(UserModel user) {
-        return store.trashEntry(user.getId()) != null;
+        return store.trashedUser(user.getId()) != null;
     }
 
     void put(RealmModel realm, Directory directory, UserModel user, ManagedUserEntity managed, String reason,
                        SyncRuns.Run run) {
-        managed.setState(UserState.TRASHED);
-        TrashEntryEntity t = store.trashEntry(user.getId());
-        if (t == null) {
-            t = new TrashEntryEntity();
-            t.setUserId(user.getId());
-            t.setRealmId(realm.getId());
-            t.setDirectoryId(directory.id());
-            t.setUsername(user.getUsername());
-            t.setReason(reason.length() > 64 ? reason.substring(0, 64) : reason);
-            t.setEnteredAt(Time.currentTimeMillis());
-            t.setDeleteAfter(t.getEnteredAt() + config.trashRetentionMillis());
-            store.persist(t);
+        if (!managed.isTrashed()) {
+            long now = Time.currentTimeMillis();
+            managed.trash(reason, now, now + config.trashRetentionMillis());
         }
         engine.statuses().applyEnabled(user, managed);
         // No login, no token refresh (disabled), and nothing already issued stays usable.
@@ -151,9 +142,8 @@ public final class Trash {
     }
 
     void restore(RealmModel realm, UserModel user, ManagedUserEntity managed, SyncRuns.Run run) {
-        managed.setState(UserState.ACTIVE);
+        managed.untrash();
         managed.setSourceDeleted(false);
-        store.remove(store.trashEntry(user.getId()));
         engine.statuses().applyEnabled(user, managed);
         runs.record(run, Outcome.RESTORED, USER, user.getUsername(), user.getId(), null);
         engine.directories().get(realm, managed.getDirectoryId())

@@ -1,6 +1,6 @@
 package io.dirsync.engine;
 
-import static io.dirsync.engine.DirectorySyncEngine.USER;
+import static io.dirsync.storage.SubjectType.USER;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +22,7 @@ import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.IdentifierEntity;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.TrashEntryEntity;
-import io.dirsync.storage.UserState;
+import io.dirsync.storage.Outcome;
 
 /**
  * A source's users (rules 1-4): applies a {@link SourceUser} as a create, adoption (with {@link AdoptionGuard}),
@@ -125,15 +124,11 @@ public final class UserSync {
                     requireClaimable(realm, directory, user, owner == null ? null : engine.directories().view(owner).federationLink());
                     // Migration from a paused directory: it keeps no hold on the user or its membership.
                     engine.groups().leaveGroupsOf(realm, managed.getDirectoryId(), user);
-                    wasTrashed = UserState.TRASHED.equals(managed.getState());
+                    wasTrashed = managed.isTrashed();
                     managed.setDirectoryId(directory.id());
-                    TrashEntryEntity t = store.trashEntry(user.getId());
-                    if (t != null) {
-                        t.setDirectoryId(directory.id());
-                    }
                     outcome = Outcome.ADOPTED;
                 } else {
-                    wasTrashed = UserState.TRASHED.equals(managed.getState());
+                    wasTrashed = managed.isTrashed();
                     wasActive = managed.isSourceActive();
                     if (mode == Mode.CREATE && !wasTrashed) {
                         throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
@@ -320,7 +315,7 @@ public final class UserSync {
         // Resolve by this user's identity, not by name: the name itself may be what changes.
         try {
             return EngineWrites.run(session, () -> {
-                boolean wasTrashed = UserState.TRASHED.equals(managed.getState());
+                boolean wasTrashed = managed.isTrashed();
                 boolean wasActive = managed.isSourceActive();
                 boolean changed = writeAttributes(realm, directory, user, managed, keyed, false, null);
                 return settle(realm, directory, user, managed, keyed, username, Outcome.UNCHANGED, changed, wasTrashed, wasActive,
@@ -354,7 +349,6 @@ public final class UserSync {
         m.setDirectoryId(directory.id());
         m.setExternalId(source.externalId());
         m.setSourceUsername(username);
-        m.setState(UserState.ACTIVE);
         m.setSourceActive(source.active());
         m.setSourceDocument(source.document());
         m.setCreatedAt(Time.currentTimeMillis());

@@ -36,7 +36,7 @@ import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.KnownAbsent;
-import io.dirsync.engine.Outcome;
+import io.dirsync.storage.Outcome;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SourceUser;

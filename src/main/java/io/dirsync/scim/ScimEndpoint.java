@@ -47,6 +47,7 @@ import io.dirsync.engine.SyncRuns;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.ScimTokenEntity;
+import io.dirsync.storage.SubjectType;
 
 /**
  * One directory's SCIM 2.0 service provider. A thin adapter: it authenticates the directory's token,
@@ -187,7 +188,7 @@ public class ScimEndpoint {
     @POST
     @Path("Groups")
     public Response createGroup(String body) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             ObjectNode doc = ScimJson.parseObject(body);
             SyncRuns.Run run = pushRun();
             GroupModel group = engine.groups().create(realm, directory, ScimJson.text(doc.get("displayName")),
@@ -207,7 +208,7 @@ public class ScimEndpoint {
     @Path("Groups/{id}")
     public Response getGroup(@PathParam("id") String id, @QueryParam("attributes") String attributes,
                              @QueryParam("excludedAttributes") String excluded) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             ScimProjection projection = ScimProjection.of(attributes, excluded);
             ObjectNode rep = groupRep(managedGroup(id), projection.wants("members"));
             return notModifiedOr(rep, () -> scim(Response.ok(), projection.apply(rep)).build());
@@ -220,14 +221,14 @@ public class ScimEndpoint {
                                @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
                                @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
                                @QueryParam("excludedAttributes") String excluded) {
-        return call(DirectorySyncEngine.GROUP, () -> searchGroups(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
+        return call(SubjectType.GROUP, () -> searchGroups(new Search(filter, integer(startIndex, "startIndex"), integer(count, "count"),
             sortBy, sortOrder, attributes, excluded)));
     }
 
     @POST
     @Path("Groups/.search")
     public Response searchGroupsPost(String body) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             return searchGroups(Search.of(ScimJson.parseObject(body)));
         });
     }
@@ -236,7 +237,7 @@ public class ScimEndpoint {
     @PUT
     @Path("Groups/{id}")
     public Response replaceGroup(@PathParam("id") String id, String body) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             GroupModel group = managedGroup(id);
             requireVersion(groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
@@ -258,7 +259,7 @@ public class ScimEndpoint {
     @Path("Groups/{id}")
     public Response patchGroup(@PathParam("id") String id, String body, @QueryParam("attributes") String attributes,
                                @QueryParam("excludedAttributes") String excluded) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             List<ObjectNode> ops = ScimPatch.operations(ScimJson.parseObject(body));
             ScimPatch.checkGroupPaths(ops);
             GroupModel group = managedGroup(id);
@@ -276,7 +277,7 @@ public class ScimEndpoint {
     @DELETE
     @Path("Groups/{id}")
     public Response deleteGroup(@PathParam("id") String id) {
-        return call(DirectorySyncEngine.GROUP, () -> {
+        return call(SubjectType.GROUP, () -> {
             GroupModel group = managedGroup(id);
             engine.groups().delete(realm, directory, group, pushRun());
             audit(OperationType.DELETE, "GROUP", "Groups/" + id, null);
@@ -381,11 +382,11 @@ public class ScimEndpoint {
      * back whole and, for rule refusals, recorded in the run report.
      */
     private Response call(Supplier<Response> work) {
-        return call(DirectorySyncEngine.USER, work);
+        return call(SubjectType.USER, work);
     }
 
     /** Runs a request; a refusal is recorded in the day's push run for a subject of {@code subjectType}. */
-    private Response call(String subjectType, Supplier<Response> work) {
+    private Response call(SubjectType subjectType, Supplier<Response> work) {
         try {
             authenticate();
             return work.get();

@@ -29,7 +29,6 @@ import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.UserState;
 
 /**
  * SCIM filters (RFC 7644 §3.4.2.2, the whole grammar: eq ne co sw ew gt ge lt le pr, and or not, grouping,
@@ -259,7 +258,7 @@ public final class ScimQuery {
                 case "id":
                     return strings(m.get("userId"), op, value, true);
                 case "active": {
-                    Predicate active = cb.and(cb.equal(m.get("state"), UserState.ACTIVE), cb.isTrue(m.get("sourceActive")));
+                    Predicate active = cb.and(cb.isNull(m.get("trashedAt")), cb.isTrue(m.get("sourceActive")));
                     return booleans(active, op, value);
                 }
                 case "meta.created":

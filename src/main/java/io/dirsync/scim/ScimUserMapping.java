@@ -18,7 +18,6 @@ import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.storage.ManagedUserEntity;
-import io.dirsync.storage.UserState;
 
 /**
  * Translates between SCIM User resources and the engine's {@link SourceUser}. Required mappings (SPEC §3.1):
@@ -152,7 +151,7 @@ public final class ScimUserMapping {
         if (doc.get("emails").isEmpty()) {
             doc.remove("emails");
         }
-        doc.put("active", UserState.ACTIVE.equals(managed.getState()) && managed.isSourceActive());
+        doc.put("active", !managed.isTrashed() && managed.isSourceActive());
         for (AttributeMapping m : directory.mappings()) {
             String value = user.getFirstAttribute(m.target());
             if (value != null) {

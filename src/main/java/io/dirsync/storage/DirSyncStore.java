@@ -88,7 +88,7 @@ public final class DirSyncStore {
     }
 
     /** A run's items of one outcome (e.g. the users a held run would trash). */
-    public List<SyncRunItemEntity> runItems(String runId, String outcome) {
+    public List<SyncRunItemEntity> runItems(String runId, Outcome outcome) {
         return em.createQuery("select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome",
                 SyncRunItemEntity.class)
             .setParameter("runId", runId).setParameter("outcome", outcome).getResultList();
@@ -141,9 +141,15 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
-    public long countManagedUsers(String directoryId, UserState state) {
-        return em.createNamedQuery("dirsync.countManagedUsersByDirectory", Long.class)
-            .setParameter("directoryId", directoryId).setParameter("state", state).getSingleResult();
+    /** The directory's managed users that are not in the trash. */
+    public long countActiveUsers(String directoryId) {
+        return em.createNamedQuery("dirsync.countActiveUsersByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).getSingleResult();
+    }
+
+    public long countTrashedUsers(String directoryId) {
+        return em.createNamedQuery("dirsync.countTrashedUsersByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).getSingleResult();
     }
 
     // identifiers (rule 3)
@@ -262,12 +268,14 @@ public final class DirSyncStore {
 
     // trash
 
-    public TrashEntryEntity trashEntry(String userId) {
-        return find(TrashEntryEntity.class, userId);
+    /** The managed user if it is in the trash, else null. */
+    public ManagedUserEntity trashedUser(String userId) {
+        ManagedUserEntity m = managedUser(userId);
+        return m != null && m.isTrashed() ? m : null;
     }
 
-    public List<TrashEntryEntity> trash(String realmId, int first, int max) {
-        return em.createNamedQuery("dirsync.trashByRealm", TrashEntryEntity.class)
+    public List<ManagedUserEntity> trash(String realmId, int first, int max) {
+        return em.createNamedQuery("dirsync.trashByRealm", ManagedUserEntity.class)
             .setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
@@ -276,14 +284,9 @@ public final class DirSyncStore {
             .setParameter("realmId", realmId).getSingleResult();
     }
 
-    public List<TrashEntryEntity> trashDue(long now, int max) {
-        return em.createNamedQuery("dirsync.trashDue", TrashEntryEntity.class)
+    public List<ManagedUserEntity> trashDue(long now, int max) {
+        return em.createNamedQuery("dirsync.trashDue", ManagedUserEntity.class)
             .setParameter("now", now).setMaxResults(max).getResultList();
-    }
-
-    public List<TrashEntryEntity> trashOfDirectory(String directoryId) {
-        return em.createNamedQuery("dirsync.trashByDirectory", TrashEntryEntity.class)
-            .setParameter("directoryId", directoryId).getResultList();
     }
 
     // statuses
@@ -320,7 +323,7 @@ public final class DirSyncStore {
 
     public List<SyncRunItemEntity> errorsOfRun(String runId, int max) {
         return em.createNamedQuery("dirsync.errorsOfRun", SyncRunItemEntity.class)
-            .setParameter("runId", runId).setMaxResults(max).getResultList();
+            .setParameter("runId", runId).setParameter("outcome", Outcome.FAILED).setMaxResults(max).getResultList();
     }
 
     // tokens
@@ -360,13 +363,12 @@ public final class DirSyncStore {
     public void deleteUserData(String userId) {
         deleteIdentifiersOf(userId);
         remove(find(ManagedUserEntity.class, userId));
-        remove(find(TrashEntryEntity.class, userId));
         remove(find(SubjectStatusEntity.class, userId));
     }
 
     public void deleteRealmData(String realmId) {
         for (String q : List.of("dirsync.deleteIdentifiersByRealm", "dirsync.deleteManagedUsersByRealm",
-                "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteTrashByRealm", "dirsync.deleteStatusByRealm",
+                "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteStatusByRealm",
                 "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
                 "dirsync.deleteDirectoriesByRealm")) {
             em.createNamedQuery(q).setParameter("realmId", realmId).executeUpdate();

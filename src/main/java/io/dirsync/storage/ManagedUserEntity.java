@@ -2,8 +2,6 @@ package io.dirsync.storage;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
@@ -11,7 +9,8 @@ import jakarta.persistence.Table;
 
 /**
  * A realm user owned by exactly one directory (rule 1). The row's primary key is the Keycloak user id,
- * so a user can never have two owners.
+ * so a user can never have two owners. A trashed user (rule 7) is this row with {@code trashedAt} set: the
+ * trash is not a second table, so "trashed" is stored in one place.
  */
 @Entity
 @Table(name = "DIRSYNC_MANAGED_USER")
@@ -20,8 +19,17 @@ import jakarta.persistence.Table;
         query = "select m from ManagedUserEntity m where m.directoryId = :directoryId and m.externalId = :externalId"),
     @NamedQuery(name = "dirsync.managedUsersByDirectory",
         query = "select m from ManagedUserEntity m where m.directoryId = :directoryId order by m.createdAt, m.userId"),
-    @NamedQuery(name = "dirsync.countManagedUsersByDirectory",
-        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.state = :state"),
+    @NamedQuery(name = "dirsync.countActiveUsersByDirectory",
+        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is null"),
+    @NamedQuery(name = "dirsync.countTrashedUsersByDirectory",
+        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is not null"),
+    @NamedQuery(name = "dirsync.trashByRealm",
+        query = "select m from ManagedUserEntity m where m.realmId = :realmId and m.trashedAt is not null"
+            + " order by m.deleteAfter, m.userId"),
+    @NamedQuery(name = "dirsync.countTrashByRealm",
+        query = "select count(m) from ManagedUserEntity m where m.realmId = :realmId and m.trashedAt is not null"),
+    @NamedQuery(name = "dirsync.trashDue",
+        query = "select m from ManagedUserEntity m where m.deleteAfter <= :now order by m.deleteAfter"),
     @NamedQuery(name = "dirsync.deleteManagedUsersByDirectory",
         query = "delete from ManagedUserEntity m where m.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteManagedUsersByRealm",
@@ -47,10 +55,17 @@ public class ManagedUserEntity {
     @Column(name = "SOURCE_USERNAME", length = 255)
     private String sourceUsername;
 
-    /** ACTIVE or TRASHED. */
-    @Column(name = "STATE", length = 16, nullable = false)
-    @Enumerated(EnumType.STRING)
-    private UserState state;
+    /** When the user entered the trash (rule 7); null while it is not trashed. */
+    @Column(name = "TRASHED_AT")
+    private Long trashedAt;
+
+    /** When a trashed user is deleted for good; null while it is not trashed. Indexed for the purge. */
+    @Column(name = "DELETE_AFTER")
+    private Long deleteAfter;
+
+    /** Why the user was trashed, for the admin's trash list. */
+    @Column(name = "TRASH_REASON", length = 64)
+    private String trashReason;
 
     /** Whether the source says the account is active (SCIM active, AD ACCOUNTDISABLE). */
     @Column(name = "SOURCE_ACTIVE", nullable = false)
@@ -88,8 +103,23 @@ public class ManagedUserEntity {
     public void setExternalId(String externalId) { this.externalId = externalId; }
     public String getSourceUsername() { return sourceUsername; }
     public void setSourceUsername(String sourceUsername) { this.sourceUsername = sourceUsername; }
-    public UserState getState() { return state; }
-    public void setState(UserState state) { this.state = state; }
+    public boolean isTrashed() { return trashedAt != null; }
+    public Long getTrashedAt() { return trashedAt; }
+    public Long getDeleteAfter() { return deleteAfter; }
+    public String getTrashReason() { return trashReason; }
+
+    /** Puts the user in the trash; the reason is cut to its column. */
+    public void trash(String reason, long now, long deleteAfter) {
+        this.trashedAt = now;
+        this.deleteAfter = deleteAfter;
+        this.trashReason = reason.length() > 64 ? reason.substring(0, 64) : reason;
+    }
+
+    public void untrash() {
+        this.trashedAt = null;
+        this.deleteAfter = null;
+        this.trashReason = null;
+    }
     public boolean isSourceActive() { return sourceActive; }
     public void setSourceActive(boolean sourceActive) { this.sourceActive = sourceActive; }
     public boolean isSourceDeleted() { return sourceDeleted; }

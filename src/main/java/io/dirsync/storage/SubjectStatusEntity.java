@@ -2,6 +2,8 @@ package io.dirsync.storage;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
@@ -28,9 +30,9 @@ public class SubjectStatusEntity {
     @Column(name = "REALM_ID", length = 36, nullable = false)
     private String realmId;
 
-    /** USER or GROUP. */
     @Column(name = "SUBJECT_TYPE", length = 8, nullable = false)
-    private String subjectType;
+    @Enumerated(EnumType.STRING)
+    private SubjectType subjectType;
 
     @Column(name = "STATUS", length = 16, nullable = false)
     private String status;
@@ -39,8 +41,8 @@ public class SubjectStatusEntity {
     public void setSubjectId(String subjectId) { this.subjectId = subjectId; }
     public String getRealmId() { return realmId; }
     public void setRealmId(String realmId) { this.realmId = realmId; }
-    public String getSubjectType() { return subjectType; }
-    public void setSubjectType(String subjectType) { this.subjectType = subjectType; }
+    public SubjectType getSubjectType() { return subjectType; }
+    public void setSubjectType(SubjectType subjectType) { this.subjectType = subjectType; }
     public String getStatus() { return status; }
     public void setStatus(String status) { this.status = status; }
 }

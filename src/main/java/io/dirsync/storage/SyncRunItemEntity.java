@@ -1,7 +1,10 @@
 package io.dirsync.storage;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
@@ -15,7 +18,7 @@ import jakarta.persistence.Table;
         query = "select i.subjectType, i.outcome, count(i) from SyncRunItemEntity i where i.runId = :runId"
             + " group by i.subjectType, i.outcome"),
     @NamedQuery(name = "dirsync.errorsOfRun",
-        query = "select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = 'failed' order by i.at, i.id"),
+        query = "select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome order by i.at, i.id"),
     @NamedQuery(name = "dirsync.deleteItemsByDirectory",
         query = "delete from SyncRunItemEntity i where i.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteItemsByRealm",
@@ -39,13 +42,13 @@ public class SyncRunItemEntity {
     @Column(name = "OCCURRED_AT", nullable = false)
     private long at;
 
-    /** created, updated, adopted, trashed, restored, failed. */
     @Column(name = "OUTCOME", length = 16, nullable = false)
-    private String outcome;
+    @Convert(converter = Outcome.Column.class)
+    private Outcome outcome;
 
-    /** USER or GROUP. */
     @Column(name = "SUBJECT_TYPE", length = 8, nullable = false)
-    private String subjectType;
+    @Enumerated(EnumType.STRING)
+    private SubjectType subjectType;
 
     /** The username, group name or source entry the outcome is about. */
     @Column(name = "SUBJECT", length = 255)
@@ -67,10 +70,10 @@ public class SyncRunItemEntity {
     public void setDirectoryId(String directoryId) { this.directoryId = directoryId; }
     public long getAt() { return at; }
     public void setAt(long at) { this.at = at; }
-    public String getOutcome() { return outcome; }
-    public void setOutcome(String outcome) { this.outcome = outcome; }
-    public String getSubjectType() { return subjectType; }
-    public void setSubjectType(String subjectType) { this.subjectType = subjectType; }
+    public Outcome getOutcome() { return outcome; }
+    public void setOutcome(Outcome outcome) { this.outcome = outcome; }
+    public SubjectType getSubjectType() { return subjectType; }
+    public void setSubjectType(SubjectType subjectType) { this.subjectType = subjectType; }
     public String getSubject() { return subject; }
     public void setSubject(String subject) { this.subject = subject; }
     public String getSubjectId() { return subjectId; }
