@@ -53,6 +53,14 @@ public final class UserProfileSetup {
             for (String name : DirSyncStore.ALIAS_ATTRIBUTES) {
                 addValidation(config.getAttribute(name), ReadOnlySyncedAttributeValidator.ID, Map.of());
             }
+            // Attributes earlier versions guarded for other directories of the realm get their annotations map too.
+            for (UPAttribute attr : config.getAttributes()) {
+                if (attr.getAnnotations() == null && attr.getValidations() != null
+                        && (attr.getValidations().containsKey(ReadOnlySyncedAttributeValidator.ID)
+                            || attr.getValidations().containsKey(UniqueIdentifierValidator.ID))) {
+                    attr.setAnnotations(new HashMap<>());
+                }
+            }
             if (!before.equals(config.toString())) {
                 provider.setConfiguration(config);
             }
@@ -61,12 +69,21 @@ public final class UserProfileSetup {
         }
     }
 
+    /**
+     * The attribute, added as the admin console adds one when missing. Its {@code annotations} map is never null:
+     * Keycloak's own SCIM server (26.7) reads it on every attribute and answered 500 to every user create while an
+     * attribute we had added had none; realms set up by earlier versions are repaired here.
+     */
     private static UPAttribute attribute(UPConfig config, String name, String displayName) {
         UPAttribute attr = config.getAttribute(name);
         if (attr == null) {
             attr = new UPAttribute(name, new UPAttributePermissions(Set.of("admin", "user"), Set.of("admin")));
             attr.setDisplayName(displayName);
+            attr.setMultivalued(false);
             config.addOrReplaceAttribute(attr);
+        }
+        if (attr.getAnnotations() == null) {
+            attr.setAnnotations(new HashMap<>());
         }
         return attr;
     }
@@ -74,6 +91,9 @@ public final class UserProfileSetup {
     private static void addValidation(UPAttribute attr, String validator, Map<String, Object> validatorConfig) {
         if (attr == null) {
             return;
+        }
+        if (attr.getAnnotations() == null) {
+            attr.setAnnotations(new HashMap<>());
         }
         Map<String, Map<String, Object>> validations = attr.getValidations() == null
             ? new HashMap<>() : new HashMap<>(attr.getValidations());

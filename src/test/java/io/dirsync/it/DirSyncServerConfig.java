@@ -1,5 +1,6 @@
 package io.dirsync.it;
 
+import org.keycloak.common.Profile;
 import org.keycloak.testframework.server.KeycloakServerConfig;
 import org.keycloak.testframework.server.KeycloakServerConfigBuilder;
 
@@ -18,6 +19,8 @@ public class DirSyncServerConfig implements KeycloakServerConfig {
             config.option("truststore-paths", truststore);
         }
         return config
+            // Keycloak's own SCIM server (preview in 26.7) beside ours, as operators run them: BuiltInScimTest.
+            .features(Profile.Feature.SCIM_API)
             .dependencyCurrentProject()
             .dependency("com.unboundid.product.scim2", "scim2-sdk-common")
             .spiOption("dirsync-engine", "default", "trash-purge-interval-seconds", "2")

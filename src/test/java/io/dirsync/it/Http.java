@@ -68,4 +68,13 @@ public final class Http {
     public static Result send(String method, String url, String authorization, Object body) {
         return send(method, url, authorization, body, null);
     }
+
+    /** An {@code application/x-www-form-urlencoded} POST, e.g. to a token endpoint. */
+    public static Result form(String url, Map<String, String> fields) {
+        String body = fields.entrySet().stream()
+            .map(e -> java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8) + "="
+                + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+            .collect(java.util.stream.Collectors.joining("&"));
+        return send("POST", url, null, body, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
 }
