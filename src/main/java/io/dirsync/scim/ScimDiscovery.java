@@ -1,7 +1,19 @@
 package io.dirsync.scim;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.types.AttributeDefinition;
+import com.unboundid.scim2.common.types.SchemaResource;
+import com.unboundid.scim2.common.utils.JsonUtils;
+
+import io.dirsync.engine.AttributeMapping;
+import io.dirsync.engine.Directory;
 
 /** {@code /ServiceProviderConfig}, {@code /ResourceTypes} and {@code /Schemas}: what this server really does. */
 final class ScimDiscovery {
@@ -41,120 +53,118 @@ final class ScimDiscovery {
         return spc;
     }
 
-    static ObjectNode resourceTypes(String baseUrl) {
+    /** User and Group, the User's schema extensions being Enterprise User and every extension a mapping reads. */
+    static ObjectNode resourceTypes(String baseUrl, Directory directory) {
         ObjectNode list = list(2);
         ArrayNode resources = list.putArray("Resources");
-        ObjectNode user = resources.addObject();
-        user.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ResourceType");
-        user.put("id", "User");
-        user.put("name", "User");
-        user.put("endpoint", "/Users");
-        user.put("schema", ScimJson.CORE_USER);
-        ObjectNode ext = user.putArray("schemaExtensions").addObject();
-        ext.put("schema", ScimJson.ENTERPRISE_USER);
-        ext.put("required", false);
-        user.putObject("meta").put("resourceType", "ResourceType").put("location", baseUrl + "/ResourceTypes/User");
-        ObjectNode group = resources.addObject();
-        group.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ResourceType");
-        group.put("id", "Group");
-        group.put("name", "Group");
-        group.put("endpoint", "/Groups");
-        group.put("schema", ScimJson.CORE_GROUP);
-        group.putObject("meta").put("resourceType", "ResourceType").put("location", baseUrl + "/ResourceTypes/Group");
+        ObjectNode user = resourceType(resources, "User", "/Users", ScimJson.CORE_USER, "User Account", baseUrl);
+        ArrayNode extensions = user.putArray("schemaExtensions");
+        extensions.addObject().put("schema", ScimJson.ENTERPRISE_USER).put("required", false);
+        for (String urn : mappedExtensions(directory).keySet()) {
+            extensions.addObject().put("schema", urn).put("required", false);
+        }
+        resourceType(resources, "Group", "/Groups", ScimJson.CORE_GROUP, "Group", baseUrl);
         return list;
     }
 
-    /** The core User, Group and Enterprise User schemas, plus what the directory's mappings add. */
-    static ObjectNode schemas(String baseUrl, io.dirsync.engine.Directory directory) {
-        ObjectNode list = schemas(baseUrl);
-        ArrayNode resources = (ArrayNode) list.get("Resources");
-        java.util.Map<String, ObjectNode> byId = new java.util.LinkedHashMap<>();
-        resources.forEach(r -> byId.put(r.get("id").asText(), (ObjectNode) r));
-        for (io.dirsync.engine.AttributeMapping m : directory.mappings()) {
+    private static ObjectNode resourceType(ArrayNode resources, String name, String endpoint, String schema,
+                                           String description, String baseUrl) {
+        ObjectNode type = resources.addObject();
+        type.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ResourceType");
+        type.put("id", name);
+        type.put("name", name);
+        type.put("description", description);
+        type.put("endpoint", endpoint);
+        type.put("schema", schema);
+        type.putObject("meta").put("resourceType", "ResourceType").put("location", baseUrl + "/ResourceTypes/" + name);
+        return type;
+    }
+
+    /**
+     * The core User, Group and Enterprise User schemas (RFC 7643 §8.7.1, from {@link ScimSchemas}), what the
+     * directory's mappings add (attributes of the core schema no RFC defines, and extension schemas such as Okta's or
+     * Entra's custom ones), and the schemas of the discovery resources themselves (§7).
+     */
+    static ObjectNode schemas(String baseUrl, Directory directory) {
+        Map<String, List<AttributeDefinition>> mapped = mappedExtensions(directory);
+        List<AttributeDefinition> userAttributes = new ArrayList<>(ScimSchemas.USER.getAttributes());
+        userAttributes.addAll(mapped.getOrDefault(ScimJson.CORE_USER, List.of()));
+        List<AttributeDefinition> enterprise = new ArrayList<>(ScimSchemas.ENTERPRISE_USER.getAttributes());
+        enterprise.addAll(mapped.getOrDefault(ScimJson.ENTERPRISE_USER, List.of()));
+        List<SchemaResource> schemas = new ArrayList<>();
+        schemas.add(new SchemaResource(ScimJson.CORE_USER, "User", ScimSchemas.USER.getDescription(), userAttributes));
+        schemas.add(ScimSchemas.GROUP);
+        schemas.add(new SchemaResource(ScimJson.ENTERPRISE_USER, "EnterpriseUser",
+            ScimSchemas.ENTERPRISE_USER.getDescription(), enterprise));
+        mapped.forEach((urn, attributes) -> {
+            if (!urn.equals(ScimJson.CORE_USER) && !urn.equals(ScimJson.ENTERPRISE_USER)) {
+                schemas.add(new SchemaResource(urn, urn.substring(urn.lastIndexOf(':') + 1),
+                    "Attributes the directory's mappings read from this extension", attributes));
+            }
+        });
+        ObjectNode list = list(schemas.size() + 3);
+        ArrayNode resources = list.putArray("Resources");
+        for (SchemaResource schema : schemas) {
+            ObjectNode node = (ObjectNode) JsonUtils.valueToNode(schema);
+            node.putObject("meta").put("resourceType", "Schema").put("location", baseUrl + "/Schemas/" + schema.getId());
+            resources.add(node);
+        }
+        for (String[] s : new String[][] {{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig",
+                "Service Provider Configuration"}, {"urn:ietf:params:scim:schemas:core:2.0:ResourceType", "ResourceType"},
+                {"urn:ietf:params:scim:schemas:core:2.0:Schema", "Schema"}}) {
+            ObjectNode node = resources.addObject();
+            node.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Schema");
+            node.put("id", s[0]);
+            node.put("name", s[1]);
+            node.putArray("attributes");
+            node.putObject("meta").put("resourceType", "Schema").put("location", baseUrl + "/Schemas/" + s[0]);
+        }
+        return list;
+    }
+
+    /**
+     * Attribute definitions the directory's mappings add, by schema URN ({@link ScimJson#CORE_USER} for core
+     * attributes no RFC schema defines): a mapping of {@code urn:...:User:costCode} or {@code badge.number} reads an
+     * attribute a strict client must find in {@code /Schemas}. Attributes the RFC schemas define are not repeated.
+     */
+    static Map<String, List<AttributeDefinition>> mappedExtensions(Directory directory) {
+        Map<String, List<AttributeDefinition>> bySchema = new LinkedHashMap<>();
+        for (AttributeMapping m : directory.mappings()) {
             String source = m.source();
             String schemaId = ScimJson.CORE_USER;
             String attribute = source;
             int colon = source.lastIndexOf(':');
-            if (source.startsWith("urn:") && colon > 0) {
+            if (source.regionMatches(true, 0, "urn:", 0, 4) && colon > 0) {
                 schemaId = source.substring(0, colon);
                 attribute = source.substring(colon + 1);
             }
-            int cut = attribute.indexOf('[') >= 0 ? attribute.indexOf('[') : attribute.indexOf('.');
+            int filter = attribute.indexOf('[');
+            int dot = attribute.indexOf('.');
+            int cut = filter >= 0 ? filter : dot;
             String top = cut > 0 ? attribute.substring(0, cut) : attribute;
-            ObjectNode schema = byId.computeIfAbsent(schemaId, id -> {
-                ObjectNode created = schema(resources, id, id.substring(id.lastIndexOf(':') + 1), baseUrl);
-                created.putArray("attributes");
-                return created;
-            });
-            ArrayNode attrs = (ArrayNode) schema.get("attributes");
-            boolean present = false;
-            for (com.fasterxml.jackson.databind.JsonNode a : attrs) {
-                present |= a.path("name").asText().equalsIgnoreCase(top);
+            String sub = dot > 0 ? attribute.substring(dot + 1) : null;
+            Map<String, ScimSchemas.Attr> known = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimSchemas.CORE_USER_ATTRS
+                : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimSchemas.ENTERPRISE_USER_ATTRS : Map.of();
+            if (known.containsKey(top.toLowerCase(Locale.ROOT))) {
+                continue;
             }
-            if (!present) {
-                attr(attrs, top, cut > 0 ? "complex" : "string", false, "none")
-                    .put("description", "Mapped to the Keycloak attribute '" + m.target() + "'");
+            String key = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimJson.CORE_USER
+                : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimJson.ENTERPRISE_USER : schemaId;
+            List<AttributeDefinition> attributes = bySchema.computeIfAbsent(key, k -> new ArrayList<>());
+            if (attributes.stream().noneMatch(a -> a.getName().equalsIgnoreCase(top))) {
+                attributes.add(ScimSchemas.mapped(top, sub == null ? List.of() : List.of(sub), m.target()));
+            } else if (sub != null) {
+                // A second sub-attribute of the same mapped attribute: describe both.
+                AttributeDefinition old = attributes.stream().filter(a -> a.getName().equalsIgnoreCase(top)).findFirst().get();
+                List<String> subs = new ArrayList<>(old.getSubAttributes() == null ? List.of()
+                    : old.getSubAttributes().stream().map(AttributeDefinition::getName).toList());
+                if (subs.stream().noneMatch(sub::equalsIgnoreCase)) {
+                    subs.add(sub);
+                    attributes.set(attributes.indexOf(old), ScimSchemas.mapped(old.getName(), subs, m.target()));
+                }
             }
         }
-        list.put("totalResults", resources.size());
-        list.put("itemsPerPage", resources.size());
-        return list;
-    }
-
-    static ObjectNode schemas(String baseUrl) {
-        ObjectNode list = list(3);
-        ArrayNode resources = list.putArray("Resources");
-        ObjectNode user = schema(resources, ScimJson.CORE_USER, "User", baseUrl);
-        ArrayNode ua = user.putArray("attributes");
-        attr(ua, "userName", "string", true, "server");
-        ObjectNode name = attr(ua, "name", "complex", false, "none");
-        ArrayNode sub = name.putArray("subAttributes");
-        attr(sub, "givenName", "string", false, "none");
-        attr(sub, "familyName", "string", false, "none");
-        attr(ua, "emails", "complex", false, "none").put("multiValued", true);
-        attr(ua, "active", "boolean", false, "none");
-        attr(ua, "externalId", "string", false, "none");
-        ObjectNode group = schema(resources, ScimJson.CORE_GROUP, "Group", baseUrl);
-        ArrayNode ga = group.putArray("attributes");
-        attr(ga, "displayName", "string", true, "server");
-        attr(ga, "members", "complex", false, "none").put("multiValued", true);
-        ObjectNode enterprise = schema(resources, ScimJson.ENTERPRISE_USER, "EnterpriseUser", baseUrl);
-        ArrayNode ea = enterprise.putArray("attributes");
-        for (String a : new String[] {"employeeNumber", "costCenter", "organization", "division", "department"}) {
-            attr(ea, a, "string", false, "none");
-        }
-        attr(ea, "manager", "complex", false, "none");
-        // RFC 7643 §7: the schemas of the discovery resources themselves.
-        for (String[] s : new String[][] {{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", "Service Provider Configuration"},
-                {"urn:ietf:params:scim:schemas:core:2.0:ResourceType", "ResourceType"},
-                {"urn:ietf:params:scim:schemas:core:2.0:Schema", "Schema"}}) {
-            schema(resources, s[0], s[1], baseUrl).putArray("attributes");
-        }
-        list.put("totalResults", resources.size());
-        list.put("itemsPerPage", resources.size());
-        return list;
-    }
-
-    private static ObjectNode schema(ArrayNode resources, String id, String name, String baseUrl) {
-        ObjectNode s = resources.addObject();
-        s.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Schema");
-        s.put("id", id);
-        s.put("name", name);
-        s.putObject("meta").put("resourceType", "Schema").put("location", baseUrl + "/Schemas/" + id);
-        return s;
-    }
-
-    private static ObjectNode attr(ArrayNode attrs, String name, String type, boolean required, String uniqueness) {
-        ObjectNode a = attrs.addObject();
-        a.put("name", name);
-        a.put("type", type);
-        a.put("multiValued", false);
-        a.put("required", required);
-        a.put("caseExact", false);
-        a.put("mutability", "readWrite");
-        a.put("returned", "default");
-        a.put("uniqueness", uniqueness);
-        return a;
+        return bySchema;
     }
 
     private static ObjectNode list(int total) {

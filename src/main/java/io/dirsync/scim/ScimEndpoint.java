@@ -296,7 +296,7 @@ public class ScimEndpoint {
     @GET
     @Path("ResourceTypes")
     public Response resourceTypes() {
-        return call(() -> scim(Response.ok(), ScimDiscovery.resourceTypes(baseUrl)).build());
+        return call(() -> scim(Response.ok(), ScimDiscovery.resourceTypes(baseUrl, directory)).build());
     }
 
     @GET
@@ -308,7 +308,7 @@ public class ScimEndpoint {
     @GET
     @Path("ResourceTypes/{name}")
     public Response resourceType(@PathParam("name") String name) {
-        return call(() -> scim(Response.ok(), one(ScimDiscovery.resourceTypes(baseUrl), name, "Resource type")).build());
+        return call(() -> scim(Response.ok(), one(ScimDiscovery.resourceTypes(baseUrl, directory), name, "Resource type")).build());
     }
 
     @GET

@@ -1,69 +1,148 @@
 package io.dirsync.scim;
 
+import java.beans.IntrospectionException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.Path;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.types.AttributeDefinition;
+import com.unboundid.scim2.common.types.EnterpriseUserExtension;
+import com.unboundid.scim2.common.types.GroupResource;
+import com.unboundid.scim2.common.types.SchemaResource;
+import com.unboundid.scim2.common.types.UserResource;
+import com.unboundid.scim2.common.utils.SchemaUtils;
 
 /**
- * The attributes RFC 7643 defines for the core User, Enterprise User and core Group schemas, with their types:
- * enough to refuse a PATCH path or a value that cannot be right (400 invalidPath / invalidValue) while keeping
- * attributes the RFC does not define, which real clients send (Okta's custom attributes, Entra's extensions).
+ * The schemas this server speaks: RFC 7643 §8.7.1's core User, Enterprise User and core Group, as the UnboundID SCIM 2
+ * SDK defines them from its model classes (names, descriptions, sub-attributes, canonical values, mutability), with
+ * what this server does differently stated here. {@code /Schemas} serves these definitions, and the same definitions
+ * decide which PATCH paths and value types are refused (400 invalidPath / invalidValue), while attributes no schema
+ * defines, which real clients send (Okta's custom attributes, Entra's extensions), are kept.
  */
 final class ScimSchemas {
 
+    /** RFC 7643 §8.7.1 User; {@code externalId} described as the common attribute it is (§3.1), as clients expect. */
+    static final SchemaResource USER;
+    static final SchemaResource ENTERPRISE_USER;
+    /** Group: {@code displayName} is unique within a directory (rule 6); {@code externalId} as for users. */
+    static final SchemaResource GROUP;
+
+    static {
+        try {
+            USER = withAttributes(SchemaUtils.getSchema(UserResource.class), List.of(externalId()), Map.of());
+            ENTERPRISE_USER = withAttributes(SchemaUtils.getSchema(EnterpriseUserExtension.class), List.of(),
+                // Neither is required by RFC 7643 §4.3 nor here: a manager may be sent as a bare value or display name.
+                Map.of("manager", manager -> copy(manager, manager.getSubAttributes().stream()
+                    .map(sub -> sub.getName().equals("displayName") ? sub : required(sub, false)).toList())));
+            GROUP = withAttributes(SchemaUtils.getSchema(GroupResource.class), List.of(externalId()),
+                Map.of("displayName", d -> uniqueness(d, AttributeDefinition.Uniqueness.SERVER)));
+        } catch (IntrospectionException e) {
+            throw new IllegalStateException("The SCIM SDK could not describe its model classes", e);
+        }
+    }
+
     enum Type { STRING, BOOLEAN, COMPLEX, MULTI_COMPLEX }
 
+    /** What the checks need of an attribute: its kind and its sub-attributes' names, lower-cased. */
     record Attr(Type type, List<String> subAttributes) {
     }
 
-    private static final List<String> MULTI = List.of("value", "display", "type", "primary", "$ref");
-
-    static final Map<String, Attr> CORE_USER = Map.ofEntries(
-        Map.entry("username", new Attr(Type.STRING, List.of())),
-        Map.entry("name", new Attr(Type.COMPLEX, List.of("formatted", "familyname", "givenname", "middlename",
-            "honorificprefix", "honorificsuffix"))),
-        Map.entry("displayname", new Attr(Type.STRING, List.of())),
-        Map.entry("nickname", new Attr(Type.STRING, List.of())),
-        Map.entry("profileurl", new Attr(Type.STRING, List.of())),
-        Map.entry("title", new Attr(Type.STRING, List.of())),
-        Map.entry("usertype", new Attr(Type.STRING, List.of())),
-        Map.entry("preferredlanguage", new Attr(Type.STRING, List.of())),
-        Map.entry("locale", new Attr(Type.STRING, List.of())),
-        Map.entry("timezone", new Attr(Type.STRING, List.of())),
-        Map.entry("active", new Attr(Type.BOOLEAN, List.of())),
-        Map.entry("password", new Attr(Type.STRING, List.of())),
-        Map.entry("externalid", new Attr(Type.STRING, List.of())),
-        Map.entry("emails", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("phonenumbers", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("ims", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("photos", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("addresses", new Attr(Type.MULTI_COMPLEX, List.of("formatted", "streetaddress", "locality", "region",
-            "postalcode", "country", "type", "primary"))),
-        Map.entry("groups", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("entitlements", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("roles", new Attr(Type.MULTI_COMPLEX, MULTI)),
-        Map.entry("x509certificates", new Attr(Type.MULTI_COMPLEX, MULTI)));
-
-    static final Map<String, Attr> ENTERPRISE_USER = Map.of(
-        "employeenumber", new Attr(Type.STRING, List.of()),
-        "costcenter", new Attr(Type.STRING, List.of()),
-        "organization", new Attr(Type.STRING, List.of()),
-        "division", new Attr(Type.STRING, List.of()),
-        "department", new Attr(Type.STRING, List.of()),
-        "manager", new Attr(Type.COMPLEX, List.of("value", "$ref", "displayname")));
-
-    static final Map<String, Attr> CORE_GROUP = Map.of(
-        "displayname", new Attr(Type.STRING, List.of()),
-        "externalid", new Attr(Type.STRING, List.of()),
-        "members", new Attr(Type.MULTI_COMPLEX, MULTI));
+    static final Map<String, Attr> CORE_USER_ATTRS = checks(USER);
+    static final Map<String, Attr> ENTERPRISE_USER_ATTRS = checks(ENTERPRISE_USER);
+    static final Map<String, Attr> CORE_GROUP_ATTRS = checks(GROUP);
 
     private ScimSchemas() {
+    }
+
+    /** A definition of an attribute a directory maps that no schema above defines (Okta's and Entra's custom ones). */
+    static AttributeDefinition mapped(String name, List<String> subAttributes, String keycloakAttribute) {
+        AttributeDefinition.Builder b = attribute(name, subAttributes.isEmpty() ? AttributeDefinition.Type.STRING
+            : AttributeDefinition.Type.COMPLEX).setDescription("Mapped to the Keycloak user attribute '" + keycloakAttribute + "'");
+        for (String sub : subAttributes) {
+            b.addSubAttributes(attribute(sub, AttributeDefinition.Type.STRING)
+                .setDescription("Mapped to the Keycloak user attribute '" + keycloakAttribute + "'").build());
+        }
+        return b.build();
+    }
+
+    private static AttributeDefinition externalId() {
+        return attribute("externalId", AttributeDefinition.Type.STRING).setCaseExact(true)
+            .setDescription("An identifier for the resource as defined by the provisioning client; not unique.").build();
+    }
+
+    private static AttributeDefinition.Builder attribute(String name, AttributeDefinition.Type type) {
+        return new AttributeDefinition.Builder().setName(name).setType(type).setMultiValued(false).setRequired(false)
+            .setCaseExact(false).setMutability(AttributeDefinition.Mutability.READ_WRITE)
+            .setReturned(AttributeDefinition.Returned.DEFAULT).setUniqueness(AttributeDefinition.Uniqueness.NONE);
+    }
+
+    private static SchemaResource withAttributes(SchemaResource schema, List<AttributeDefinition> added,
+                                                 Map<String, UnaryOperator<AttributeDefinition>> changed) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        for (AttributeDefinition a : schema.getAttributes()) {
+            attributes.add(changed.getOrDefault(a.getName(), UnaryOperator.identity()).apply(a));
+        }
+        attributes.addAll(added);
+        return new SchemaResource(schema.getId(), schema.getName(), schema.getDescription(), attributes);
+    }
+
+    private static AttributeDefinition required(AttributeDefinition a, boolean required) {
+        return copy(a, builder(a).setRequired(required), a.getSubAttributes());
+    }
+
+    private static AttributeDefinition uniqueness(AttributeDefinition a, AttributeDefinition.Uniqueness uniqueness) {
+        return copy(a, builder(a).setUniqueness(uniqueness), a.getSubAttributes());
+    }
+
+    private static AttributeDefinition copy(AttributeDefinition a, Collection<AttributeDefinition> subAttributes) {
+        return copy(a, builder(a), subAttributes);
+    }
+
+    private static AttributeDefinition copy(AttributeDefinition a, AttributeDefinition.Builder b,
+                                            Collection<AttributeDefinition> subAttributes) {
+        if (subAttributes != null) {
+            subAttributes.forEach(b::addSubAttributes);
+        }
+        return b.build();
+    }
+
+    /** A builder holding everything of {@code a} but its sub-attributes. */
+    private static AttributeDefinition.Builder builder(AttributeDefinition a) {
+        AttributeDefinition.Builder b = new AttributeDefinition.Builder().setName(a.getName()).setType(a.getType())
+            .setMultiValued(a.isMultiValued()).setDescription(a.getDescription()).setRequired(a.isRequired())
+            .setCaseExact(a.isCaseExact()).setMutability(a.getMutability()).setReturned(a.getReturned())
+            .setUniqueness(a.getUniqueness());
+        if (a.getCanonicalValues() != null) {
+            b.addCanonicalValues(a.getCanonicalValues().toArray(String[]::new));
+        }
+        if (a.getReferenceTypes() != null) {
+            b.addReferenceTypes(a.getReferenceTypes().toArray(String[]::new));
+        }
+        return b;
+    }
+
+    private static Map<String, Attr> checks(SchemaResource schema) {
+        Map<String, Attr> attrs = new HashMap<>();
+        for (AttributeDefinition a : schema.getAttributes()) {
+            Type type = switch (a.getType()) {
+                case BOOLEAN -> Type.BOOLEAN;
+                case COMPLEX -> a.isMultiValued() ? Type.MULTI_COMPLEX : Type.COMPLEX;
+                default -> Type.STRING;
+            };
+            List<String> subs = a.getSubAttributes() == null ? List.of()
+                : a.getSubAttributes().stream().map(sub -> sub.getName().toLowerCase(Locale.ROOT)).toList();
+            attrs.put(a.getName().toLowerCase(Locale.ROOT), new Attr(type, subs));
+        }
+        return Map.copyOf(attrs);
     }
 
     /** Refuses a PATCH path that names no attribute of a user (unknown attributes outside RFC schemas are kept). */
@@ -71,9 +150,9 @@ final class ScimSchemas {
         Path path = parse(text);
         String urn = path.getSchemaUrn();
         if (urn == null || urn.equalsIgnoreCase(ScimJson.CORE_USER)) {
-            check(path, CORE_USER, urn != null, text);
+            check(path, CORE_USER_ATTRS, urn != null, text);
         } else if (urn.equalsIgnoreCase(ScimJson.ENTERPRISE_USER)) {
-            check(path, ENTERPRISE_USER, true, text);
+            check(path, ENTERPRISE_USER_ATTRS, true, text);
         } else if (!urn.toLowerCase(Locale.ROOT).endsWith(":user")) {
             throw ScimError.badRequest("invalidPath", "'" + text + "' is not an attribute of a User: '" + urn + "' is not a User schema");
         }
@@ -86,18 +165,18 @@ final class ScimSchemas {
         if (urn != null && !urn.equalsIgnoreCase(ScimJson.CORE_GROUP)) {
             throw ScimError.badRequest("invalidPath", "'" + text + "' is not an attribute of a Group");
         }
-        check(path, CORE_GROUP, true, text);
+        check(path, CORE_GROUP_ATTRS, true, text);
     }
 
     /** Refuses values of the wrong type for RFC-defined user attributes. */
     static void checkUserValues(ObjectNode doc) {
-        checkValues(doc, CORE_USER, "");
+        checkValues(doc, CORE_USER_ATTRS, "");
         JsonNode enterprise = field(doc, ScimJson.ENTERPRISE_USER);
         if (enterprise != null && !enterprise.isNull()) {
             if (!enterprise.isObject()) {
                 throw ScimError.badRequest("invalidValue", "'" + ScimJson.ENTERPRISE_USER + "' must be an object");
             }
-            checkValues((ObjectNode) enterprise, ENTERPRISE_USER, ScimJson.ENTERPRISE_USER + ":");
+            checkValues((ObjectNode) enterprise, ENTERPRISE_USER_ATTRS, ScimJson.ENTERPRISE_USER + ":");
         }
     }
 
