@@ -147,11 +147,14 @@ public final class SyncRuns {
         }
         counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
         users.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
-        List<RunReport.Error> errors = store.errorsOfRun(run.getId(), 1000).stream()
+        List<RunReport.Error> errors = store.itemsOfRun(run.getId(), Outcome.FAILED, 1000).stream()
+            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
+            .toList();
+        List<RunReport.Error> warnings = store.itemsOfRun(run.getId(), Outcome.WARNING, 1000).stream()
             .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
             .toList();
         return new RunReport(run.getId(), run.getDirectoryId(), run.getKind().id(), run.getStatus().id(), run.getStartedAt(),
-            run.getEndedAt(), counts, users, groups, errors, run.getMessage());
+            run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage());
     }
 
     private static Map<String, Long> zeroCounts() {

@@ -2,10 +2,14 @@ package io.dirsync.engine;
 
 import static io.dirsync.storage.SubjectType.USER;
 
+import java.io.IOException;
+import java.text.MessageFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 import org.keycloak.common.util.Time;
@@ -13,10 +17,14 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserProvider;
 import org.keycloak.models.cache.UserCache;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageUtil;
+import org.keycloak.theme.Theme;
 
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
@@ -85,7 +93,10 @@ public final class UserSync {
                 UserProvider users = provider(directory);
                 // (Keycloak's own user table answers for a federated directory's users only, see provider())
                 KnownAbsent local = directory.federationLink() == null ? null : known;
-                if (source.externalId() != null && (known == null || !known.noManagedUser(source.externalId()))) {
+                // A pull source's externalId is its entry's identity; a push client's create is a new resource whatever
+                // its externalId (RFC 7643: uniqueness none), found again by username only.
+                if (mode != Mode.CREATE && source.externalId() != null
+                        && (known == null || !known.noManagedUser(source.externalId()))) {
                     managed = store.managedUserByExternalId(directory.id(), source.externalId()).orElse(null);
                     user = managed == null ? null : users.getUserById(realm, managed.getUserId());
                     if (user == null && managed != null) {
@@ -442,6 +453,43 @@ public final class UserSync {
         if (other != null && !other.getId().equals(user.getId())) {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                 "Email '" + email + "' is already used by user '" + other.getUsername() + "'");
+        }
+    }
+
+    /**
+     * A push client's password for one of its users (SCIM {@code password}): checked against the realm's password
+     * policy (a refusal names the rule in Keycloak's words), then set as the user's Keycloak password. It is kept
+     * nowhere else. Not for a directory whose users log in against their source (a federation link).
+     */
+    public void setPassword(RealmModel realm, Directory directory, UserModel user, String password) {
+        requireOwned(directory, user);
+        if (directory.federationLink() != null) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Directory \"" + directory.name()
+                + "\" checks its users' passwords itself; a password cannot be set in Keycloak");
+        }
+        PolicyError error = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+        if (error != null) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "The password does not meet the realm's password policy: " + policyMessage(realm, error), user.getUsername());
+        }
+        EngineWrites.run(session, () -> {
+            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+        });
+    }
+
+    /** A policy error in the login theme's English words ("Invalid password: minimum length 12."), else its key. */
+    private String policyMessage(RealmModel realm, PolicyError error) {
+        String pattern = error.getMessage();
+        try {
+            Properties messages = session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, Locale.ENGLISH);
+            pattern = messages.getProperty(error.getMessage(), error.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // the key and its parameters still name the rule
+        }
+        try {
+            return MessageFormat.format(pattern, error.getParameters());
+        } catch (IllegalArgumentException e) {
+            return pattern;
         }
     }
 

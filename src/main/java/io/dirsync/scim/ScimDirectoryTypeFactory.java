@@ -15,6 +15,17 @@ public class ScimDirectoryTypeFactory implements DirectoryTypeFactory {
     public static final String ID = "scim";
     /** Setting naming the client; {@code okta} (the default) labels managed groups "from Okta Sync". */
     static final String PROVIDER_SETTING = "provider";
+    /**
+     * Setting: refuse (400) a user whose e-mail address is invalid, instead of creating it without one and warning in
+     * the run report. Off by default: a source's bad address must not block provisioning.
+     */
+    static final String STRICT_EMAILS_SETTING = "strictEmails";
+    /** Setting: a {@code password} the client sends becomes the user's Keycloak password. On by default. */
+    static final String ACCEPT_PASSWORDS_SETTING = "acceptPasswords";
+
+    static boolean acceptsPasswords(Directory directory) {
+        return directory.settings().path(ACCEPT_PASSWORDS_SETTING).asBoolean(true);
+    }
 
     @Override
     public String getId() {

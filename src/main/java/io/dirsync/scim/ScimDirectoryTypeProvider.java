@@ -1,6 +1,7 @@
 package io.dirsync.scim;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,7 @@ import org.keycloak.models.RealmModel;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectoryTypeProvider;
+import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.ScimTokenEntity;
 
 /** A SCIM directory's part of its life: the client's name, its bearer token, its connection status. */
@@ -23,9 +25,19 @@ final class ScimDirectoryTypeProvider implements DirectoryTypeProvider {
         this.session = session;
     }
 
-    /** The client defaults to Okta, and keeps the one it had when an update does not name it. */
+    /**
+     * The client defaults to Okta, and keeps the one it had when an update does not name it; the switches are
+     * booleans.
+     */
     @Override
     public Secrets prepareSettings(RealmModel realm, ObjectNode settings, Directory existing) {
+        for (String flag : List.of(ScimDirectoryTypeFactory.STRICT_EMAILS_SETTING,
+                ScimDirectoryTypeFactory.ACCEPT_PASSWORDS_SETTING)) {
+            if (settings.has(flag) && !settings.get(flag).isNull() && !settings.get(flag).isBoolean()) {
+                throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                    "settings." + flag + " must be true or false");
+            }
+        }
         if (!settings.hasNonNull(ScimDirectoryTypeFactory.PROVIDER_SETTING)) {
             String kept = existing == null ? null : existing.setting(ScimDirectoryTypeFactory.PROVIDER_SETTING);
             settings.put(ScimDirectoryTypeFactory.PROVIDER_SETTING, kept == null ? "okta" : kept);

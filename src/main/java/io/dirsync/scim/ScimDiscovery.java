@@ -21,7 +21,7 @@ final class ScimDiscovery {
     private ScimDiscovery() {
     }
 
-    static ObjectNode serviceProviderConfig(String baseUrl) {
+    static ObjectNode serviceProviderConfig(String baseUrl, Directory directory) {
         ObjectNode spc = ScimJson.MAPPER.createObjectNode();
         spc.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
         spc.put("documentationUri", "https://github.com/dirsync/keycloak-directory-sync#scim-endpoint");
@@ -34,7 +34,8 @@ final class ScimDiscovery {
         ObjectNode filter = spc.putObject("filter");
         filter.put("supported", true);
         filter.put("maxResults", ScimEndpoint.MAX_PAGE);
-        spc.putObject("changePassword").put("supported", false);
+        // A password sent on create, PUT or PATCH becomes the user's Keycloak password (directory setting acceptPasswords).
+        spc.putObject("changePassword").put("supported", ScimDirectoryTypeFactory.acceptsPasswords(directory));
         spc.putObject("sort").put("supported", true);
         spc.putObject("etag").put("supported", true);
         ArrayNode schemes = spc.putArray("authenticationSchemes");

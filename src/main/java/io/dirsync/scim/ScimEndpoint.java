@@ -46,6 +46,7 @@ import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.Outcome;
 import io.dirsync.storage.ScimTokenEntity;
 import io.dirsync.storage.SubjectType;
 
@@ -86,6 +87,7 @@ public class ScimEndpoint {
             SourceUser source = ScimUserMapping.fromClient(doc, directory);
             UserSync.UserChange change =
                 engine.users().apply(realm, directory, source, UserSync.Mode.CREATE, pushRun());
+            afterWrite(doc, change.user());
             ObjectNode rep = userRep(change.user(), true);
             audit(OperationType.CREATE, "USER", "Users/" + change.user().getId(), rep);
             return scim(Response.status(Response.Status.CREATED), rep)
@@ -134,6 +136,7 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("mutability", "'id' is read-only and does not match the URL");
             }
             engine.users().update(realm, directory, user, ScimUserMapping.fromClient(doc, directory), pushRun());
+            afterWrite(doc, user);
             ObjectNode rep = userRep(user, true);
             audit(OperationType.UPDATE, "USER", "Users/" + id, rep);
             return scim(Response.ok(), rep).build();
@@ -155,12 +158,34 @@ public class ScimEndpoint {
             ObjectNode current = userRep(user, false);
             requireVersion(current);
             current.remove("meta");
+            ScimPatch.checkRemoveTargets(current, ops, ScimDiscovery.mappedExtensions(directory));
             ScimPatch.apply(current, ops);
             engine.users().update(realm, directory, user, ScimUserMapping.toSource(current, directory), pushRun());
+            afterWrite(current, user);
             ObjectNode rep = userRep(user, true);
             audit(OperationType.UPDATE, "USER", "Users/" + id, rep);
             return patched(rep, attributes, excluded);
         });
+    }
+
+    /**
+     * What a user's document carries beyond its attributes: a {@code password} (RFC 7643 writeOnly) becomes the user's
+     * Keycloak password when the directory accepts passwords (the default); an e-mail address the user was created
+     * without because it is invalid is a warning in the day's push run.
+     */
+    private void afterWrite(ObjectNode doc, UserModel user) {
+        JsonNode password = ScimJson.field(doc, "password");
+        if (password != null && !password.isNull() && ScimDirectoryTypeFactory.acceptsPasswords(directory)) {
+            if (!password.isTextual() || password.asText().isEmpty()) {
+                throw ScimError.badRequest("invalidValue", "'password' must be a non-empty string");
+            }
+            engine.users().setPassword(realm, directory, user, password.asText());
+        }
+        String invalidEmail = ScimUserMapping.invalidEmail(doc);
+        if (invalidEmail != null) {
+            engine.runs().record(pushRun(), Outcome.WARNING, SubjectType.USER, user.getUsername(), user.getId(),
+                "'" + invalidEmail + "' is not a valid e-mail address: the user has no e-mail in Keycloak");
+        }
     }
 
     private Response patched(ObjectNode rep, String attributes, String excluded) {
@@ -290,7 +315,7 @@ public class ScimEndpoint {
     @GET
     @Path("ServiceProviderConfig")
     public Response serviceProviderConfig() {
-        return call(() -> scim(Response.ok(), ScimDiscovery.serviceProviderConfig(baseUrl)).build());
+        return call(() -> scim(Response.ok(), ScimDiscovery.serviceProviderConfig(baseUrl, directory)).build());
     }
 
     @GET

@@ -56,6 +56,21 @@ public final class ScimJson {
         }
     }
 
+    /** The field of an object whose name matches case-insensitively (RFC 7643 §2.1), or null. */
+    public static JsonNode field(JsonNode node, String name) {
+        if (!(node instanceof ObjectNode object)) {
+            return null;
+        }
+        java.util.Iterator<String> names = object.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (n.equalsIgnoreCase(name)) {
+                return object.get(n);
+            }
+        }
+        return null;
+    }
+
     public static String text(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
             return null;

@@ -16,6 +16,7 @@ import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.Filter;
 import com.unboundid.scim2.common.filters.FilterType;
 import com.unboundid.scim2.common.messages.PatchOperation;
+import com.unboundid.scim2.common.types.AttributeDefinition;
 import com.unboundid.scim2.common.utils.JsonUtils;
 
 /**
@@ -120,6 +121,35 @@ public final class ScimPatch {
             }
         }
     }
+
+    /**
+     * RFC 7644 §3.5.2.2: a remove whose attribute no schema or mapping defines and the user's document does not hold is
+     * 400 invalidPath; removing a defined attribute that has no value stays a no-op (Entra removes cleared values).
+     */
+    public static void checkRemoveTargets(ObjectNode doc, List<ObjectNode> operations,
+                                          Map<String, List<AttributeDefinition>> mapped) {
+        for (ObjectNode op : operations) {
+            String path = ScimJson.text(op.get("path"));
+            if (!"remove".equals(op.path("op").asText()) || path == null) {
+                continue;
+            }
+            Path parsed = ScimSchemas.parse(path);
+            String urn = parsed.getSchemaUrn();
+            String attribute = parsed.getElement(0).getAttribute();
+            String schema = urn == null ? ScimJson.CORE_USER : urn;
+            Map<String, ScimSchemas.Attr> defined = schema.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimSchemas.CORE_USER_ATTRS
+                : schema.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimSchemas.ENTERPRISE_USER_ATTRS : Map.of();
+            boolean known = defined.containsKey(attribute.toLowerCase(Locale.ROOT))
+                || mapped.entrySet().stream().anyMatch(e -> e.getKey().equalsIgnoreCase(schema)
+                    && e.getValue().stream().anyMatch(a -> a.getName().equalsIgnoreCase(attribute)))
+                || ScimJson.field(urn == null ? doc : ScimJson.field(doc, urn), attribute) != null;
+            if (!known) {
+                throw ScimError.badRequest("invalidPath", "'" + path + "' names no attribute of a User: no schema or"
+                    + " mapping defines '" + attribute + "' and the user has no such attribute");
+            }
+        }
+    }
+
 
     /** Checks every path of a group PATCH before anything is looked up or changed. */
     public static void checkGroupPaths(List<ObjectNode> operations) {

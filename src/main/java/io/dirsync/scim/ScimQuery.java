@@ -65,8 +65,59 @@ public final class ScimQuery {
         try {
             return Filter.fromString(rewriteValuePaths(text));
         } catch (BadRequestException e) {
+            // Compatibility: some clients send bare values (userName sw O, meta.created gt 2015-10-10T14:38:21-07:00).
+            String quoted = quoteBareValues(text);
+            if (!quoted.equals(text)) {
+                try {
+                    return Filter.fromString(rewriteValuePaths(quoted));
+                } catch (BadRequestException ignored) {
+                    // still not a filter: report the client's own text
+                }
+            }
             throw ScimError.badRequest("invalidFilter", "Invalid filter '" + text + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * The filter with each comparison's unquoted value that is not {@code true}, {@code false}, {@code null} or a
+     * number put in quotes; only used when the filter does not parse as sent, and the result must parse as a whole
+     * (so {@code userName eq a b} stays an error).
+     */
+    static String quoteBareValues(String f) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        int n = f.length();
+        String previous = "";
+        while (i < n) {
+            char c = f.charAt(i);
+            if (c == '"') {
+                int end = endOfString(f, i);
+                out.append(f, i, end);
+                previous = "\"";
+                i = end;
+                continue;
+            }
+            if (Character.isWhitespace(c) || c == '(' || c == ')' || c == '[' || c == ']') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < n && !Character.isWhitespace(f.charAt(j)) && "()[]\"".indexOf(f.charAt(j)) < 0) {
+                j++;
+            }
+            String token = f.substring(i, j);
+            boolean comparison = OPERATORS.contains(previous.toLowerCase(Locale.ROOT)) && !previous.equalsIgnoreCase("pr");
+            if (comparison && !List.of("true", "false", "null").contains(token.toLowerCase(Locale.ROOT))
+                    && !token.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?")) {
+                out.append('"').append(token.replace("\\", "\\\\")).append('"');
+            } else {
+                out.append(token);
+            }
+            previous = token;
+            i = j;
+        }
+        return out.toString();
     }
 
     private static final List<String> OPERATORS = List.of("eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr");

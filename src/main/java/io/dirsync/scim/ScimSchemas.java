@@ -171,7 +171,7 @@ final class ScimSchemas {
     /** Refuses values of the wrong type for RFC-defined user attributes. */
     static void checkUserValues(ObjectNode doc) {
         checkValues(doc, CORE_USER_ATTRS, "");
-        JsonNode enterprise = field(doc, ScimJson.ENTERPRISE_USER);
+        JsonNode enterprise = ScimJson.field(doc, ScimJson.ENTERPRISE_USER);
         if (enterprise != null && !enterprise.isNull()) {
             if (!enterprise.isObject()) {
                 throw ScimError.badRequest("invalidValue", "'" + ScimJson.ENTERPRISE_USER + "' must be an object");
@@ -257,7 +257,7 @@ final class ScimSchemas {
         }
     }
 
-    private static Path parse(String text) {
+    static Path parse(String text) {
         if (text == null || text.isBlank()) {
             throw ScimError.badRequest("invalidPath", "A PATCH 'path' must not be empty");
         }
@@ -268,16 +268,6 @@ final class ScimSchemas {
         }
     }
 
-    private static JsonNode field(ObjectNode node, String name) {
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String n = names.next();
-            if (n.equalsIgnoreCase(name)) {
-                return node.get(n);
-            }
-        }
-        return null;
-    }
 
     private static String kind(JsonNode v) {
         return v.isArray() ? "a list" : v.isObject() ? "an object" : v.isTextual() ? "a string" : v.getNodeType().name().toLowerCase(Locale.ROOT);

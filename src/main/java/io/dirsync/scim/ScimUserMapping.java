@@ -13,6 +13,7 @@ import com.unboundid.scim2.common.utils.JsonUtils;
 
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.utils.EmailValidationUtil;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
@@ -77,9 +78,13 @@ public final class ScimUserMapping {
         for (AttributeMapping m : directory.mappings()) {
             attributes.put(m.target(), valueAt(doc, m.source()));
         }
-        String email = attributes.get("email");
-        if (email != null && (email.length() > 255 || !email.contains("@"))) {
-            throw ScimError.badRequest("invalidValue", "'" + email + "' is not a valid email address");
+        String email = invalidEmail(doc);
+        if (email != null) {
+            if (directory.settings().path(ScimDirectoryTypeFactory.STRICT_EMAILS_SETTING).asBoolean(false)) {
+                throw ScimError.badRequest("invalidValue", "'" + email + "' is not a valid email address");
+            }
+            // Provisioned without a Keycloak e-mail; the value stays in the SCIM document, the run report warns.
+            attributes.put("email", null);
         }
         return new SourceUser(ScimJson.text(doc.get("externalId")), userName, attributes,
             ScimJson.bool(doc.get("active"), true, "active"), canonical(doc));
@@ -195,11 +200,21 @@ public final class ScimUserMapping {
                 e.put("primary", true);
             }
         } else if (email == null) {
-            out.remove(chosen);
+            // Keycloak has none: the source cleared it, or sent an invalid address, which is kept as sent.
+            String sent = ScimJson.text(out.get(chosen).get("value"));
+            if (sent == null || (sent.length() <= 255 && EmailValidationUtil.isValidEmail(sent))) {
+                out.remove(chosen);
+            }
         } else if (out.get(chosen) instanceof ObjectNode e && !email.equalsIgnoreCase(ScimJson.text(e.get("value")))) {
             e.put("value", email);
         }
         return out;
+    }
+
+    /** The e-mail address Keycloak would take from the document if it is not a valid address (too long included). */
+    static String invalidEmail(ObjectNode doc) {
+        String email = primaryEmail(doc.get("emails"));
+        return email == null || (email.length() <= 255 && EmailValidationUtil.isValidEmail(email)) ? null : email;
     }
 
     /** The primary email, else the work one, else the first. */

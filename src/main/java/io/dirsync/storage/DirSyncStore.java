@@ -321,9 +321,10 @@ public final class DirSyncStore {
             .setParameter("runId", runId).getResultList();
     }
 
-    public List<SyncRunItemEntity> errorsOfRun(String runId, int max) {
-        return em.createNamedQuery("dirsync.errorsOfRun", SyncRunItemEntity.class)
-            .setParameter("runId", runId).setParameter("outcome", Outcome.FAILED).setMaxResults(max).getResultList();
+    /** A run's items of one outcome in the order they happened (errors, warnings), at most {@code max}. */
+    public List<SyncRunItemEntity> itemsOfRun(String runId, Outcome outcome, int max) {
+        return em.createNamedQuery("dirsync.itemsOfRunWithOutcome", SyncRunItemEntity.class)
+            .setParameter("runId", runId).setParameter("outcome", outcome).setMaxResults(max).getResultList();
     }
 
     // tokens

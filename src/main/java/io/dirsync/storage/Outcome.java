@@ -8,10 +8,11 @@ import jakarta.persistence.Converter;
 /**
  * What one sync step did to one user or group; the counts of a run report (rule 13). A user leaves through the trash
  * ({@code TRASHED}); a group its source deletes is {@code DELETED}. {@code HELD} is not done: a user a held run
- * (rule 10) would trash once an admin confirms.
+ * (rule 10) would trash once an admin confirms. {@code WARNING} is said beside what was done: the record was applied
+ * without something it carried (an invalid e-mail address).
  */
 public enum Outcome {
-    CREATED, UPDATED, ADOPTED, TRASHED, RESTORED, DELETED, UNCHANGED, FAILED, HELD;
+    CREATED, UPDATED, ADOPTED, TRASHED, RESTORED, DELETED, UNCHANGED, FAILED, HELD, WARNING;
 
     /** The name in reports and the database: {@code created}, {@code failed}, ... */
     public String id() {
@@ -20,7 +21,7 @@ public enum Outcome {
 
     /** Whether it is something a run did (counted in every report, zero included), not a step it holds back. */
     public boolean done() {
-        return this != HELD;
+        return this != HELD && this != WARNING;
     }
 
     public static Outcome of(String id) {

@@ -17,7 +17,7 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "dirsync.countItemsByTypeAndOutcome",
         query = "select i.subjectType, i.outcome, count(i) from SyncRunItemEntity i where i.runId = :runId"
             + " group by i.subjectType, i.outcome"),
-    @NamedQuery(name = "dirsync.errorsOfRun",
+    @NamedQuery(name = "dirsync.itemsOfRunWithOutcome",
         query = "select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome order by i.at, i.id"),
     @NamedQuery(name = "dirsync.deleteItemsByDirectory",
         query = "delete from SyncRunItemEntity i where i.directoryId = :directoryId"),

@@ -31,6 +31,21 @@ class ScimRequestParsingTest {
     }
 
     @Test
+    void bareFilterValuesAreQuotedOnlyWhereTheyAreValues() {
+        assertEquals("userName sw \"O\"", ScimQuery.quoteBareValues("userName sw O"));
+        assertEquals("meta.created gt \"2015-10-10T14:38:21.8617979-07:00\"",
+            ScimQuery.quoteBareValues("meta.created gt 2015-10-10T14:38:21.8617979-07:00"));
+        assertEquals("(userName eq \"a\" or title EQ \"Lead\") and active eq true and x gt 5 and y pr",
+            ScimQuery.quoteBareValues("(userName eq a or title EQ Lead) and active eq true and x gt 5 and y pr"));
+        assertEquals("emails[type eq \"work\"]", ScimQuery.quoteBareValues("emails[type eq work]"));
+        assertEquals("userName eq \"C:\\\\x\"", ScimQuery.quoteBareValues("userName eq C:\\x"));
+        // Parsed leniently when the filter does not parse as sent; what stays ambiguous is still invalidFilter.
+        assertEquals("userName sw \"O\"", ScimQuery.parse("userName sw O").toString());
+        assertThrows(ScimError.class, () -> ScimQuery.parse("userName eq a b"));
+        assertThrows(ScimError.class, () -> ScimQuery.parse("userName eq"));
+    }
+
+    @Test
     void patchOperationsAreNormalisedAsClientsSendThem() {
         List<ObjectNode> ops = ScimPatch.operations(json("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp'],"
             + "'Operations':[{'op':'Replace','value':{'name.givenName':'A','urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department':'D','active':false}}]}"));
