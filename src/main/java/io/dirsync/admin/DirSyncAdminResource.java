@@ -3,6 +3,7 @@ package io.dirsync.admin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import jakarta.ws.rs.Consumes;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -30,26 +32,28 @@ import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import io.dirsync.admin.representation.Count;
+import io.dirsync.admin.representation.CredentialsRepresentation;
+import io.dirsync.admin.representation.DirectoryRepresentation;
+import io.dirsync.admin.representation.GroupStatusRepresentation;
+import io.dirsync.admin.representation.ManagedGroupRepresentation;
+import io.dirsync.admin.representation.MappingsRepresentation;
+import io.dirsync.admin.representation.SetupCompletedRepresentation;
+import io.dirsync.admin.representation.TrashPage;
+import io.dirsync.admin.representation.UserStatusRepresentation;
 import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
-import io.dirsync.engine.DirectoryStatus;
-import io.dirsync.engine.DirectorySyncEngine;
-import io.dirsync.engine.DirectoryTypes;
-import io.dirsync.engine.PullRun;
-import io.dirsync.engine.PullRunner;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
-import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.RunKind;
-import io.dirsync.storage.RunStatus;
-import io.dirsync.storage.SyncRunEntity;
-import io.dirsync.storage.ManagedUserEntity;
 
 /**
  * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users};
  * changing users, groups and the trash needs {@code manage-users}; changing directories needs
- * {@code manage-realm}. Every change emits a Keycloak admin event. All rules are the engine's.
+ * {@code manage-realm}. Every change emits a Keycloak admin event. This class only checks permissions, reads request
+ * bodies, emits admin events and answers in HTTP; the operations are {@link DirSyncAdminService}'s, the rules the
+ * engine's.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class DirSyncAdminResource {
@@ -58,23 +62,24 @@ public class DirSyncAdminResource {
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
-    private final DirectorySyncEngine engine;
+    private final DirSyncAdminService service;
 
-    DirSyncAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    DirSyncAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                         AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
         this.adminEvent = adminEvent.resource(AdminEvents.RESOURCE_DIRECTORY);
-        this.engine = DirectorySyncEngine.of(session);
+        this.service = new DirSyncAdminService(session);
     }
 
     // ------------------------------------------------------------------ directories
 
     @GET
     @Path("directories")
-    public List<Map<String, Object>> listDirectories() {
+    public List<DirectoryRepresentation> listDirectories() {
         auth.users().requireView();
-        return engine.directories().list(realm).stream().map(this::directoryRep).toList();
+        return rules(() -> service.directories(realm));
     }
 
     @POST
@@ -83,41 +88,38 @@ public class DirSyncAdminResource {
     public Response createDirectory(String body) {
         auth.realm().requireManageRealm();
         ObjectNode json = AdminJson.object(body);
-        String typeText = AdminJson.text(json, "type");
-        if (typeText == null) {
-            throw ErrorResponse.error("'type' is required: one of " + String.join(", ",
-                DirectoryTypes.ids(session.getKeycloakSessionFactory())), Response.Status.BAD_REQUEST);
-        }
+        String type = AdminJson.text(json, "type");
         ObjectNode settings = AdminJson.objectField(json, "settings");
-        Directory d = rules(() -> engine.directories().create(realm, typeText, AdminJson.text(json, "name"), settings));
-        Map<String, Object> rep = directoryRep(d);
-        adminEvent.operation(OperationType.CREATE).resourcePath(session.getContext().getUri(), d.id()).representation(rep).success();
+        String name = AdminJson.text(json, "name");
+        DirectoryRepresentation rep = rules(() -> service.createDirectory(realm, type, name, settings));
+        adminEvent.operation(OperationType.CREATE).resourcePath(session.getContext().getUri(), rep.id())
+            .representation(rep).success();
         return Response.status(Response.Status.CREATED)
-            .location(session.getContext().getUri().getAbsolutePathBuilder().path(d.id()).build())
+            .location(session.getContext().getUri().getAbsolutePathBuilder().path(rep.id()).build())
             .entity(rep).build();
     }
 
     @GET
     @Path("directories/{id}")
-    public Map<String, Object> getDirectory(@PathParam("id") String id) {
+    public DirectoryRepresentation getDirectory(@PathParam("id") String id) {
         auth.users().requireView();
-        return directoryRep(directory(id));
+        return rules(() -> service.describe(realm, service.directory(realm, id)));
     }
 
     @PUT
     @Path("directories/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> updateDirectory(@PathParam("id") String id, String body) {
+    public DirectoryRepresentation updateDirectory(@PathParam("id") String id, String body) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        ObjectNode json = AdminJson.object(body);
-        if (json.has("type") && !d.typeId().equalsIgnoreCase(json.path("type").asText())) {
-            throw ErrorResponse.error("The type of a directory cannot be changed", Response.Status.BAD_REQUEST);
-        }
-        ObjectNode settings = AdminJson.objectField(json, "settings");
-        Directory updated = rules(() -> engine.directories().update(realm, d, AdminJson.text(json, "name"), settings));
-        Map<String, Object> rep = directoryRep(updated);
-        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
+        DirectoryRepresentation rep = rules(() -> {
+            Directory d = service.directory(realm, id);
+            ObjectNode json = AdminJson.object(body);
+            String type = json.has("type") ? json.path("type").asText() : null;
+            ObjectNode settings = AdminJson.objectField(json, "settings");
+            return service.updateDirectory(realm, d, type, AdminJson.text(json, "name"), settings);
+        });
+        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep)
+            .success();
         return rep;
     }
 
@@ -125,119 +127,85 @@ public class DirSyncAdminResource {
     @Path("directories/{id}")
     public Response deleteDirectory(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        rules(() -> {
-            engine.directories().delete(realm, d);
-            return null;
-        });
+        rules(() -> service.deleteDirectory(realm, service.directory(realm, id)));
         adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
         return Response.noContent().build();
     }
 
     @POST
     @Path("directories/{id}/pause")
-    public Map<String, Object> pause(@PathParam("id") String id) {
-        return changeStatus(id, DirectoryStatus.PAUSED);
+    public DirectoryRepresentation pause(@PathParam("id") String id) {
+        return changeStatus(id, service::pause);
     }
 
     @POST
     @Path("directories/{id}/resume")
-    public Map<String, Object> resume(@PathParam("id") String id) {
-        return changeStatus(id, DirectoryStatus.ACTIVE);
+    public DirectoryRepresentation resume(@PathParam("id") String id) {
+        return changeStatus(id, service::resume);
     }
 
-    private Map<String, Object> changeStatus(String id, DirectoryStatus status) {
+    private DirectoryRepresentation changeStatus(String id,
+                                                 BiFunction<RealmModel, Directory, DirectoryRepresentation> change) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        if (d.status() == DirectoryStatus.DRAFT) {
-            throw ErrorResponse.error("Directory \"" + d.name() + "\" is still a draft; complete its setup first",
-                Response.Status.CONFLICT);
-        }
-        Map<String, Object> rep = directoryRep(engine.directories().setStatus(realm, d, status));
-        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(rep).success();
+        DirectoryRepresentation rep = rules(() -> change.apply(realm, service.directory(realm, id)));
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(rep)
+            .success();
         return rep;
     }
 
     /** SPEC §3.1 "Complete setup": the directory becomes active and its API credentials are shown, once. */
     @POST
     @Path("directories/{id}/complete-setup")
-    public Map<String, Object> completeSetup(@PathParam("id") String id) {
+    public SetupCompletedRepresentation completeSetup(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        if (d.status() != DirectoryStatus.DRAFT) {
-            throw ErrorResponse.error("Directory \"" + d.name() + "\" is already set up; regenerate its token instead",
-                Response.Status.CONFLICT);
-        }
-        engine.directories().setStatus(realm, d, DirectoryStatus.ACTIVE);
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("status", DirectoryStatus.ACTIVE.id());
-        DirectoryTypes.provider(session, d).issueCredentials(realm, d).ifPresent(rep::putAll);
-        credentialsEvent(rep);
+        SetupCompletedRepresentation rep = rules(() -> service.completeSetup(realm, service.directory(realm, id)));
+        credentialsEvent(new SetupCompletedRepresentation(rep.status(), withoutToken(rep.credentials())));
         return rep;
     }
 
     /** SPEC §3.1 "Regenerate token": new credentials; the old ones stop working at once. */
     @POST
     @Path("directories/{id}/token")
-    public Map<String, Object> regenerateToken(@PathParam("id") String id) {
+    public CredentialsRepresentation regenerateToken(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        if (d.status() == DirectoryStatus.DRAFT) {
-            throw ErrorResponse.error("Directory \"" + d.name() + "\" is still a draft; complete its setup first",
-                Response.Status.CONFLICT);
-        }
-        Map<String, Object> rep = DirectoryTypes.provider(session, d).issueCredentials(realm, d).orElseThrow(() ->
-            ErrorResponse.error("Directory \"" + d.name() + "\" (type " + d.typeId() + ") has no credentials to regenerate:"
-                + " it connects to its source itself", Response.Status.BAD_REQUEST));
-        credentialsEvent(rep);
+        CredentialsRepresentation rep = rules(() ->
+            service.regenerateCredentials(realm, service.directory(realm, id)));
+        credentialsEvent(new CredentialsRepresentation(withoutToken(rep.credentials())));
         return rep;
     }
 
     /** The admin event of issued credentials: never the secret itself. */
-    private void credentialsEvent(Map<String, Object> issued) {
-        Map<String, Object> event = new LinkedHashMap<>(issued);
-        event.remove("token");
-        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(event).success();
+    private void credentialsEvent(Object withoutSecret) {
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
+            .representation(withoutSecret).success();
+    }
+
+    private static Map<String, Object> withoutToken(Map<String, Object> credentials) {
+        Map<String, Object> shown = new LinkedHashMap<>(credentials);
+        shown.remove("token");
+        return shown;
     }
 
     /** The mapping editor's data (SPEC §3.1): required mappings (locked), optional ones, and what can be mapped. */
     @GET
     @Path("directories/{id}/mappings")
-    public Map<String, Object> mappings(@PathParam("id") String id) {
+    public MappingsRepresentation mappings(@PathParam("id") String id) {
         auth.users().requireView();
-        return mappingsRep(directory(id));
+        return rules(() -> service.mappings(service.directory(realm, id)));
     }
 
     /** Replaces the optional mappings; a new target attribute is added to the realm's user profile. */
     @PUT
     @Path("directories/{id}/mappings")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> updateMappings(@PathParam("id") String id, String body) {
+    public MappingsRepresentation updateMappings(@PathParam("id") String id, String body) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        ObjectNode json = AdminJson.object(body);
-        if (!json.has("optional") || !json.get("optional").isArray()) {
-            throw ErrorResponse.error("Send {\"optional\": [{\"source\": \"<source attribute>\", \"target\": \"<Keycloak attribute>\"}]}",
-                Response.Status.BAD_REQUEST);
-        }
-        ObjectNode settings = d.settings();
-        settings.set("mappings", json.get("optional"));
-        Directory updated = rules(() -> engine.directories().update(realm, d, null, settings));
-        Map<String, Object> rep = mappingsRep(updated);
-        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
-        return rep;
-    }
-
-    private Map<String, Object> mappingsRep(Directory d) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("required", d.type().requiredMappings(d).stream()
-            .map(m -> Map.of("source", m.source(), "target", m.target(), "locked", true)).toList());
-        rep.put("optional", d.mappings().stream().map(m -> Map.of("source", m.source(), "target", m.target())).toList());
-        rep.put("availableSources", d.type().offeredSources());
-        List<String> targets = new java.util.ArrayList<>();
-        session.getProvider(org.keycloak.userprofile.UserProfileProvider.class).getConfiguration().getAttributes()
-            .forEach(a -> targets.add(a.getName()));
-        rep.put("availableTargets", targets.stream().filter(t -> !Directory.REQUIRED_TARGETS.contains(t)).toList());
+        MappingsRepresentation rep = rules(() -> {
+            Directory d = service.directory(realm, id);
+            return service.updateMappings(realm, d, AdminJson.object(body).get("optional"));
+        });
+        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep)
+            .success();
         return rep;
     }
 
@@ -246,59 +214,42 @@ public class DirSyncAdminResource {
     public List<RunReport> runs(@PathParam("id") String id, @QueryParam("first") @DefaultValue("0") int first,
                                 @QueryParam("max") @DefaultValue("20") int max) {
         auth.users().requireView();
-        Directory d = directory(id);
-        return engine.store().runs(d.id(), Math.max(0, first), Math.min(Math.max(1, max), 100)).stream()
-            .map(r -> engine.runs().report(r)).toList();
+        return rules(() -> service.runs(service.directory(realm, id), first, max));
     }
 
     @GET
     @Path("directories/{id}/runs/{runId}")
     public RunReport run(@PathParam("id") String id, @PathParam("runId") String runId) {
         auth.users().requireView();
-        Directory d = directory(id);
-        SyncRunEntity run = engine.store().find(SyncRunEntity.class, runId);
-        if (run == null || !run.getDirectoryId().equals(d.id())) {
-            throw ErrorResponse.error("No run '" + runId + "' in directory \"" + d.name() + "\"", Response.Status.NOT_FOUND);
-        }
-        return engine.runs().report(run);
+        return rules(() -> service.run(service.directory(realm, id), runId));
     }
 
     /**
      * On-demand pull: {@code {"kind": "full" | "admin" | "user", "username": ...}}. The sync runs on a worker thread;
      * the answer is its report (200) when it ends within {@code wait} seconds (default and at most 240, under the
      * request's transaction timeout), else 202 with the run id to follow at {@code runs/{runId}}. 409 when another
-     * sync of the directory runs for more than 30 s.
+     * sync of the directory runs for more than 30 s; 500 when the sync fails.
      */
     @POST
     @Path("directories/{id}/sync")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response sync(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("240") int wait, String body) {
         auth.users().requireManage();
-        Directory d = directory(id);
+        Directory d = rules(() -> service.directory(realm, id));
         ObjectNode json = AdminJson.object(body);
         String kindText = AdminJson.text(json, "kind");
         RunKind kind = kindText == null ? RunKind.FULL : RunKind.of(kindText);
-        PullRunner.Awaited done;
+        String username = AdminJson.text(json, "username");
+        DirSyncAdminService.SyncResult done;
         try {
-            done = rules(() -> PullRunner.startAndWait(session, realm, d, kind, AdminJson.text(json, "username"), 30,
-                Math.min(wait, 240)));
-        } catch (PullRunner.Busy busy) {
-            throw ErrorResponse.error(busy.getMessage(), Response.Status.CONFLICT);
-        } catch (jakarta.ws.rs.WebApplicationException refused) {
+            done = rules(() -> service.sync(realm, d, kind, username, wait));
+        } catch (WebApplicationException refused) {
             throw refused;
         } catch (RuntimeException failed) {
             throw ErrorResponse.error("The sync failed: " + failed, Response.Status.INTERNAL_SERVER_ERROR);
         }
-        Response response;
-        if (done.report() != null) {
-            response = Response.ok(done.report()).build();
-        } else {
-            Map<String, Object> rep = new LinkedHashMap<>();
-            rep.put("id", done.runningId());
-            rep.put("status", RunStatus.RUNNING.id());
-            rep.put("message", "The sync is still running; follow it at runs/" + done.runningId());
-            response = Response.accepted(rep).build();
-        }
+        Response response = done.report() != null ? Response.ok(done.report()).build()
+            : Response.accepted(done.running()).build();
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
             .representation(Map.of("kind", kind.id(), "status", String.valueOf(response.getStatus()))).success();
         return response;
@@ -309,8 +260,7 @@ public class DirSyncAdminResource {
     @Path("directories/{id}/runs/{runId}/confirm")
     public RunReport confirmRun(@PathParam("id") String id, @PathParam("runId") String runId) {
         auth.users().requireManage();
-        Directory d = directory(id);
-        RunReport report = rules(() -> PullRun.confirmHeld(session, realm, d, runId));
+        RunReport report = rules(() -> service.confirmRun(realm, service.directory(realm, id), runId));
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
             .representation(Map.of("run", runId, "status", report.status())).success();
         return report;
@@ -318,10 +268,9 @@ public class DirSyncAdminResource {
 
     @GET
     @Path("directories/{id}/groups")
-    public List<Map<String, Object>> managedGroups(@PathParam("id") String id) {
+    public List<ManagedGroupRepresentation> managedGroups(@PathParam("id") String id) {
         auth.users().requireView();
-        Directory d = directory(id);
-        return engine.store().managedGroups(d.id()).stream().map(g -> groupRep(d, g)).toList();
+        return rules(() -> service.managedGroups(realm, service.directory(realm, id)));
     }
 
     /** Rule 8: the group leaves the directory; its members in no other synced group go to the trash. */
@@ -329,12 +278,7 @@ public class DirSyncAdminResource {
     @Path("directories/{id}/groups/{groupId}")
     public Response removeGroupFromDirectory(@PathParam("id") String id, @PathParam("groupId") String groupId) {
         auth.realm().requireManageRealm();
-        Directory d = directory(id);
-        GroupModel group = realm.getGroupById(groupId);
-        rules(() -> {
-            engine.groups().removeFromDirectory(realm, d, group);
-            return null;
-        });
+        rules(() -> service.removeGroup(realm, service.directory(realm, id), groupId));
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
         return Response.noContent().build();
     }
@@ -343,45 +287,33 @@ public class DirSyncAdminResource {
 
     @GET
     @Path("trash")
-    public Map<String, Object> trash(@QueryParam("first") @DefaultValue("0") int first,
-                                     @QueryParam("max") @DefaultValue("50") int max) {
+    public TrashPage trash(@QueryParam("first") @DefaultValue("0") int first,
+                           @QueryParam("max") @DefaultValue("50") int max) {
         auth.users().requireView();
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("count", engine.store().countTrash(realm.getId()));
-        rep.put("users", engine.store().trash(realm.getId(), Math.max(0, first), Math.min(Math.max(1, max), 500))
-            .stream().map(this::trashRep).toList());
-        return rep;
+        return rules(() -> service.trash(realm, first, max));
     }
 
     @GET
     @Path("trash/count")
-    public Map<String, Object> trashCount() {
+    public Count trashCount() {
         auth.users().requireView();
-        return Map.of("count", engine.store().countTrash(realm.getId()));
+        return rules(() -> service.trashCount(realm));
     }
 
     @POST
     @Path("trash/{userId}/restore")
-    public Map<String, Object> restore(@PathParam("userId") String userId) {
+    public UserStatusRepresentation restore(@PathParam("userId") String userId) {
         auth.users().requireManage();
-        UserModel user = user(userId);
-        rules(() -> {
-            engine.trash().restoreByAdmin(realm, user);
-            return null;
-        });
+        UserStatusRepresentation rep = rules(() -> service.restore(realm, service.user(realm, userId)));
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
-        return userRep(user);
+        return rep;
     }
 
     @DELETE
     @Path("trash/{userId}")
     public Response deleteForGood(@PathParam("userId") String userId) {
         auth.users().requireManage();
-        UserModel user = user(userId);
-        rules(() -> {
-            engine.trash().deleteForGood(realm, user);
-            return null;
-        });
+        rules(() -> service.deleteForGood(realm, service.user(realm, userId)));
         adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
         return Response.noContent().build();
     }
@@ -390,149 +322,47 @@ public class DirSyncAdminResource {
 
     @GET
     @Path("users/{userId}")
-    public Map<String, Object> getUser(@PathParam("userId") String userId) {
+    public UserStatusRepresentation getUser(@PathParam("userId") String userId) {
         auth.users().requireView();
-        return userRep(user(userId));
+        return rules(() -> service.userStatus(service.user(realm, userId)));
     }
 
     @PUT
     @Path("users/{userId}/status")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> setUserStatus(@PathParam("userId") String userId, String body) {
+    public UserStatusRepresentation setUserStatus(@PathParam("userId") String userId, String body) {
         auth.users().requireManage();
-        UserModel user = user(userId);
-        SubjectStatus status = status(AdminJson.object(body));
-        rules(() -> {
-            engine.statuses().setForUser(realm, user, status);
-            return null;
+        UserStatusRepresentation rep = rules(() -> {
+            UserModel user = service.user(realm, userId);
+            return service.setUserStatus(realm, user, status(AdminJson.object(body)));
         });
-        Map<String, Object> rep = userRep(user);
-        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.USER).resourcePath(session.getContext().getUri())
-            .representation(rep).success();
+        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.USER)
+            .resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
     }
 
     @GET
     @Path("groups/{groupId}")
-    public Map<String, Object> getGroup(@PathParam("groupId") String groupId) {
+    public GroupStatusRepresentation getGroup(@PathParam("groupId") String groupId) {
         auth.users().requireView();
-        return groupStatusRep(group(groupId));
+        return rules(() -> service.groupStatus(realm, service.group(realm, groupId)));
     }
 
     @PUT
     @Path("groups/{groupId}/status")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> setGroupStatus(@PathParam("groupId") String groupId, String body) {
+    public GroupStatusRepresentation setGroupStatus(@PathParam("groupId") String groupId, String body) {
         auth.users().requireManage();
-        GroupModel group = group(groupId);
-        SubjectStatus status = status(AdminJson.object(body));
-        if (status == SubjectStatus.PENDING_DELETION) {
-            throw ErrorResponse.error("A group cannot be pending deletion", Response.Status.BAD_REQUEST);
-        }
-        engine.statuses().setForGroup(realm, group, status);
-        Map<String, Object> rep = groupStatusRep(group);
-        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.GROUP).resourcePath(session.getContext().getUri())
-            .representation(rep).success();
-        return rep;
-    }
-
-    // ------------------------------------------------------------------ representations
-
-    private Map<String, Object> directoryRep(Directory d) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("id", d.id());
-        rep.put("type", d.typeId());
-        rep.put("name", d.name());
-        rep.put("status", d.status().id());
-        rep.put("settings", d.settings());
-        rep.put("mappedAttributes", d.mappedAttributes());
-        rep.put("createdAt", d.createdAt());
-        rep.put("firstSyncAt", d.firstSyncAt());
-        rep.put("usernameAttributeLocked", d.firstSyncAt() != null);
-        rep.put("userCount", engine.store().countActiveUsers(d.id()));
-        rep.put("trashedCount", engine.store().countTrashedUsers(d.id()));
-        rep.put("groupNameExample", d.managedGroupName("Engineering"));
-        rep.putAll(DirectoryTypes.provider(session, d).describe(realm, d));
-        return rep;
-    }
-
-    private Map<String, Object> groupRep(Directory d, ManagedGroupEntity g) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        GroupModel group = realm.getGroupById(g.getGroupId());
-        rep.put("id", g.getGroupId());
-        rep.put("name", group == null ? null : group.getName());
-        rep.put("sourceName", g.getSourceName());
-        rep.put("externalId", g.getExternalId());
-        rep.put("status", group == null ? null : engine.statuses().ofGroup(group).id());
-        return rep;
-    }
-
-    private Map<String, Object> trashRep(ManagedUserEntity t) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        UserModel user = session.users().getUserById(realm, t.getUserId());
-        rep.put("userId", t.getUserId());
-        rep.put("username", user == null ? t.getSourceUsername() : user.getUsername());
-        rep.put("directoryId", t.getDirectoryId());
-        rep.put("directoryName", engine.directories().get(realm, t.getDirectoryId()).map(Directory::name).orElse(null));
-        rep.put("reason", t.getTrashReason());
-        rep.put("enteredAt", t.getTrashedAt());
-        rep.put("deleteAfter", t.getDeleteAfter());
-        return rep;
-    }
-
-    private Map<String, Object> userRep(UserModel user) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("id", user.getId());
-        rep.put("username", user.getUsername());
-        rep.put("status", engine.statuses().ofUser(user).id());
-        rep.put("enabled", user.isEnabled());
-        engine.guards().ownerOf(user).ifPresentOrElse(d -> {
-            rep.put("directory", Map.of("id", d.id(), "name", d.name(), "type", d.typeId()));
-            rep.put("lockedAttributes", engine.trash().contains(user) ? List.of("*") : d.mappedAttributes());
-        }, () -> {
-            rep.put("directory", null);
-            rep.put("lockedAttributes", List.of());
+        GroupStatusRepresentation rep = rules(() -> {
+            GroupModel group = service.group(realm, groupId);
+            return service.setGroupStatus(realm, group, status(AdminJson.object(body)));
         });
-        ManagedUserEntity t = engine.store().trashedUser(user.getId());
-        if (t != null) {
-            rep.put("deleteAfter", t.getDeleteAfter());
-        }
+        adminEvent.operation(OperationType.UPDATE).resource(ResourceType.GROUP)
+            .resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
     }
 
-    private Map<String, Object> groupStatusRep(GroupModel group) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("id", group.getId());
-        rep.put("name", group.getName());
-        rep.put("status", engine.statuses().ofGroup(group).id());
-        ManagedGroupEntity g = engine.store().managedGroup(group.getId());
-        rep.put("directory", g == null ? null : engine.directories().get(realm, g.getDirectoryId())
-            .map(d -> Map.of("id", d.id(), "name", d.name())).orElse(null));
-        return rep;
-    }
-
-    // ------------------------------------------------------------------ lookups and errors
-
-    private Directory directory(String id) {
-        return engine.directories().get(realm, id).orElseThrow(() ->
-            ErrorResponse.error("No directory '" + id + "' in realm '" + realm.getName() + "'", Response.Status.NOT_FOUND));
-    }
-
-    private UserModel user(String id) {
-        UserModel user = session.users().getUserById(realm, id);
-        if (user == null) {
-            throw ErrorResponse.error("No user '" + id + "' in realm '" + realm.getName() + "'", Response.Status.NOT_FOUND);
-        }
-        return user;
-    }
-
-    private GroupModel group(String id) {
-        GroupModel group = realm.getGroupById(id);
-        if (group == null) {
-            throw ErrorResponse.error("No group '" + id + "' in realm '" + realm.getName() + "'", Response.Status.NOT_FOUND);
-        }
-        return group;
-    }
+    // ------------------------------------------------------------------ request bodies and errors
 
     private static SubjectStatus status(ObjectNode json) {
         try {
@@ -542,7 +372,11 @@ public class DirSyncAdminResource {
         }
     }
 
-    /** Runs engine work, turning a rule's refusal into a 4xx with the rule's message. */
+    /**
+     * Runs service work, turning a refusal into the HTTP status of its kind
+     * ({@link SyncConflictException.Kind#httpStatus}) with the refusal's message: the one place where refusals become
+     * status codes.
+     */
     private static <T> T rules(Supplier<T> work) {
         try {
             return work.get();
@@ -550,5 +384,13 @@ public class DirSyncAdminResource {
             Response.Status status = Response.Status.fromStatusCode(e.getKind().httpStatus());
             throw ErrorResponse.error(e.getMessage(), status);
         }
+    }
+
+    /** {@link #rules(Supplier)} for work with no answer. */
+    private static void rules(Runnable work) {
+        rules(() -> {
+            work.run();
+            return null;
+        });
     }
 }

@@ -21,7 +21,12 @@ public class SyncConflictException extends RuntimeException {
         /** The source record or the settings cannot be applied (missing username, invalid value). */
         INVALID(400),
         /** The subject does not exist (in this directory). */
-        NOT_FOUND(404);
+        NOT_FOUND(404),
+        /**
+         * The subject's present state does not allow the change (a draft directory paused, a directory set up twice,
+         * a sync while another runs): a conflict with its state rather than with another user's data.
+         */
+        STATE(409);
 
         private final int httpStatus;
 
@@ -29,7 +34,7 @@ public class SyncConflictException extends RuntimeException {
             this.httpStatus = httpStatus;
         }
 
-        /** 409 for a conflict with existing data, 400 for bad input, 404 for a missing subject. */
+        /** 409 for a conflict with existing data or state, 400 for bad input, 404 for a missing subject. */
         public int httpStatus() {
             return httpStatus;
         }

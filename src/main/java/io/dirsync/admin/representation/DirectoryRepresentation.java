@@ -1,0 +1,24 @@
+package io.dirsync.admin.representation;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A directory as the admin API shows it. {@code typeDetails} is the directory type's own part
+ * ({@code DirectoryTypeProvider.describe}: e.g. SCIM's {@code scim} block); it is written at the top level of the
+ * JSON, beside the common fields, so a type's keys must not reuse a common field's name.
+ */
+public record DirectoryRepresentation(String id, String type, String name, String status, ObjectNode settings,
+                                      Set<String> mappedAttributes, long createdAt, Long firstSyncAt,
+                                      boolean usernameAttributeLocked, long userCount, long trashedCount,
+                                      String groupNameExample, @JsonAnyGetter Map<String, Object> typeDetails) {
+
+    public DirectoryRepresentation {
+        typeDetails = typeDetails == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(typeDetails));
+    }
+}
