@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -17,6 +18,8 @@ import org.keycloak.timer.TimerProvider;
  * Creates the engine for each session, and at start-up wires what runs outside requests: the guards that
  * keep admin changes off synced data, and the cluster-aware trash purge.
  */
+import io.dirsync.storage.DirSyncStore;
+
 public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySyncEngine> {
 
     private static final Logger LOG = Logger.getLogger(DirectorySyncEngineFactory.class);
@@ -52,8 +55,27 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
                         new ClusterAwareScheduledTaskRunner(factory, new PullScheduler(), tick), tick, PullScheduler.TASK);
                     LOG.infof("Directory sync: pull directories' schedules checked every %d s", tick / 1000);
                 }
+                indexStoredDocuments(factory);
             }
         });
+    }
+
+    /**
+     * Source documents stored before their values were indexed for filters (DIRSYNC_SOURCE_VALUE) are indexed once,
+     * 500 users per transaction; a document indexed twice by two nodes starting together only answers the same.
+     */
+    public static void indexStoredDocuments(KeycloakSessionFactory factory) {
+        String after = "";
+        int batches = 0;
+        while (after != null) {
+            String from = after;
+            after = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                session -> new DirSyncStore(session).indexUnindexedDocuments(from, 500));
+            batches++;
+        }
+        if (batches > 1) {
+            LOG.infof("Directory sync: indexed the stored SCIM documents for filters (%d batches)", batches - 1);
+        }
     }
 
     @Override

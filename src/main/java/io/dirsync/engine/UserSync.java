@@ -137,6 +137,7 @@ public final class UserSync {
                     engine.groups().leaveGroupsOf(realm, managed.getDirectoryId(), user);
                     wasTrashed = managed.isTrashed();
                     managed.setDirectoryId(directory.id());
+                    store.indexSourceDocument(managed, true);
                     outcome = Outcome.ADOPTED;
                 } else {
                     wasTrashed = managed.isTrashed();
@@ -361,20 +362,16 @@ public final class UserSync {
         m.setExternalId(source.externalId());
         m.setSourceUsername(username);
         m.setSourceActive(source.active());
-        m.setSourceDocument(source.document());
         m.setCreatedAt(Time.currentTimeMillis());
         m.setLastModified(m.getCreatedAt());
         m.setRevision(1);
         store.persist(m);
+        store.keepSourceDocument(m, source.document());
         return m;
     }
 
-    private static boolean keepDocument(ManagedUserEntity managed, SourceUser source) {
-        if (source.document() == null || source.document().equals(managed.getSourceDocument())) {
-            return false;
-        }
-        managed.setSourceDocument(source.document());
-        return true;
+    private boolean keepDocument(ManagedUserEntity managed, SourceUser source) {
+        return store.keepSourceDocument(managed, source.document());
     }
 
     /** Writes the directory's mapped attributes; returns whether anything changed. */

@@ -26,6 +26,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -359,41 +360,85 @@ public class ScimEndpoint {
         });
     }
 
-    /** Anything else under the Base URL: a SCIM error, never Keycloak's HTML page. */
+    /**
+     * Any other path under the Base URL: the same endpoint named in another case (RFC 7643 §2.1 makes names
+     * case-insensitive, so {@code /users} and {@code /GROUPS/{id}} are {@code /Users} and {@code /Groups/{id}}), else a
+     * SCIM error, never Keycloak's HTML page.
+     */
     @GET
     @Path("{unknown: .+}")
-    public Response unknownGet(@PathParam("unknown") String path) {
-        return unknown("GET", path);
+    public Response otherGet(@PathParam("unknown") String path) {
+        return dispatch("GET", path, null);
     }
 
     @POST
     @Path("{unknown: .+}")
-    public Response unknownPost(@PathParam("unknown") String path) {
-        return unknown("POST", path);
+    public Response otherPost(@PathParam("unknown") String path, String body) {
+        return dispatch("POST", path, body);
     }
 
     @PUT
     @Path("{unknown: .+}")
-    public Response unknownPut(@PathParam("unknown") String path) {
-        return unknown("PUT", path);
+    public Response otherPut(@PathParam("unknown") String path, String body) {
+        return dispatch("PUT", path, body);
     }
 
     @PATCH
     @Path("{unknown: .+}")
-    public Response unknownPatch(@PathParam("unknown") String path) {
-        return unknown("PATCH", path);
+    public Response otherPatch(@PathParam("unknown") String path, String body) {
+        return dispatch("PATCH", path, body);
     }
 
     @DELETE
     @Path("{unknown: .+}")
-    public Response unknownDelete(@PathParam("unknown") String path) {
-        return unknown("DELETE", path);
+    public Response otherDelete(@PathParam("unknown") String path) {
+        return dispatch("DELETE", path, null);
+    }
+
+    private Response dispatch(String method, String path, String body) {
+        int slash = path.indexOf('/');
+        String root = (slash < 0 ? path : path.substring(0, slash)).toLowerCase(Locale.ROOT);
+        String id = slash < 0 ? null : path.substring(slash + 1);
+        String route = method + " " + root + (id == null ? "" : id.equalsIgnoreCase(".search") ? "/.search" : "/{id}");
+        MultivaluedMap<String, String> q = session.getContext().getUri().getQueryParameters();
+        return switch (route) {
+            case "GET users" -> listUsers(q.getFirst("filter"), q.getFirst("startIndex"), q.getFirst("count"),
+                q.getFirst("sortBy"), q.getFirst("sortOrder"), q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "POST users" -> createUser(body);
+            case "POST users/.search" -> searchUsersPost(body);
+            case "GET users/{id}" -> getUser(id, q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "PUT users/{id}" -> replaceUser(id, body);
+            case "PATCH users/{id}" -> patchUser(id, body, q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "DELETE users/{id}" -> deleteUser(id);
+            case "GET groups" -> listGroups(q.getFirst("filter"), q.getFirst("startIndex"), q.getFirst("count"),
+                q.getFirst("sortBy"), q.getFirst("sortOrder"), q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "POST groups" -> createGroup(body);
+            case "POST groups/.search" -> searchGroupsPost(body);
+            case "GET groups/{id}" -> getGroup(id, q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "PUT groups/{id}" -> replaceGroup(id, body);
+            case "PATCH groups/{id}" -> patchGroup(id, body, q.getFirst("attributes"), q.getFirst("excludedAttributes"));
+            case "DELETE groups/{id}" -> deleteGroup(id);
+            case "GET serviceproviderconfig" -> serviceProviderConfig();
+            case "GET resourcetypes" -> resourceTypes();
+            case "GET resourcetypes/{id}" -> resourceType(id);
+            case "GET schemas" -> schemas();
+            case "GET schemas/{id}" -> schema(id);
+            case "POST bulk" -> bulk();
+            default -> unknown(method, path);
+        };
     }
 
     private Response unknown(String method, String path) {
         return call(() -> {
             String root = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
-            if (List.of("Schemas", "ResourceTypes", "ServiceProviderConfig").contains(root)) {
+            String id = path.contains("/") ? path.substring(path.indexOf('/') + 1) : null;
+            // A schema or resource type that does not exist is 404 whatever the method (RFC 7644 §3.12).
+            if (id != null && root.equalsIgnoreCase("schemas")) {
+                one(ScimDiscovery.schemas(baseUrl, directory), id, "Schema");
+            } else if (id != null && root.equalsIgnoreCase("resourcetypes")) {
+                one(ScimDiscovery.resourceTypes(baseUrl, directory), id, "Resource type");
+            }
+            if (List.of("schemas", "resourcetypes", "serviceproviderconfig").contains(root.toLowerCase(Locale.ROOT))) {
                 throw new ScimError(405, null, method + " is not allowed on /" + root + ": it is read-only");
             }
             throw ScimError.notFound("No SCIM endpoint " + method + " /" + path + "; see /ResourceTypes");

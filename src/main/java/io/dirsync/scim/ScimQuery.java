@@ -29,15 +29,18 @@ import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.storage.SourceValueEntity;
 
 /**
  * SCIM filters (RFC 7644 §3.4.2.2, the whole grammar: eq ne co sw ew gt ge lt le pr, and or not, grouping,
  * value paths) translated into one JPA criteria query over Keycloak's user table and the extension's own,
  * scoped to one directory, with sorting and stable paging. The database answers; no user is loaded to be
- * filtered. Attributes a client may filter on: userName, externalId, id, name.givenName, name.familyName,
- * emails (value, type, primary), active, meta.created, meta.lastModified, groups (value) and every attribute
- * the directory maps; for groups: displayName, externalId, id, members (value), meta.created,
- * meta.lastModified.
+ * filtered. Users: what Keycloak holds (userName, name.givenName, name.familyName, active, externalId, id, meta, groups,
+ * the attributes the directory maps) is compared on Keycloak's columns; every other attribute of the client's
+ * document (displayName, title, emails, phoneNumbers, roles, Enterprise and custom extensions...) on its indexed
+ * values ({@link SourceValueEntity}), with value filters matched within one element. Groups: displayName, externalId,
+ * id, members (value), meta.created, meta.lastModified. Attribute names are case-insensitive; {@code password} is
+ * refused (never returned).
  */
 public final class ScimQuery {
 
@@ -204,8 +207,9 @@ public final class ScimQuery {
             UserScope s = new UserScope(cb, q);
             List<Order> order = new ArrayList<>();
             if (sortBy != null && !sortBy.isBlank()) {
-                Expression<?> key = s.sortKey(sortBy);
-                order.add(descending ? cb.desc(key) : cb.asc(key));
+                for (Expression<?> key : s.sortKeys(sortBy)) {
+                    order.add(descending ? cb.desc(key) : cb.asc(key));
+                }
             }
             order.add(cb.asc(s.m.get("createdAt")));
             order.add(cb.asc(s.m.get("userId")));
@@ -236,18 +240,25 @@ public final class ScimQuery {
             return filter == null ? scope : cb.and(scope, predicate(filter, null));
         }
 
-        Expression<?> sortKey(String attribute) {
+        /** What to order by for {@code sortBy}, most significant first; each is ordered in the requested direction. */
+        List<Expression<?>> sortKeys(String attribute) {
             return switch (normalise(attribute)) {
-                case "username" -> u.get("username");
-                case "name.givenname" -> u.get("firstName");
-                case "name.familyname" -> u.get("lastName");
-                case "emails", "emails.value" -> u.get("email");
-                case "externalid" -> m.get("externalId");
-                case "meta.created" -> m.get("createdAt");
-                case "meta.lastmodified" -> m.get("lastModified");
-                case "id" -> m.get("userId");
-                default -> throw ScimError.badRequest("invalidValue", "Cannot sort by '" + attribute
-                    + "'; use userName, name.givenName, name.familyName, emails.value, externalId, id, meta.created or meta.lastModified");
+                case "username" -> List.of(u.get("username"));
+                case "name.givenname" -> List.of(u.get("firstName"));
+                case "name.familyname" -> List.of(u.get("lastName"));
+                case "externalid" -> List.of(m.get("externalId"));
+                case "meta.created" -> List.of(m.get("createdAt"));
+                case "meta.lastmodified" -> List.of(m.get("lastModified"));
+                case "id" -> List.of(m.get("userId"));
+                default -> {
+                    // Any other attribute of the document: its primary (else first) value. Users without one sort
+                    // as the greatest value: last ascending, first descending (RFC 7644 §3.4.2.3), on every database.
+                    Subquery<String> sq = query.subquery(String.class);
+                    Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+                    sq.select(cb.least(v.<String>get("valueFolded"))).where(cb.equal(v.get("userId"), m.get("userId")),
+                        cb.equal(v.get("path"), documentPath(searchable(normalise(attribute)))), cb.equal(v.get("element"), 0));
+                    yield List.of(cb.selectCase().when(cb.isNull(sq), 1).otherwise(0), sq);
+                }
             };
         }
 
@@ -263,7 +274,11 @@ public final class ScimQuery {
                 case COMPLEX_VALUE: {
                     String attr = normalise(f.getAttributePath().toString());
                     Predicate mapped = mappedValuePath(attr, f.getValueFilter());
-                    return mapped != null ? mapped : predicate(f.getValueFilter(), attr);
+                    if (mapped != null) {
+                        return mapped;
+                    }
+                    // groups are Keycloak's memberships; any other multi-valued attribute is the client's document
+                    return attr.equals("groups") ? predicate(f.getValueFilter(), attr) : element(attr, f.getValueFilter());
                 }
                 default:
                     return comparison(f, parent);
@@ -278,14 +293,9 @@ public final class ScimQuery {
                 if (target != null) {
                     return attribute(target, f.getFilterType(), f.isComparisonFilter() ? f.getComparisonValue() : null);
                 }
-                String root = path.getElement(0).getAttribute().toLowerCase(Locale.ROOT);
-                if (!root.equals("emails")) {
-                    throw ScimError.badRequest("invalidFilter", "Cannot filter on '" + path + "'");
-                }
-                Predicate element = predicate(path.getElement(0).getValueFilter(), "emails");
+                String root = normalise(ScimQuery.withoutValueFilter(path));
                 String sub = path.size() > 1 ? path.getElement(1).getAttribute() : "value";
-                Filter rest = rebase(f, sub);
-                return cb.and(element, comparison(rest, "emails"));
+                return element(root, Filter.and(path.getElement(0).getValueFilter(), rebase(f, sub)));
             }
             String attr = attributeOf(f, parent);
             FilterType op = f.getFilterType();
@@ -293,13 +303,6 @@ public final class ScimQuery {
             switch (attr) {
                 case "username":
                     return strings(u.get("username"), op, value, true);
-                case "emails":
-                case "emails.value":
-                    return strings(u.get("email"), op, value, true);
-                case "emails.type":
-                    return constant("work", op, value, u.get("email"));
-                case "emails.primary":
-                    return booleanConstant(u.get("email"), op, value);
                 case "name.givenname":
                     return strings(u.get("firstName"), op, value, false);
                 case "name.familyname":
@@ -323,12 +326,13 @@ public final class ScimQuery {
                     return membershipByName(op, value);
                 default:
                     String target = mappedTarget(attr);
-                    if (target == null) {
-                        throw ScimError.badRequest("invalidFilter", "Cannot filter on '" + f.getAttributePath()
-                            + "': filterable are userName, externalId, id, name.givenName, name.familyName, emails, active, "
-                            + "meta.created, meta.lastModified, groups and the attributes this directory maps");
+                    if (target != null) {
+                        return attribute(target, op, value);
                     }
-                    return attribute(target, op, value);
+                    if (parent != null) {
+                        throw ScimError.badRequest("invalidFilter", "Cannot filter on '" + attr + "' inside " + parent);
+                    }
+                    return indexed(documentPath(searchable(attr)), op, value);
             }
         }
 
@@ -357,6 +361,66 @@ public final class ScimQuery {
             String target = mappedTarget(source);
             return target == null ? null
                 : attribute(target, comparison.getFilterType(), comparison.isComparisonFilter() ? comparison.getComparisonValue() : null);
+        }
+
+        /**
+         * A comparison on an attribute of the users' SCIM documents, answered by the indexed values
+         * (DIRSYNC_SOURCE_VALUE): a user matches when any of its values at {@code path} does. {@code ne} is "no value
+         * equals", so a user without the attribute matches it.
+         */
+        private Predicate indexed(String path, FilterType op, ValueNode value) {
+            if (op == FilterType.NOT_EQUAL) {
+                return cb.not(indexed(path, FilterType.EQUAL, value));
+            }
+            Subquery<String> sq = query.subquery(String.class);
+            Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+            sq.select(v.get("userId")).where(cb.equal(v.get("directoryId"), directory.id()), cb.equal(v.get("path"), path),
+                valueMatch(v, op, value));
+            return m.get("userId").in(sq);
+        }
+
+        /**
+         * A value filter on a multi-valued attribute ({@code emails[type eq "work" and value co "@corp"]}): one element
+         * of the attribute must match the whole inner filter.
+         */
+        private Predicate element(String attribute, Filter inner) {
+            Subquery<String> sq = query.subquery(String.class);
+            Root<SourceValueEntity> e = sq.from(SourceValueEntity.class);
+            sq.select(e.get("userId")).where(cb.equal(e.get("directoryId"), directory.id()),
+                cb.like(e.get("path"), escape(attribute) + ".%", '\\'), elementMatch(sq, e, attribute, inner));
+            return m.get("userId").in(sq);
+        }
+
+        private Predicate elementMatch(Subquery<?> outer, Root<SourceValueEntity> e, String attribute, Filter f) {
+            switch (f.getFilterType()) {
+                case AND:
+                    return cb.and(f.getCombinedFilters().stream().map(c -> elementMatch(outer, e, attribute, c)).toArray(Predicate[]::new));
+                case OR:
+                    return cb.or(f.getCombinedFilters().stream().map(c -> elementMatch(outer, e, attribute, c)).toArray(Predicate[]::new));
+                case NOT:
+                    return cb.not(elementMatch(outer, e, attribute, f.getInvertedFilter()));
+                case COMPLEX_VALUE:
+                    throw ScimError.badRequest("invalidFilter", "A value filter cannot hold another one: " + f);
+                default:
+                    break;
+            }
+            FilterType op = f.getFilterType();
+            ValueNode value = f.isComparisonFilter() ? f.getComparisonValue() : null;
+            if (op == FilterType.NOT_EQUAL) {
+                return cb.not(elementMatch(outer, e, attribute, Filter.eq(f.getAttributePath(), value)));
+            }
+            Subquery<Integer> sq = outer.subquery(Integer.class);
+            Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+            sq.select(cb.literal(1)).where(cb.equal(v.get("userId"), e.get("userId")),
+                cb.equal(v.get("element"), e.get("element")),
+                cb.equal(v.get("path"), attribute + "." + normalise(f.getAttributePath().toString())),
+                valueMatch(v, op, value));
+            return cb.exists(sq);
+        }
+
+        private Predicate valueMatch(Root<SourceValueEntity> v, FilterType op, ValueNode value) {
+            return op == FilterType.PRESENT ? cb.notEqual(v.get("valueFolded"), "")
+                : ScimQuery.this.strings(cb, v.get("valueFolded"), op, value, true);
         }
 
         private Predicate attribute(String target, FilterType op, ValueNode value) {
@@ -429,30 +493,7 @@ public final class ScimQuery {
             };
         }
 
-        /** A sub-attribute that always has one value when the attribute is present (emails.type is "work"). */
-        private Predicate constant(String constant, FilterType op, ValueNode value, Path<String> presence) {
-            if (op == FilterType.PRESENT) {
-                return cb.isNotNull(presence);
-            }
-            boolean equal = value != null && constant.equalsIgnoreCase(value.asText());
-            return switch (op) {
-                case EQUAL -> equal ? cb.isNotNull(presence) : cb.disjunction();
-                case NOT_EQUAL -> equal ? cb.disjunction() : cb.isNotNull(presence);
-                default -> throw ScimError.badRequest("invalidFilter", "emails.type supports eq, ne and pr");
-            };
-        }
 
-        private Predicate booleanConstant(Path<String> presence, FilterType op, ValueNode value) {
-            if (op == FilterType.PRESENT) {
-                return cb.isNotNull(presence);
-            }
-            boolean wanted = bool(value);
-            return switch (op) {
-                case EQUAL -> wanted ? cb.isNotNull(presence) : cb.disjunction();
-                case NOT_EQUAL -> wanted ? cb.disjunction() : cb.isNotNull(presence);
-                default -> throw ScimError.badRequest("invalidFilter", "emails.primary supports eq, ne and pr");
-            };
-        }
     }
 
     // ------------------------------------------------------------------ groups
@@ -600,6 +641,30 @@ public final class ScimQuery {
             }
         }
         return p.toLowerCase(Locale.ROOT).replace(" ", "");
+    }
+
+    /**
+     * The path under which a document value is indexed: a multi-valued complex attribute named without a
+     * sub-attribute means its {@code value} (RFC 7644 §3.4.2.2: {@code emails co "x"}).
+     */
+    static String documentPath(String normalisedPath) {
+        ScimSchemas.Attr attr = ScimSchemas.CORE_USER_ATTRS.get(normalisedPath);
+        return attr != null && attr.type() == ScimSchemas.Type.MULTI_COMPLEX ? normalisedPath + ".value" : normalisedPath;
+    }
+
+    /** A document attribute a client may filter and sort on: not one the server never returns (RFC 7643 §7). */
+    static String searchable(String normalisedPath) {
+        if (normalisedPath.equals("password") || normalisedPath.startsWith("password.")) {
+            throw ScimError.badRequest("invalidFilter", "Cannot filter or sort on 'password': it is never returned");
+        }
+        return normalisedPath;
+    }
+
+    /** The attribute of a value path without its filter: {@code emails} of {@code emails[type eq "work"].value}. */
+    static String withoutValueFilter(com.unboundid.scim2.common.Path path) {
+        String urn = path.getSchemaUrn();
+        String attribute = path.getElement(0).getAttribute();
+        return urn == null ? attribute : urn + ":" + attribute;
     }
 
     private String mappedTarget(String normalisedPath) {

@@ -15,7 +15,7 @@ public class DirSyncJpaEntityProviderFactory implements JpaEntityProviderFactory
 
     private static final List<Class<?>> ENTITIES = List.of(
         DirectoryEntity.class, ManagedUserEntity.class, IdentifierEntity.class, ManagedGroupEntity.class,
-        SubjectStatusEntity.class, SyncRunEntity.class, SyncRunItemEntity.class,
+        SubjectStatusEntity.class, SourceValueEntity.class, SyncRunEntity.class, SyncRunItemEntity.class,
         ScimTokenEntity.class);
 
     @Override public JpaEntityProvider create(KeycloakSession session) { return this; }

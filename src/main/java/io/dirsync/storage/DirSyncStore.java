@@ -10,6 +10,8 @@ import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 
+import org.keycloak.models.utils.KeycloakModelUtils;
+
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.jpa.entities.UserEntity;
@@ -111,6 +113,54 @@ public final class DirSyncStore {
 
     public ManagedUserEntity managedUser(String userId) {
         return find(ManagedUserEntity.class, userId);
+    }
+
+    /**
+     * Keeps a managed user's source document and, in step with it, its values for filters and sorting
+     * ({@link SourceValueEntity}); returns whether the document changed.
+     */
+    public boolean keepSourceDocument(ManagedUserEntity m, String document) {
+        if (document == null || document.equals(m.getSourceDocument())) {
+            return false;
+        }
+        boolean hadValues = m.getSourceDocument() != null;
+        m.setSourceDocument(document);
+        indexSourceDocument(m, hadValues);
+        return true;
+    }
+
+    /** Writes the values of the user's document again (after a change of owner, or for a document never indexed). */
+    public void indexSourceDocument(ManagedUserEntity m, boolean replace) {
+        if (replace) {
+            em.createNamedQuery("dirsync.deleteSourceValuesOfUser").setParameter("userId", m.getUserId()).executeUpdate();
+        }
+        for (SourceValues.Row row : SourceValues.rows(m.getSourceDocument())) {
+            SourceValueEntity v = new SourceValueEntity();
+            v.setId(KeycloakModelUtils.generateId());
+            v.setUserId(m.getUserId());
+            v.setRealmId(m.getRealmId());
+            v.setDirectoryId(m.getDirectoryId());
+            v.setPath(row.path());
+            v.setElement(row.element());
+            v.setValueFolded(row.valueFolded());
+            em.persist(v);
+        }
+    }
+
+    /**
+     * Indexes, in batches of {@code batch} users after {@code afterUserId}, the documents that have no indexed value yet
+     * (stored before values were indexed); returns the last user id looked at, or null when there are no more.
+     */
+    public String indexUnindexedDocuments(String afterUserId, int batch) {
+        List<ManagedUserEntity> page = em.createQuery("select m from ManagedUserEntity m where m.userId > :after"
+                + " and m.sourceDocument is not null"
+                + " and not exists (select v.id from SourceValueEntity v where v.userId = m.userId) order by m.userId",
+                ManagedUserEntity.class)
+            .setParameter("after", afterUserId == null ? "" : afterUserId).setMaxResults(batch).getResultList();
+        for (ManagedUserEntity m : page) {
+            indexSourceDocument(m, false);
+        }
+        return page.isEmpty() ? null : page.get(page.size() - 1).getUserId();
     }
 
     public Optional<ManagedUserEntity> managedUserByExternalId(String directoryId, String externalId) {
@@ -356,19 +406,21 @@ public final class DirSyncStore {
 
     public void deleteDirectoryData(String directoryId) {
         for (String q : List.of("dirsync.deleteTokensByDirectory", "dirsync.deleteItemsByDirectory",
-                "dirsync.deleteRunsByDirectory", "dirsync.deleteManagedUsersByDirectory")) {
+                "dirsync.deleteRunsByDirectory", "dirsync.deleteSourceValuesByDirectory", "dirsync.deleteManagedUsersByDirectory")) {
             em.createNamedQuery(q).setParameter("directoryId", directoryId).executeUpdate();
         }
     }
 
     public void deleteUserData(String userId) {
         deleteIdentifiersOf(userId);
+        em.createNamedQuery("dirsync.deleteSourceValuesOfUser").setParameter("userId", userId).executeUpdate();
         remove(find(ManagedUserEntity.class, userId));
         remove(find(SubjectStatusEntity.class, userId));
     }
 
     public void deleteRealmData(String realmId) {
-        for (String q : List.of("dirsync.deleteIdentifiersByRealm", "dirsync.deleteManagedUsersByRealm",
+        for (String q : List.of("dirsync.deleteIdentifiersByRealm", "dirsync.deleteSourceValuesByRealm",
+                "dirsync.deleteManagedUsersByRealm",
                 "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteStatusByRealm",
                 "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
                 "dirsync.deleteDirectoriesByRealm")) {

@@ -16,13 +16,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
+
+import io.dirsync.engine.DirectorySyncEngineFactory;
 
 /** RFC 7644 features: the filter grammar, paging, sorting, attribute selection, ETags, discovery, limits. */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class ScimProtocolTest extends DirSyncIntegrationTest {
 
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    RunOnServerClient onServer;
 
     DirSync.ScimDirectory okta;
     Map<String, String> ids = new HashMap<>();
@@ -90,6 +98,85 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         assertTrue(bad.json().get("detail").asText().contains("password"), bad::toString);
         assertEquals(400, okta.scim("GET", "/Users?filter=" + enc("meta.created gt \"yesterday\""), null).status());
         assertEquals(400, okta.scim("GET", "/Users?filter=" + enc("userName eq \"" + "x".repeat(2100) + "\""), null).status());
+    }
+
+    @Test
+    void everyAttributeOfTheDocumentIsFilterableAndSortableWhateverItsCase() {
+        // Attributes no mapping brings into Keycloak, from the core and Enterprise schemas, with several values.
+        patchUser("ann", Map.of("userType", "Contractor", "nickName", "Annie",
+            "phoneNumbers", List.of(Map.of("value", "+1 555 0100", "type", "mobile"), Map.of("value", "+44 20 7946", "type", "work")),
+            "roles", List.of(Map.of("value", "admin"), Map.of("value", "auditor")),
+            "emails", List.of(Map.of("value", "ann@alpha.test", "type", "work", "primary", true),
+                Map.of("value", "ann.home@mail.test", "type", "home")),
+            ENTERPRISE + ":employeeNumber", "0042"));
+        patchUser("ben", Map.of("userType", "Employee", "nickName", "Benny",
+            "phoneNumbers", List.of(Map.of("value", "+44 20 1234", "type", "mobile")),
+            ENTERPRISE + ":employeeNumber", "0007"));
+
+        assertEquals(List.of("ann"), names("displayName eq \"Ann Archer\""));
+        assertEquals(List.of("ann"), names("DisplayName EQ \"ANN ARCHER\""), "attribute names and values in any case");
+        assertEquals(List.of("ann"), names("userType eq \"contractor\""));
+        assertEquals(List.of("cat", "dan", "eve"), names("not (userType pr)"));
+        assertEquals(List.of("ben", "cat", "dan", "eve"), names("userType ne \"Contractor\""));
+        assertEquals(List.of("ann", "ben"), names("phoneNumbers.value co \"+44\""));
+        assertEquals(List.of("ann"), names("phoneNumbers[type eq \"mobile\" and value sw \"+1\"]"));
+        assertEquals(List.of(), names("phoneNumbers[type eq \"work\" and value sw \"+1\"]"), "within one element");
+        assertEquals(List.of("ben"), names("phoneNumbers[type eq \"mobile\"].value sw \"+44\""));
+        assertEquals(List.of("ann"), names("roles eq \"auditor\""), "a multi-valued attribute means its value");
+        assertEquals(List.of("ann"), names("emails.value eq \"ann.home@mail.test\""), "not only Keycloak's one e-mail");
+        assertEquals(List.of("ann"), names("emails[type eq \"home\"]"));
+        assertEquals(List.of("ben"), names(ENTERPRISE + ":employeeNumber eq \"0007\""));
+        assertEquals(List.of("ann"), names("urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:EMPLOYEENUMBER gt \"0010\""));
+        assertEquals(List.of("ann", "ben"), names("nickName sw \"Ann\" or nickName ew \"nny\""));
+
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), sorted("displayName", "ascending"));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), sorted("nickName", "ascending"), "Annie < Benny, then none");
+        assertEquals(List.of("cat", "dan", "eve", "ben", "ann"), sorted("nickName", "descending"), "none first, then Benny");
+        assertEquals(List.of("ben", "ann", "cat", "dan", "eve"), sorted(ENTERPRISE + ":employeeNumber", "ascending"));
+        assertEquals(List.of("eve", "dan", "cat", "ben", "ann"), sorted("DisplayName", "descending"));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), sorted("phoneNumbers", "ascending"),
+            "by the first phone number (+1 555 0100 before +44 20 1234), users without one last");
+        assertEquals(List.of("cat", "dan", "eve", "ben", "ann"), sorted("phoneNumbers", "descending"),
+            "users without one first when descending (RFC 7644 §3.4.2.3)");
+
+        JsonNode slim = okta.scim("GET", "/Users?attributes=DisplayName,NAME.GIVENNAME&filter=" + enc("userName eq \"ann\""),
+            null).json().at("/Resources/0");
+        assertEquals("Ann Archer", slim.get("displayName").asText(), slim::toString);
+        assertEquals("Ann", slim.at("/name/givenName").asText(), slim::toString);
+        assertFalse(slim.has("emails"), slim::toString);
+
+        Http.Result lower = okta.scim("GET", "/users?filter=" + enc("userName eq \"ann\""), null);
+        assertEquals(200, lower.status(), lower::toString);
+        assertEquals(1, lower.json().get("totalResults").asInt());
+        assertEquals(200, okta.scim("GET", "/users/" + ids.get("ann"), null).status());
+        assertEquals(200, okta.scim("GET", "/serviceproviderconfig", null).status());
+        assertEquals(200, okta.scim("GET", "/schemas", null).status());
+
+        Http.Result password = okta.scim("GET", "/Users?sortBy=password", null);
+        assertEquals(400, password.status(), password::toString);
+    }
+
+    @Test
+    void documentsStoredBeforeTheirValuesWereIndexedAreIndexedAtStartUp() {
+        String ann = ids.get("ann");
+        onServer.run(session -> session.getProvider(JpaConnectionProvider.class).getEntityManager()
+            .createQuery("delete from SourceValueEntity v where v.userId = :u").setParameter("u", ann).executeUpdate());
+        assertEquals(List.of(), names("displayName eq \"Ann Archer\""), "as a document stored by an earlier version");
+        onServer.run(session -> DirectorySyncEngineFactory.indexStoredDocuments(session.getKeycloakSessionFactory()));
+        assertEquals(List.of("ann"), names("displayName eq \"Ann Archer\""));
+    }
+
+    private List<String> sorted(String sortBy, String order) {
+        Http.Result r = okta.scim("GET", "/Users?count=50&sortBy=" + enc(sortBy) + "&sortOrder=" + order, null);
+        assertEquals(200, r.status(), r::toString);
+        List<String> out = new ArrayList<>();
+        r.json().get("Resources").forEach(u -> out.add(u.get("userName").asText()));
+        return out;
+    }
+
+    private void patchUser(String name, Map<String, Object> replace) {
+        Http.Result r = okta.scim("PATCH", "/Users/" + ids.get(name), patch(Map.of("op", "replace", "value", replace)));
+        assertEquals(204, r.status(), r::toString);
     }
 
     @Test
@@ -161,6 +248,9 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         assertTrue(schemaIds.contains(ENTERPRISE), schemaIds::toString);
         assertEquals(200, okta.scim("GET", "/Schemas/" + ENTERPRISE, null).status());
         assertEquals(200, okta.scim("GET", "/ResourceTypes/User", null).status());
+        assertEquals(405, okta.scim("DELETE", "/Schemas/" + ENTERPRISE, null).status(), "read-only");
+        assertEquals(404, okta.scim("DELETE", "/Schemas/urn:no:such:schema", null).status(), "no such schema");
+        assertEquals(404, okta.scim("GET", "/Schemas/urn:no:such:schema", null).status());
     }
 
     @Test
