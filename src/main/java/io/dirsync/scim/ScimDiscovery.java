@@ -14,6 +14,7 @@ import com.unboundid.scim2.common.utils.JsonUtils;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
+import io.dirsync.storage.DirSyncStore;
 
 /** {@code /ServiceProviderConfig}, {@code /ResourceTypes} and {@code /Schemas}: what this server really does. */
 final class ScimDiscovery {
@@ -54,15 +55,20 @@ final class ScimDiscovery {
         return spc;
     }
 
-    /** User and Group, the User's schema extensions being Enterprise User and every extension a mapping reads. */
-    static ObjectNode resourceTypes(String baseUrl, Directory directory) {
+    /**
+     * User and Group, the User's schema extensions being Enterprise User, every extension a mapping reads and every
+     * extension the directory's client has sent.
+     */
+    static ObjectNode resourceTypes(String baseUrl, Directory directory, DirSyncStore store) {
         ObjectNode list = list(2);
         ArrayNode resources = list.putArray("Resources");
         ObjectNode user = resourceType(resources, "User", "/Users", ScimJson.CORE_USER, "User Account", baseUrl);
         ArrayNode extensions = user.putArray("schemaExtensions");
         extensions.addObject().put("schema", ScimJson.ENTERPRISE_USER).put("required", false);
-        for (String urn : mappedExtensions(directory).keySet()) {
-            extensions.addObject().put("schema", urn).put("required", false);
+        for (String urn : extensions(directory, store).keySet()) {
+            if (!urn.equals(ScimJson.CORE_USER) && !urn.equals(ScimJson.ENTERPRISE_USER)) {
+                extensions.addObject().put("schema", urn).put("required", false);
+            }
         }
         resourceType(resources, "Group", "/Groups", ScimJson.CORE_GROUP, "Group", baseUrl);
         return list;
@@ -86,8 +92,8 @@ final class ScimDiscovery {
      * directory's mappings add (attributes of the core schema no RFC defines, and extension schemas such as Okta's or
      * Entra's custom ones), and the schemas of the discovery resources themselves (§7).
      */
-    static ObjectNode schemas(String baseUrl, Directory directory) {
-        Map<String, List<AttributeDefinition>> mapped = mappedExtensions(directory);
+    static ObjectNode schemas(String baseUrl, Directory directory, DirSyncStore store) {
+        Map<String, List<AttributeDefinition>> mapped = extensions(directory, store);
         List<AttributeDefinition> userAttributes = new ArrayList<>(ScimSchemas.USER.getAttributes());
         userAttributes.addAll(mapped.getOrDefault(ScimJson.CORE_USER, List.of()));
         List<AttributeDefinition> enterprise = new ArrayList<>(ScimSchemas.ENTERPRISE_USER.getAttributes());
@@ -100,7 +106,7 @@ final class ScimDiscovery {
         mapped.forEach((urn, attributes) -> {
             if (!urn.equals(ScimJson.CORE_USER) && !urn.equals(ScimJson.ENTERPRISE_USER)) {
                 schemas.add(new SchemaResource(urn, urn.substring(urn.lastIndexOf(':') + 1),
-                    "Attributes the directory's mappings read from this extension", attributes));
+                    "Extension attributes the directory maps or its client sends", attributes));
             }
         });
         ObjectNode list = list(schemas.size() + 3);
@@ -142,30 +148,56 @@ final class ScimDiscovery {
             int filter = attribute.indexOf('[');
             int dot = attribute.indexOf('.');
             int cut = filter >= 0 ? filter : dot;
-            String top = cut > 0 ? attribute.substring(0, cut) : attribute;
-            String sub = dot > 0 ? attribute.substring(dot + 1) : null;
-            Map<String, ScimSchemas.Attr> known = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimSchemas.CORE_USER_ATTRS
-                : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimSchemas.ENTERPRISE_USER_ATTRS : Map.of();
-            if (known.containsKey(top.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            String key = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimJson.CORE_USER
-                : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimJson.ENTERPRISE_USER : schemaId;
-            List<AttributeDefinition> attributes = bySchema.computeIfAbsent(key, k -> new ArrayList<>());
-            if (attributes.stream().noneMatch(a -> a.getName().equalsIgnoreCase(top))) {
-                attributes.add(ScimSchemas.mapped(top, sub == null ? List.of() : List.of(sub), m.target()));
-            } else if (sub != null) {
-                // A second sub-attribute of the same mapped attribute: describe both.
-                AttributeDefinition old = attributes.stream().filter(a -> a.getName().equalsIgnoreCase(top)).findFirst().get();
-                List<String> subs = new ArrayList<>(old.getSubAttributes() == null ? List.of()
-                    : old.getSubAttributes().stream().map(AttributeDefinition::getName).toList());
-                if (subs.stream().noneMatch(sub::equalsIgnoreCase)) {
-                    subs.add(sub);
-                    attributes.set(attributes.indexOf(old), ScimSchemas.mapped(old.getName(), subs, m.target()));
-                }
-            }
+            describe(bySchema, schemaId, cut > 0 ? attribute.substring(0, cut) : attribute,
+                dot > 0 ? attribute.substring(dot + 1) : null, "Mapped to the Keycloak user attribute '" + m.target() + "'");
         }
         return bySchema;
+    }
+
+    /**
+     * What the directory's users carry beyond the RFC schemas: what its mappings read, and what its client sent that no
+     * schema or mapping defines (kept and returned as sent, so described too), read from the documents' indexed
+     * paths. A client's own extension schema is declared under the URN it spells.
+     */
+    static Map<String, List<AttributeDefinition>> extensions(Directory directory, DirSyncStore store) {
+        Map<String, List<AttributeDefinition>> bySchema = mappedExtensions(directory);
+        for (Object[] row : store.sourcePaths(directory.id())) {
+            String urn = (String) row[0];
+            String path = (String) row[1];
+            String attribute = urn == null ? path : path.substring(Math.min(path.length(), urn.length() + 1));
+            int dot = attribute.indexOf('.');
+            describe(bySchema, urn == null ? ScimJson.CORE_USER : urn, dot > 0 ? attribute.substring(0, dot) : attribute,
+                dot > 0 ? attribute.substring(dot + 1) : null, "Sent by the provisioning client; kept and returned as sent");
+        }
+        return bySchema;
+    }
+
+    /** Adds {@code top} (with {@code sub}) to its schema's definitions unless an RFC schema or an earlier one has it. */
+    private static void describe(Map<String, List<AttributeDefinition>> bySchema, String schemaId, String top, String sub,
+                                 String description) {
+        if (top.isEmpty()) {
+            return;
+        }
+        Map<String, ScimSchemas.Attr> known = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimSchemas.CORE_USER_ATTRS
+            : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimSchemas.ENTERPRISE_USER_ATTRS : Map.of();
+        if (known.containsKey(top.toLowerCase(Locale.ROOT))) {
+            return;
+        }
+        String key = schemaId.equalsIgnoreCase(ScimJson.CORE_USER) ? ScimJson.CORE_USER
+            : schemaId.equalsIgnoreCase(ScimJson.ENTERPRISE_USER) ? ScimJson.ENTERPRISE_USER
+            : bySchema.keySet().stream().filter(schemaId::equalsIgnoreCase).findFirst().orElse(schemaId);
+        List<AttributeDefinition> attributes = bySchema.computeIfAbsent(key, k -> new ArrayList<>());
+        AttributeDefinition old = attributes.stream().filter(a -> a.getName().equalsIgnoreCase(top)).findFirst().orElse(null);
+        if (old == null) {
+            attributes.add(ScimSchemas.other(top, sub == null ? List.of() : List.of(sub), description));
+        } else if (sub != null && (old.getSubAttributes() == null
+                || old.getSubAttributes().stream().noneMatch(a -> a.getName().equalsIgnoreCase(sub)))) {
+            // Another sub-attribute of the same attribute: describe them all.
+            List<String> subs = new ArrayList<>(old.getSubAttributes() == null ? List.of()
+                : old.getSubAttributes().stream().map(AttributeDefinition::getName).toList());
+            subs.add(sub);
+            attributes.set(attributes.indexOf(old), ScimSchemas.other(old.getName(), subs, old.getDescription()));
+        }
     }
 
     private static ObjectNode list(int total) {

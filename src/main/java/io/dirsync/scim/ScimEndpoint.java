@@ -322,25 +322,25 @@ public class ScimEndpoint {
     @GET
     @Path("ResourceTypes")
     public Response resourceTypes() {
-        return call(() -> scim(Response.ok(), ScimDiscovery.resourceTypes(baseUrl, directory)).build());
+        return call(() -> scim(Response.ok(), ScimDiscovery.resourceTypes(baseUrl, directory, engine.store())).build());
     }
 
     @GET
     @Path("Schemas")
     public Response schemas() {
-        return call(() -> scim(Response.ok(), ScimDiscovery.schemas(baseUrl, directory)).build());
+        return call(() -> scim(Response.ok(), ScimDiscovery.schemas(baseUrl, directory, engine.store())).build());
     }
 
     @GET
     @Path("ResourceTypes/{name}")
     public Response resourceType(@PathParam("name") String name) {
-        return call(() -> scim(Response.ok(), one(ScimDiscovery.resourceTypes(baseUrl, directory), name, "Resource type")).build());
+        return call(() -> scim(Response.ok(), one(ScimDiscovery.resourceTypes(baseUrl, directory, engine.store()), name, "Resource type")).build());
     }
 
     @GET
     @Path("Schemas/{id}")
     public Response schema(@PathParam("id") String id) {
-        return call(() -> scim(Response.ok(), one(ScimDiscovery.schemas(baseUrl, directory), id, "Schema")).build());
+        return call(() -> scim(Response.ok(), one(ScimDiscovery.schemas(baseUrl, directory, engine.store()), id, "Schema")).build());
     }
 
     private static ObjectNode one(ObjectNode list, String id, String what) {
@@ -434,9 +434,9 @@ public class ScimEndpoint {
             String id = path.contains("/") ? path.substring(path.indexOf('/') + 1) : null;
             // A schema or resource type that does not exist is 404 whatever the method (RFC 7644 §3.12).
             if (id != null && root.equalsIgnoreCase("schemas")) {
-                one(ScimDiscovery.schemas(baseUrl, directory), id, "Schema");
+                one(ScimDiscovery.schemas(baseUrl, directory, engine.store()), id, "Schema");
             } else if (id != null && root.equalsIgnoreCase("resourcetypes")) {
-                one(ScimDiscovery.resourceTypes(baseUrl, directory), id, "Resource type");
+                one(ScimDiscovery.resourceTypes(baseUrl, directory, engine.store()), id, "Resource type");
             }
             if (List.of("schemas", "resourcetypes", "serviceproviderconfig").contains(root.toLowerCase(Locale.ROOT))) {
                 throw new ScimError(405, null, method + " is not allowed on /" + root + ": it is read-only");

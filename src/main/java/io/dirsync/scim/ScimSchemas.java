@@ -63,13 +63,15 @@ final class ScimSchemas {
     private ScimSchemas() {
     }
 
-    /** A definition of an attribute a directory maps that no schema above defines (Okta's and Entra's custom ones). */
-    static AttributeDefinition mapped(String name, List<String> subAttributes, String keycloakAttribute) {
+    /**
+     * A definition of an attribute no schema above defines that a directory maps or its client sends (Okta's and
+     * Entra's custom ones): a string, or a complex attribute of string sub-attributes.
+     */
+    static AttributeDefinition other(String name, List<String> subAttributes, String description) {
         AttributeDefinition.Builder b = attribute(name, subAttributes.isEmpty() ? AttributeDefinition.Type.STRING
-            : AttributeDefinition.Type.COMPLEX).setDescription("Mapped to the Keycloak user attribute '" + keycloakAttribute + "'");
+            : AttributeDefinition.Type.COMPLEX).setDescription(description);
         for (String sub : subAttributes) {
-            b.addSubAttributes(attribute(sub, AttributeDefinition.Type.STRING)
-                .setDescription("Mapped to the Keycloak user attribute '" + keycloakAttribute + "'").build());
+            b.addSubAttributes(attribute(sub, AttributeDefinition.Type.STRING).setDescription(description).build());
         }
         return b.build();
     }

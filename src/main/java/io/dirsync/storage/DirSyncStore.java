@@ -140,11 +140,21 @@ public final class DirSyncStore {
             v.setUserId(m.getUserId());
             v.setRealmId(m.getRealmId());
             v.setDirectoryId(m.getDirectoryId());
+            v.setSchemaUrn(row.schemaUrn());
             v.setPath(row.path());
             v.setElement(row.element());
             v.setValueFolded(row.valueFolded());
             em.persist(v);
         }
+    }
+
+    /**
+     * The attribute paths the directory's users' documents hold, each with its extension URN as a client spelled it
+     * (null for a core attribute): what discovery describes beside the RFC schemas.
+     */
+    public List<Object[]> sourcePaths(String directoryId) {
+        return em.createNamedQuery("dirsync.sourcePathsOfDirectory", Object[].class)
+            .setParameter("directoryId", directoryId).getResultList();
     }
 
     /**

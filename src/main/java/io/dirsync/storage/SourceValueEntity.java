@@ -19,6 +19,8 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "DIRSYNC_SOURCE_VALUE")
 @NamedQueries({
+    @NamedQuery(name = "dirsync.sourcePathsOfDirectory",
+        query = "select distinct v.schemaUrn, v.path from SourceValueEntity v where v.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesOfUser",
         query = "delete from SourceValueEntity v where v.userId = :userId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesByDirectory",
@@ -50,6 +52,13 @@ public class SourceValueEntity {
     @Column(name = "ELEMENT", nullable = false)
     private int element;
 
+    /**
+     * The extension schema URN the value sits under, as the client spelled it (the path holds it lower-cased), or
+     * null for a core attribute: discovery declares the extensions clients send.
+     */
+    @Column(name = "SCHEMA_URN", length = 255)
+    private String schemaUrn;
+
     /** The value lower-cased (SCIM compares attributes case-insensitively unless caseExact). */
     @Column(name = "VALUE_FOLDED", length = MAX_VALUE, nullable = false)
     private String valueFolded;
@@ -66,6 +75,8 @@ public class SourceValueEntity {
     public void setPath(String path) { this.path = path; }
     public int getElement() { return element; }
     public void setElement(int element) { this.element = element; }
+    public String getSchemaUrn() { return schemaUrn; }
+    public void setSchemaUrn(String schemaUrn) { this.schemaUrn = schemaUrn; }
     public String getValueFolded() { return valueFolded; }
     public void setValueFolded(String valueFolded) { this.valueFolded = valueFolded; }
 }

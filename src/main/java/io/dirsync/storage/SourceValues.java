@@ -24,7 +24,8 @@ public final class SourceValues {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    public record Row(String path, int element, String valueFolded) {
+    /** @param schemaUrn the extension URN as the document spells it, or null for a core attribute */
+    public record Row(String schemaUrn, String path, int element, String valueFolded) {
     }
 
     private SourceValues() {
@@ -47,45 +48,46 @@ public final class SourceValues {
                 Map.Entry<String, JsonNode> f = fields.next();
                 String name = f.getKey().toLowerCase(Locale.ROOT);
                 if (name.startsWith("urn:") && f.getValue() instanceof ObjectNode extension) {
-                    extension.fields().forEachRemaining(e -> attribute(name + ":" + e.getKey().toLowerCase(Locale.ROOT),
-                        e.getValue(), rows));
+                    extension.fields().forEachRemaining(e -> attribute(f.getKey(),
+                        name + ":" + e.getKey().toLowerCase(Locale.ROOT), e.getValue(), rows));
                 } else {
-                    attribute(name, f.getValue(), rows);
+                    attribute(null, name, f.getValue(), rows);
                 }
             }
         }
         return rows.size() > MAX_ROWS ? rows.subList(0, MAX_ROWS) : rows;
     }
 
-    private static void attribute(String path, JsonNode value, List<Row> rows) {
+    private static void attribute(String urn, String path, JsonNode value, List<Row> rows) {
         if (value instanceof ArrayNode list) {
             List<JsonNode> elements = new ArrayList<>();
             list.forEach(elements::add);
             // The primary element first: a sort on a multi-valued attribute uses its primary value (RFC 7644 §3.4.2.3).
             elements.sort((a, b) -> Boolean.compare(primary(b), primary(a)));
             for (int i = 0; i < elements.size(); i++) {
-                element(path, i, elements.get(i), rows);
+                element(urn, path, i, elements.get(i), rows);
             }
         } else {
-            element(path, 0, value, rows);
+            element(urn, path, 0, value, rows);
         }
     }
 
-    private static void element(String path, int element, JsonNode value, List<Row> rows) {
+    private static void element(String urn, String path, int element, JsonNode value, List<Row> rows) {
         if (value instanceof ObjectNode complex) {
-            complex.fields().forEachRemaining(s -> scalar(path + "." + s.getKey().toLowerCase(Locale.ROOT), element,
+            complex.fields().forEachRemaining(s -> scalar(urn, path + "." + s.getKey().toLowerCase(Locale.ROOT), element,
                 s.getValue(), rows));
         } else {
-            scalar(path, element, value, rows);
+            scalar(urn, path, element, value, rows);
         }
     }
 
-    private static void scalar(String path, int element, JsonNode value, List<Row> rows) {
-        if (value == null || value.isNull() || value.isContainerNode() || path.length() > 255) {
+    private static void scalar(String urn, String path, int element, JsonNode value, List<Row> rows) {
+        if (value == null || value.isNull() || value.isContainerNode() || path.length() > 255
+                || (urn != null && urn.length() > 255)) {
             return;
         }
         String folded = value.asText().toLowerCase(Locale.ROOT);
-        rows.add(new Row(path, element, folded.length() > SourceValueEntity.MAX_VALUE
+        rows.add(new Row(urn, path, element, folded.length() > SourceValueEntity.MAX_VALUE
             ? folded.substring(0, SourceValueEntity.MAX_VALUE) : folded));
     }
 

@@ -20,8 +20,8 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 /**
  * RFC 7643 §7: a client that builds its model from {@code /Schemas} and {@code /ResourceTypes} accepts every response
  * of this server. Every attribute and sub-attribute a User or Group carries (a user with every RFC attribute, an
- * Enterprise User, and attributes a directory maps from a custom extension and from an attribute no RFC defines) is
- * described, in a schema its resource type declares.
+ * Enterprise User, attributes a directory maps from a custom extension and from an attribute no RFC defines, and what
+ * the client sent that nothing defines) is described, in a schema its resource type declares.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class ScimDiscoveryTest extends DirSyncIntegrationTest {
@@ -29,6 +29,7 @@ class ScimDiscoveryTest extends DirSyncIntegrationTest {
     static final String CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     static final String CUSTOM = "urn:ietf:params:scim:schemas:extension:CustomExtension:2.0:User";
+    static final String ACME = "urn:acme:scim:schemas:Badges:1.0:User";
 
     @Test
     void everyAttributeOfEveryResponseIsDescribedInTheSchemasItsResourceTypeDeclares() {
@@ -37,7 +38,7 @@ class ScimDiscoveryTest extends DirSyncIntegrationTest {
             Map.of("source", CUSTOM + ":costCode", "target", "costCode"),
             Map.of("source", "badge.number", "target", "badgeNumber"))));
         Map<String, Object> user = new LinkedHashMap<>();
-        user.put("schemas", List.of(CORE_USER, ENTERPRISE, CUSTOM));
+        user.put("schemas", List.of(CORE_USER, ENTERPRISE, CUSTOM, ACME));
         user.put("userName", "rich.user");
         user.put("externalId", "00u-rich");
         user.put("name", Map.of("formatted", "Ms. Rich M User III", "familyName", "User", "givenName", "Rich",
@@ -67,6 +68,9 @@ class ScimDiscoveryTest extends DirSyncIntegrationTest {
             "manager", Map.of("value", "26118915-6090-4610-87e4-49d8ca9f808d", "displayName", "John Smith")));
         user.put(CUSTOM, Map.of("costCode", "CC-7"));
         user.put("badge", Map.of("number", "B-42"));
+        // Sent, mapped by nothing, kept and returned: described too, under the URN as the client spells it.
+        user.put(ACME, Map.of("shoeSize", "44", "locker", Map.of("floor", "3", "number", "317")));
+        user.put("favoriteColor", "teal");
         Http.Result created = okta.scim("POST", "/Users", user);
         assertEquals(201, created.status(), created::toString);
         String userId = DirSync.id(created);
@@ -108,6 +112,8 @@ class ScimDiscoveryTest extends DirSyncIntegrationTest {
         assertEquals("server", attribute(schemas.get("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName")
             .get("uniqueness").asText());
         assertTrue(attribute(schemas.get(CUSTOM), "costCode").get("description").asText().contains("costCode"));
+        assertEquals("complex", attribute(schemas.get(ACME), "locker").get("type").asText());
+        assertEquals(200, okta.scim("GET", "/Schemas/" + ACME, null).status());
     }
 
     /** Adds to {@code undescribed} every attribute path of {@code resource} that its type's schemas do not describe. */
