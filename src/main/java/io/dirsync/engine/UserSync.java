@@ -108,7 +108,7 @@ public final class UserSync {
                     }
                 }
                 if (user == null && (local == null || !local.noUsername(username))) {
-                    user = users.getUserByUsername(realm, username);
+                    user = byUsername(users, realm, username);
                     managed = user == null ? null : store.managedUser(user.getId());
                 }
                 Outcome outcome;
@@ -252,6 +252,15 @@ public final class UserSync {
         return directory.federationLink() == null ? session.users() : UserStoragePrivateUtil.userLocalStorage(session);
     }
 
+    /**
+     * The user whose username this is, never the holder of an alias of that name: Keycloak's user look-up also answers
+     * aliases (sign-in with an alias, {@code login/SignInProvider}), and the rules must tell the two apart.
+     */
+    public static UserModel byUsername(UserProvider users, RealmModel realm, String username) {
+        UserModel user = users.getUserByUsername(realm, username);
+        return user != null && user.getUsername().equalsIgnoreCase(username.trim()) ? user : null;
+    }
+
     /** A user of {@code directory} by Keycloak id, read the way the engine writes it (see {@link #users}). */
     public UserModel userOf(RealmModel realm, Directory directory, String userId) {
         return provider(directory).getUserById(realm, userId);
@@ -293,7 +302,7 @@ public final class UserSync {
             if (alias == null || alias.isBlank() || !directory.mappedAttributes().contains("alias" + slot)) {
                 continue;
             }
-            UserModel holder = provider(directory).getUserByUsername(realm, alias.trim());
+            UserModel holder = byUsername(provider(directory), realm, alias.trim());
             if (holder != null && store.managedUser(holder.getId()) == null) {
                 return new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, clash.getMessage()
                     + ". User '" + holder.getUsername() + "' is not managed by any directory (for example left behind by a"
@@ -316,7 +325,7 @@ public final class UserSync {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "userName is required");
         }
         if (!user.getUsername().equals(Directory.fold(username))) {
-            UserModel other = session.users().getUserByUsername(realm, username);
+            UserModel other = byUsername(session.users(), realm, username);
             if (other != null && !other.getId().equals(user.getId())) {
                 throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                     "Username '" + username + "' is already the username of user '" + other.getUsername() + "'");
@@ -463,6 +472,11 @@ public final class UserSync {
         if (directory.federationLink() != null) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "Directory \"" + directory.name()
                 + "\" checks its users' passwords itself; a password cannot be set in Keycloak");
+        }
+        // Clients that sync passwords send the same one again on updates: no change, and no refusal from a
+        // password-history policy for re-sending the current password.
+        if (user.credentialManager().isValid(UserCredentialModel.password(password))) {
+            return;
         }
         PolicyError error = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
         if (error != null) {

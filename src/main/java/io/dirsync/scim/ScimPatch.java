@@ -150,7 +150,6 @@ public final class ScimPatch {
         }
     }
 
-
     /** Checks every path of a group PATCH before anything is looked up or changed. */
     public static void checkGroupPaths(List<ObjectNode> operations) {
         for (ObjectNode op : operations) {

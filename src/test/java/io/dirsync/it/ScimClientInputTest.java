@@ -87,7 +87,7 @@ class ScimClientInputTest extends DirSyncIntegrationTest {
     @Test
     void aPasswordIsTheUsersKeycloakPasswordCheckedAgainstThePolicyAndNeverReturned() {
         RealmRepresentation rep = realm.admin().toRepresentation();
-        rep.setPasswordPolicy("length(12)");
+        rep.setPasswordPolicy("length(12) and passwordHistory(3)");
         realm.admin().update(rep);
         directGrantClient();
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta");
@@ -119,6 +119,13 @@ class ScimClientInputTest extends DirSyncIntegrationTest {
         Http.Result replaced = okta.scim("PUT", "/Users/" + id, put);
         assertEquals(200, replaced.status(), replaced::toString);
         assertTrue(login("pat", "Changed-by-put-3"));
+
+        // A client that syncs passwords sends the current one again with every update: not a history violation.
+        assertEquals(200, okta.scim("PUT", "/Users/" + id, put).status(), "the same password again");
+        put.put("password", "Long-enough-pw-1");
+        Http.Result reused = okta.scim("PUT", "/Users/" + id, put);
+        assertEquals(400, reused.status(), "a recent password is refused by the history policy");
+        assertTrue(login("pat", "Changed-by-put-3"), "and nothing changed");
 
         // A directory that does not accept passwords ignores them, and says so in its ServiceProviderConfig.
         DirSync.ScimDirectory noPasswords = dirsync.scimDirectory("No passwords", Map.of("acceptPasswords", false));
