@@ -41,6 +41,7 @@ import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
+import io.dirsync.engine.UserSync;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
@@ -371,7 +372,7 @@ public final class LdapSync {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
         Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
-        UserModel user = engine.users().provider(directory).getUserByUsername(realm, username.trim());
+        UserModel user = UserSync.byUsername(engine.users().provider(directory), realm, username.trim());
         ManagedUserEntity m = user == null ? null : engine.store().managedUser(user.getId());
         if (m == null || !m.getDirectoryId().equals(directoryId)) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user '" + username

@@ -37,6 +37,7 @@ import io.dirsync.it.DirSync;
 import io.dirsync.it.DirSyncIntegrationTest;
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.it.Http;
+import io.dirsync.it.LoginPages;
 
 /**
  * Issue 4 against a real Keycloak 26.7.3 and a real LDAP server: by default an UnboundID in-memory server with an
@@ -946,57 +947,15 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         throw new AssertionError("No managed group " + sourceName + " in " + groups);
     }
 
-    /**
-     * Logs in on Keycloak's login pages (plain HTTP; cookies kept by hand, since Java's cookie manager does not send
-     * Keycloak's Secure cookies over http) and answers the update-password page with {@code newPassword}; returns the
-     * page Keycloak shows then.
-     */
+    /** Logs in on Keycloak's login pages and answers the update-password page; returns the page Keycloak shows then. */
     String updatePasswordOnTheLoginPages(String username, String password, String newPassword) throws Exception {
-        ClientRepresentation web = new ClientRepresentation();
-        web.setClientId("web-" + System.nanoTime());
-        web.setPublicClient(true);
-        web.setStandardFlowEnabled(true);
-        web.setRedirectUris(List.of("http://localhost/callback"));
+        ClientRepresentation web = LoginPages.webClient();
         realm.admin().clients().create(web).close();
-        Map<String, String> cookies = new LinkedHashMap<>();
-        String auth = urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-            + "&client_id=" + web.getClientId() + "&redirect_uri=" + URLEncoder.encode("http://localhost/callback", StandardCharsets.UTF_8);
-        String loginPage = browse(cookies, auth, null);
-        String updatePage = browse(cookies, formAction(loginPage), Map.of("username", username, "password", password));
-        assertTrue(updatePage.contains("password-new"), "the update-password page: " + updatePage);
-        return browse(cookies, formAction(updatePage), Map.of("password-new", newPassword, "password-confirm", newPassword));
-    }
-
-    private static String formAction(String page) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("action=\"([^\"]*login-actions[^\"]*)\"").matcher(page);
-        assertTrue(m.find(), "a login form: " + page);
-        return m.group(1).replace("&amp;", "&");
-    }
-
-    /** GET {@code url}, or POST {@code form} to it, sending and keeping cookies, following Keycloak's redirects. */
-    private static String browse(Map<String, String> cookies, String url, Map<String, String> form) throws Exception {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
-        if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(java.util.stream.Collectors.joining("; ")));
-        }
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                    .collect(java.util.stream.Collectors.joining("&"))));
-        }
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-            .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        for (String set : response.headers().allValues("Set-Cookie")) {
-            String pair = set.split(";", 2)[0];
-            int eq = pair.indexOf('=');
-            cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-        }
-        java.util.Optional<String> next = response.headers().firstValue("Location");
-        if (response.statusCode() / 100 == 3 && next.isPresent() && !next.get().startsWith("http://localhost/callback")) {
-            return browse(cookies, java.net.URI.create(url).resolve(next.get()).toString(), null);
-        }
-        return response.body();
+        LoginPages pages = new LoginPages();
+        LoginPages.Page updatePage = pages.submit(pages.open(urls.getBase(), realm.getName(), web.getClientId()),
+            Map.of("username", username, "password", password));
+        assertTrue(updatePage.body().contains("password-new"), "the update-password page: " + updatePage.body());
+        return pages.submit(updatePage, Map.of("password-new", newPassword, "password-confirm", newPassword)).body();
     }
 
     int login(String username, String password) {

@@ -1,0 +1,86 @@
+package io.dirsync.it;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.keycloak.representations.idm.ClientRepresentation;
+
+/**
+ * Keycloak's login pages, driven over plain HTTP as a browser would (the HTML forms of the browser flow): cookies are
+ * kept by hand, since Java's cookie manager does not send Keycloak's Secure cookies over http, and redirects are followed
+ * until Keycloak sends the browser back to the client's {@link #CALLBACK}.
+ */
+public final class LoginPages {
+
+    public static final String CALLBACK = "http://localhost/callback";
+
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+
+    /** A page Keycloak answered, or the redirect back to the client ({@code location}) that ends a sign-in. */
+    public record Page(int status, String body, String location) {
+        /** Keycloak sent the browser back to the client with an authorization code. */
+        public boolean signedIn() {
+            return location != null && location.startsWith(CALLBACK) && location.contains("code=");
+        }
+    }
+
+    /** A public client of the browser flow that redirects to {@link #CALLBACK}; create it in the realm first. */
+    public static ClientRepresentation webClient() {
+        ClientRepresentation web = new ClientRepresentation();
+        web.setClientId("web-" + System.nanoTime());
+        web.setPublicClient(true);
+        web.setStandardFlowEnabled(true);
+        web.setRedirectUris(List.of(CALLBACK));
+        return web;
+    }
+
+    /** The realm's login page for {@code clientId}. */
+    public Page open(String serverUrl, String realm, String clientId) throws Exception {
+        return browse(serverUrl + "/realms/" + realm + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+            + "&client_id=" + clientId + "&redirect_uri=" + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8), null);
+    }
+
+    /** Submits the form of {@code page} (the login form, the update-password form, ...) with {@code fields}. */
+    public Page submit(Page page, Map<String, String> fields) throws Exception {
+        Matcher m = Pattern.compile("action=\"([^\"]*login-actions[^\"]*)\"").matcher(page.body());
+        if (!m.find()) {
+            throw new AssertionError("No login form on the page: " + page.body());
+        }
+        return browse(m.group(1).replace("&amp;", "&"), fields);
+    }
+
+    /** GET {@code url}, or POST {@code form} to it, sending and keeping cookies, following Keycloak's redirects. */
+    private Page browse(String url, Map<String, String> form) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("; ")));
+        }
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                    .collect(Collectors.joining("&"))));
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        for (String set : response.headers().allValues("Set-Cookie")) {
+            String pair = set.split(";", 2)[0];
+            int eq = pair.indexOf('=');
+            cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        String next = response.headers().firstValue("Location").orElse(null);
+        if (response.statusCode() / 100 == 3 && next != null && !next.startsWith(CALLBACK)) {
+            return browse(URI.create(url).resolve(next).toString(), null);
+        }
+        return new Page(response.statusCode(), response.body(), next);
+    }
+}
