@@ -284,7 +284,8 @@ public final class DirSyncAdminService {
             : List.copyOf(d.mappedAttributes())).orElse(List.of());
         ManagedUserEntity t = engine.store().trashedUser(user.getId());
         return new UserStatusRepresentation(user.getId(), user.getUsername(), engine.statuses().ofUser(user).id(),
-            user.isEnabled(), directory, locked, t == null ? null : t.getDeleteAfter());
+            engine.statuses().effectiveOf(session.getContext().getRealm(), user).id(), user.isEnabled(), directory,
+            locked, t == null ? null : t.getDeleteAfter());
     }
 
     public UserStatusRepresentation setUserStatus(RealmModel realm, UserModel user, SubjectStatus status) {

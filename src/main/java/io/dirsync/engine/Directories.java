@@ -167,7 +167,7 @@ public final class Directories {
                     store.remove(m);
                     UserModel user = engine.users().userOf(realm, directory, m.getUserId());
                     if (user != null) {
-                        engine.statuses().applyEnabled(user, null);
+                        engine.statuses().applyEnabled(realm, user, null);
                         engine.users().evictIfFederated(realm, directory, user);
                     }
                 }

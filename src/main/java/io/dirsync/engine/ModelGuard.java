@@ -26,8 +26,10 @@ final class ModelGuard implements ProviderEventListener {
     public void onEvent(ProviderEvent event) {
         if (event instanceof GroupModel.GroupMemberJoinEvent e) {
             refuseIfPresent(engine(e.getKeycloakSession()).guards().groupReadOnlyReason(e.getGroup()));
+            engine(e.getKeycloakSession()).statuses().membershipChanging(e.getRealm(), e.getUser(), e.getGroup(), true);
         } else if (event instanceof GroupModel.GroupMemberLeaveEvent e) {
             refuseIfPresent(engine(e.getKeycloakSession()).guards().groupReadOnlyReason(e.getGroup()));
+            engine(e.getKeycloakSession()).statuses().membershipChanging(e.getRealm(), e.getUser(), e.getGroup(), false);
         } else if (event instanceof GroupModel.GroupUpdatedEvent e) {
             guardRename(e.getKeycloakSession(), e.getRealm(), e.getGroup(), e.getGroup().getName());
         } else if (event instanceof GroupModel.GroupPathChangeEvent e) {

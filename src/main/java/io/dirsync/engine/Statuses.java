@@ -3,6 +3,12 @@ package io.dirsync.engine;
 import static io.dirsync.storage.SubjectType.GROUP;
 import static io.dirsync.storage.SubjectType.USER;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -15,13 +21,17 @@ import io.dirsync.storage.SubjectType;
 
 /**
  * Statuses (rule 11): a user's or group's admin-set status ({@code active}, {@code bypass}, {@code disabled}) or
- * {@code pending deletion}, and the one formula for Keycloak's enabled flag.
+ * {@code pending deletion}; a user's effective status through its groups; and the one formula for Keycloak's enabled
+ * flag, which is what refuses a disabled user (or a member of a disabled group) at every sign-in, token refresh and
+ * existing session the moment its status changes.
  */
 public final class Statuses {
 
     private final DirectorySyncEngine engine;
     private final KeycloakSession session;
     private final DirSyncStore store;
+    /** Per realm id, whether any group has a status: most realms have none, and then groups cost no query. */
+    private final Map<String, Boolean> groupStatusesInRealm = new HashMap<>();
 
     Statuses(DirectorySyncEngine engine, KeycloakSession session) {
         this.engine = engine;
@@ -50,13 +60,97 @@ public final class Statuses {
         saveStatus(realm, user.getId(), USER, status);
         UserModel target = engine.users().writable(realm, user);
         EngineWrites.run(session, () -> {
-            applyEnabled(target, store.managedUser(user.getId()));
+            applyEnabled(realm, target, store.managedUser(user.getId()));
             engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
         });
     }
 
+    /**
+     * A user's status at sign-in, through its groups (their ancestors included), by precedence: {@code disabled} (the
+     * user or any group) over {@code pending deletion} over {@code bypass} (the user or any group) over {@code active}.
+     */
+    public SubjectStatus effectiveOf(RealmModel realm, UserModel user) {
+        return effective(realm, user, null, false);
+    }
+
+    /**
+     * A group's status changed: its members' (and its subgroups' members') enabled flag follows at once, so that a
+     * disabled group's members can neither sign in nor refresh a token.
+     */
     public void setForGroup(RealmModel realm, GroupModel group, SubjectStatus status) {
         saveStatus(realm, group.getId(), GROUP, status);
+        groupStatusesInRealm.remove(realm.getId());
+        EngineWrites.run(session, () -> applyToMembers(realm, group));
+    }
+
+    private void applyToMembers(RealmModel realm, GroupModel group) {
+        // Members by id through the user cache: the stream's users are the database's, and a change made on them would
+        // leave the cached copy (what sign-in reads) stale.
+        session.users().getGroupMembersStream(realm, group).map(UserModel::getId).toList().forEach(id -> {
+            UserModel member = session.users().getUserById(realm, id);
+            if (member == null) {
+                return;
+            }
+            UserModel target = engine.users().writable(realm, member);
+            applyEnabled(realm, target, store.managedUser(id));
+            engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
+        });
+        group.getSubGroupsStream().toList().forEach(sub -> applyToMembers(realm, sub));
+    }
+
+    /** A user joins or leaves {@code group} (any path: a sync, the admin console): its enabled flag follows. */
+    void membershipChanging(RealmModel realm, UserModel user, GroupModel group, boolean joining) {
+        if (!groupStatusesIn(realm)) {
+            return;
+        }
+        boolean enabled = enabledFor(store.managedUser(user.getId()), effective(realm, user, group, joining));
+        if (user.isEnabled() != enabled) {
+            UserModel target = engine.users().writable(realm, user);
+            EngineWrites.run(session, () -> {
+                target.setEnabled(enabled);
+                engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
+            });
+        }
+    }
+
+    private SubjectStatus effective(RealmModel realm, UserModel user, GroupModel changing, boolean joining) {
+        SubjectStatusEntity own = store.status(user.getId());
+        SubjectStatus ownStatus = own == null ? SubjectStatus.ACTIVE : SubjectStatus.fromStored(own.getStatus());
+        Set<SubjectStatus> groups = groupStatusesOf(realm, user, changing, joining);
+        if (ownStatus == SubjectStatus.DISABLED || groups.contains(SubjectStatus.DISABLED)) {
+            return SubjectStatus.DISABLED;
+        }
+        if (store.trashedUser(user.getId()) != null) {
+            return SubjectStatus.PENDING_DELETION;
+        }
+        if (ownStatus == SubjectStatus.BYPASS || groups.contains(SubjectStatus.BYPASS)) {
+            return SubjectStatus.BYPASS;
+        }
+        return SubjectStatus.ACTIVE;
+    }
+
+    /** The statuses of the user's groups and their ancestors ({@code changing} joined or left as it happens). */
+    private Set<SubjectStatus> groupStatusesOf(RealmModel realm, UserModel user, GroupModel changing, boolean joining) {
+        if (!groupStatusesIn(realm)) {
+            return Set.of();
+        }
+        Set<GroupModel> direct = new HashSet<>(user.getGroupsStream().toList());
+        if (changing != null && joining) {
+            direct.add(changing);
+        } else if (changing != null) {
+            direct.removeIf(g -> g.getId().equals(changing.getId()));
+        }
+        Set<String> ids = new HashSet<>();
+        for (GroupModel g : direct) {
+            for (GroupModel at = g; at != null && ids.add(at.getId()); at = at.getParent()) {
+                // the group and its ancestors
+            }
+        }
+        return store.statuses(ids).stream().map(s -> SubjectStatus.fromStored(s.getStatus())).collect(Collectors.toSet());
+    }
+
+    private boolean groupStatusesIn(RealmModel realm) {
+        return groupStatusesInRealm.computeIfAbsent(realm.getId(), store::hasGroupStatuses);
     }
 
     private void saveStatus(RealmModel realm, String subjectId, SubjectType type, SubjectStatus status) {
@@ -77,17 +171,22 @@ public final class Statuses {
     }
 
     /** One formula for Keycloak's enabled flag: in scope, active in the source, and not disabled by an admin. */
-    void applyEnabled(UserModel user, ManagedUserEntity managed) {
-        applyEnabled(user, managed, false);
+    void applyEnabled(RealmModel realm, UserModel user, ManagedUserEntity managed) {
+        applyEnabled(realm, user, managed, false);
     }
 
-    /** @param createdNow the user was created in this transaction, so has no admin status yet */
-    void applyEnabled(UserModel user, ManagedUserEntity managed, boolean createdNow) {
-        SubjectStatusEntity s = createdNow ? null : store.status(user.getId());
-        boolean enabled = (managed == null || (!managed.isTrashed() && managed.isSourceActive()))
-            && (s == null || !SubjectStatus.DISABLED.id().equals(s.getStatus()));
+    /** @param createdNow the user was created in this transaction, so has no admin status and no group yet */
+    void applyEnabled(RealmModel realm, UserModel user, ManagedUserEntity managed, boolean createdNow) {
+        SubjectStatus status = createdNow ? SubjectStatus.ACTIVE : effective(realm, user, null, false);
+        boolean enabled = enabledFor(managed, status);
         if (user.isEnabled() != enabled) {
             user.setEnabled(enabled);
         }
+    }
+
+    /** In scope, active in the source, and not disabled (by its own status or a group's). */
+    private static boolean enabledFor(ManagedUserEntity managed, SubjectStatus effective) {
+        return (managed == null || (!managed.isTrashed() && managed.isSourceActive()))
+            && effective != SubjectStatus.DISABLED;
     }
 }

@@ -77,7 +77,7 @@ public final class Trash {
             managed.setSourceActive(true);
             restore(realm, target, managed, null);
             DirectorySyncEngine.touchRevision(managed);
-            engine.statuses().applyEnabled(target, managed);
+            engine.statuses().applyEnabled(realm, target, managed);
             engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
         });
     }
@@ -129,7 +129,7 @@ public final class Trash {
             long now = Time.currentTimeMillis();
             managed.trash(reason, now, now + config.trashRetentionMillis());
         }
-        engine.statuses().applyEnabled(user, managed);
+        engine.statuses().applyEnabled(realm, user, managed);
         // No login, no token refresh (disabled), and nothing already issued stays usable.
         for (UserSessionModel s : session.sessions().getUserSessionsStream(realm, user).toList()) {
             session.sessions().removeUserSession(realm, s);
@@ -144,7 +144,7 @@ public final class Trash {
     void restore(RealmModel realm, UserModel user, ManagedUserEntity managed, SyncRuns.Run run) {
         managed.untrash();
         managed.setSourceDeleted(false);
-        engine.statuses().applyEnabled(user, managed);
+        engine.statuses().applyEnabled(realm, user, managed);
         runs.record(run, Outcome.RESTORED, USER, user.getUsername(), user.getId(), null);
         engine.directories().get(realm, managed.getDirectoryId())
             .ifPresent(d -> engine.publish(new DirSyncEvent.UserRestored(session, realm, d, user, run)));

@@ -211,7 +211,7 @@ public final class UserSync {
             if (!newRow) {
                 DirectorySyncEngine.touchRevision(managed); // a new row is inserted at revision 1
             }
-            engine.statuses().applyEnabled(user, managed, outcome == Outcome.CREATED);
+            engine.statuses().applyEnabled(realm, user, managed, outcome == Outcome.CREATED);
             if (outcome != Outcome.TRASHED && outcome != Outcome.RESTORED) {
                 runs.record(run, outcome, USER, username, user.getId(), null);
             }

@@ -10,11 +10,10 @@ import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 
-import org.keycloak.models.utils.KeycloakModelUtils;
-
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.jpa.entities.UserEntity;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Every query of the extension, over Keycloak's entity manager (one transaction with Keycloak's writes): its own
@@ -353,6 +352,22 @@ public final class DirSyncStore {
 
     public SubjectStatusEntity status(String subjectId) {
         return find(SubjectStatusEntity.class, subjectId);
+    }
+
+    public List<SubjectStatusEntity> statuses(Collection<String> subjectIds) {
+        if (subjectIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery("dirsync.statusesOfSubjects", SubjectStatusEntity.class)
+            .setParameter("subjectIds", subjectIds).getResultList();
+    }
+
+    /** Whether any group of the realm has a status (bypass or disabled). */
+    public boolean hasGroupStatuses(String realmId) {
+        return !em.createQuery("select s.subjectId from SubjectStatusEntity s where s.realmId = :realmId"
+                + " and s.subjectType = :group", String.class)
+            .setParameter("realmId", realmId).setParameter("group", SubjectType.GROUP).setMaxResults(1)
+            .getResultList().isEmpty();
     }
 
     // runs

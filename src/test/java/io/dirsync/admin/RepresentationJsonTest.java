@@ -164,10 +164,11 @@ class RepresentationJsonTest {
         old.put("id", "u1");
         old.put("username", "jdoe");
         old.put("status", "active");
+        old.put("effectiveStatus", "active");
         old.put("enabled", true);
         old.put("directory", null);
         old.put("lockedAttributes", List.of());
-        UserStatusRepresentation rep = new UserStatusRepresentation("u1", "jdoe", "active", true, null, List.of(),
+        UserStatusRepresentation rep = new UserStatusRepresentation("u1", "jdoe", "active", "active", true, null, List.of(),
             null);
         assertSameJson(old, rep);
         JsonNode rest = REST.readTree(REST.writeValueAsString(rep));
@@ -185,21 +186,23 @@ class RepresentationJsonTest {
         owned.put("id", "u2");
         owned.put("username", "ann");
         owned.put("status", "bypass");
+        owned.put("effectiveStatus", "bypass");
         owned.put("enabled", true);
         owned.put("directory", Map.of("id", "d1", "name", "Corp Okta", "type", "scim"));
         owned.put("lockedAttributes", mapped);
-        assertSameJson(owned, new UserStatusRepresentation("u2", "ann", "bypass", true,
+        assertSameJson(owned, new UserStatusRepresentation("u2", "ann", "bypass", "bypass", true,
             new UserStatusRepresentation.DirectoryRef("d1", "Corp Okta", "scim"), List.copyOf(mapped), null));
 
         Map<String, Object> trashed = new LinkedHashMap<>();
         trashed.put("id", "u3");
         trashed.put("username", "bob");
         trashed.put("status", "pending deletion");
+        trashed.put("effectiveStatus", "pending deletion");
         trashed.put("enabled", false);
         trashed.put("directory", Map.of("id", "d1", "name", "Corp Okta", "type", "scim"));
         trashed.put("lockedAttributes", List.of("*"));
         trashed.put("deleteAfter", 99L);
-        assertSameJson(trashed, new UserStatusRepresentation("u3", "bob", "pending deletion", false,
+        assertSameJson(trashed, new UserStatusRepresentation("u3", "bob", "pending deletion", "pending deletion", false,
             new UserStatusRepresentation.DirectoryRef("d1", "Corp Okta", "scim"), List.of("*"), 99L));
     }
 
