@@ -75,6 +75,34 @@ public abstract class DirSyncIntegrationTest {
         realm.admin().users().get(userId).addFederatedIdentity(alias, link).close();
     }
 
+    /** A public client {@code cli} of the test realm that may sign users in by direct grant (resource-owner password). */
+    protected void directGrantClient() {
+        org.keycloak.representations.idm.ClientRepresentation cli = new org.keycloak.representations.idm.ClientRepresentation();
+        cli.setClientId("cli");
+        cli.setPublicClient(true);
+        cli.setDirectAccessGrantsEnabled(true);
+        try (Response r = realm.admin().clients().create(cli)) {
+            if (r.getStatus() != 201) {
+                throw new AssertionError("client cli not created: " + r.getStatus());
+            }
+        }
+    }
+
+    /** A direct grant of {@link #directGrantClient()}'s client, answered as Keycloak answers it. */
+    protected Http.Result directGrant(String username, String password) {
+        return Http.form(urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/token",
+            Map.of("grant_type", "password", "client_id", "cli", "username", username, "password", password));
+    }
+
+    /** Whether the password signs the user in by direct grant; an answer other than a refusal of it fails the test. */
+    protected boolean signsIn(String username, String password) {
+        Http.Result r = directGrant(username, password);
+        if (r.status() != 200 && !r.body().contains("invalid_grant")) {
+            throw new AssertionError("direct grant of " + username + ": " + r);
+        }
+        return r.status() == 200;
+    }
+
     /** Waits for something a background job does (a scheduled run, a purge); fails after {@code seconds}. */
     public static void waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {
         long end = System.currentTimeMillis() + seconds * 1000L;

@@ -12,12 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.core.Response;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -106,26 +103,26 @@ class ScimClientInputTest extends DirSyncIntegrationTest {
         String id = DirSync.id(created);
         assertFalse(created.json().has("password"), created::toString);
         assertFalse(okta.scim("GET", "/Users/" + id + "?attributes=password", null).body().contains("Long-enough"));
-        assertTrue(login("pat", "Long-enough-pw-1"));
+        assertTrue(signsIn("pat", "Long-enough-pw-1"));
 
         Http.Result patched = okta.scim("PATCH", "/Users/" + id, Map.of("schemas", List.of(PATCH_OP),
             "Operations", List.of(Map.of("op", "replace", "path", "password", "value", "Changed-by-patch-2"))));
         assertEquals(204, patched.status(), patched::toString);
-        assertFalse(login("pat", "Long-enough-pw-1"));
-        assertTrue(login("pat", "Changed-by-patch-2"));
+        assertFalse(signsIn("pat", "Long-enough-pw-1"));
+        assertTrue(signsIn("pat", "Changed-by-patch-2"));
 
         Map<String, Object> put = new HashMap<>(body);
         put.put("password", "Changed-by-put-3");
         Http.Result replaced = okta.scim("PUT", "/Users/" + id, put);
         assertEquals(200, replaced.status(), replaced::toString);
-        assertTrue(login("pat", "Changed-by-put-3"));
+        assertTrue(signsIn("pat", "Changed-by-put-3"));
 
         // A client that syncs passwords sends the current one again with every update: not a history violation.
         assertEquals(200, okta.scim("PUT", "/Users/" + id, put).status(), "the same password again");
         put.put("password", "Long-enough-pw-1");
         Http.Result reused = okta.scim("PUT", "/Users/" + id, put);
         assertEquals(400, reused.status(), "a recent password is refused by the history policy");
-        assertTrue(login("pat", "Changed-by-put-3"), "and nothing changed");
+        assertTrue(signsIn("pat", "Changed-by-put-3"), "and nothing changed");
 
         // A directory that does not accept passwords ignores them, and says so in its ServiceProviderConfig.
         DirSync.ScimDirectory noPasswords = dirsync.scimDirectory("No passwords", Map.of("acceptPasswords", false));
@@ -133,7 +130,7 @@ class ScimClientInputTest extends DirSyncIntegrationTest {
         Map<String, Object> ignored = new HashMap<>(DirSync.scimUser("nopw", "No", "Pw", "nopw@corp.test"));
         ignored.put("password", "Ignored-password-4");
         assertEquals(201, noPasswords.scim("POST", "/Users", ignored).status());
-        assertFalse(login("nopw", "Ignored-password-4"));
+        assertFalse(signsIn("nopw", "Ignored-password-4"));
     }
 
     @Test
@@ -177,26 +174,6 @@ class ScimClientInputTest extends DirSyncIntegrationTest {
 
     private static Map<String, Object> remove(String path) {
         return Map.of("schemas", List.of(PATCH_OP), "Operations", List.of(Map.of("op", "remove", "path", path)));
-    }
-
-    private void directGrantClient() {
-        ClientRepresentation cli = new ClientRepresentation();
-        cli.setClientId("cli");
-        cli.setPublicClient(true);
-        cli.setDirectAccessGrantsEnabled(true);
-        try (Response r = realm.admin().clients().create(cli)) {
-            assertEquals(201, r.getStatus());
-        }
-    }
-
-    /** Whether the password signs the user in (a direct grant of a public test client); any other answer fails. */
-    private boolean login(String username, String password) {
-        Http.Result r = Http.form(urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/token",
-            Map.of("grant_type", "password", "client_id", "cli", "username", username, "password", password));
-        if (r.status() != 200 && !r.body().contains("Invalid user credentials")) {
-            throw new AssertionError("login of " + username + ": " + r);
-        }
-        return r.status() == 200;
     }
 
     private static String enc(String s) {

@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.core.Response;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -30,14 +28,8 @@ class SignInTest extends DirSyncIntegrationTest {
     static final String PW = "Alias-signin-pw-1";
 
     @BeforeEach
-    void directGrantClient() {
-        ClientRepresentation cli = new ClientRepresentation();
-        cli.setClientId("cli");
-        cli.setPublicClient(true);
-        cli.setDirectAccessGrantsEnabled(true);
-        try (Response r = realm.admin().clients().create(cli)) {
-            assertEquals(201, r.getStatus());
-        }
+    void client() {
+        directGrantClient();
     }
 
     @Test
@@ -53,16 +45,16 @@ class SignInTest extends DirSyncIntegrationTest {
             "org.keycloak.storage.UserStorageProvider").stream().map(ComponentRepresentation::getProviderId)
             .anyMatch("dirsync-sign-in"::equals), "the realm got its sign-in provider with its first directory");
 
-        assertTrue(directGrant("jfoo@corp.test", PW), "username");
-        assertTrue(directGrant("jfoo", PW), "alias");
-        assertTrue(directGrant("JFOO", PW), "alias, another case");
-        assertFalse(directGrant("jfoo", "wrong-password"));
-        assertFalse(directGrant("jfo", PW), "nobody's alias");
+        assertTrue(signsIn("jfoo@corp.test", PW), "username");
+        assertTrue(signsIn("jfoo", PW), "alias");
+        assertTrue(signsIn("JFOO", PW), "alias, another case");
+        assertFalse(signsIn("jfoo", "wrong-password"));
+        assertFalse(signsIn("jfo", PW), "nobody's alias");
 
         // Trashed: the alias is refused like the username (the account is disabled).
         assertEquals(204, okta.scim("DELETE", "/Users/" + DirSync.id(created), null).status());
-        assertFalse(directGrant("jfoo", PW));
-        assertFalse(directGrant("jfoo@corp.test", PW));
+        assertFalse(signsIn("jfoo", PW));
+        assertFalse(signsIn("jfoo@corp.test", PW));
     }
 
     @Test
@@ -79,9 +71,9 @@ class SignInTest extends DirSyncIntegrationTest {
             Http.Result run = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
             assertEquals(200, run.status(), run::toString);
 
-            assertTrue(directGrant("jdoe", TestDirectory.PASSWORD), "username, directory password");
-            assertTrue(directGrant("Jane.Doe@corp.test", TestDirectory.PASSWORD), "alias (mail), another case");
-            assertFalse(directGrant("jane.doe@corp.test", "wrong-password"));
+            assertTrue(signsIn("jdoe", TestDirectory.PASSWORD), "username, directory password");
+            assertTrue(signsIn("Jane.Doe@corp.test", TestDirectory.PASSWORD), "alias (mail), another case");
+            assertFalse(signsIn("jane.doe@corp.test", "wrong-password"));
             ClientRepresentation web = LoginPages.webClient();
             realm.admin().clients().create(web).close();
             LoginPages pages = new LoginPages();
@@ -106,12 +98,4 @@ class SignInTest extends DirSyncIntegrationTest {
         assertTrue(realm.admin().users().search("kay.one", true).isEmpty(), "no user is named kay.one");
     }
 
-    private boolean directGrant(String username, String password) {
-        Http.Result r = Http.form(urls.getBase() + "/realms/" + realm.getName() + "/protocol/openid-connect/token",
-            Map.of("grant_type", "password", "client_id", "cli", "username", username, "password", password));
-        if (r.status() != 200 && !r.body().contains("invalid_grant")) {
-            throw new AssertionError("direct grant of " + username + ": " + r);
-        }
-        return r.status() == 200;
-    }
 }
