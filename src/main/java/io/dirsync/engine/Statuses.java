@@ -75,7 +75,7 @@ public final class Statuses {
 
     /**
      * A group's status changed: its members' (and its subgroups' members') enabled flag follows at once, so that a
-     * disabled group's members can neither sign in nor refresh a token.
+     * disabled group's members can neither sign in nor refresh a token ({@link #follow}).
      */
     public void setForGroup(RealmModel realm, GroupModel group, SubjectStatus status) {
         saveStatus(realm, group.getId(), GROUP, status);
@@ -91,19 +91,20 @@ public final class Statuses {
             if (member == null) {
                 return;
             }
-            UserModel target = engine.users().writable(realm, member);
-            applyEnabled(realm, target, store.managedUser(id));
-            engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
+            follow(realm, member, effective(realm, member, null, false));
         });
         group.getSubGroupsStream().toList().forEach(sub -> applyToMembers(realm, sub));
     }
 
-    /** A user joins or leaves {@code group} (any path: a sync, the admin console): its enabled flag follows. */
-    void membershipChanging(RealmModel realm, UserModel user, GroupModel group, boolean joining) {
-        if (!groupStatusesIn(realm)) {
-            return;
-        }
-        boolean enabled = enabledFor(store.managedUser(user.getId()), effective(realm, user, group, joining));
+    /**
+     * A group-driven change of a user's effective status reaches Keycloak's enabled flag: a managed user's flag is the
+     * formula's (the sync owns it); an unmanaged user is disabled when its effective status is, but never enabled by a
+     * group's change, so that an account an admin disabled by hand stays disabled.
+     */
+    private void follow(RealmModel realm, UserModel user, SubjectStatus effective) {
+        ManagedUserEntity managed = store.managedUser(user.getId());
+        boolean enabled = managed != null ? enabledFor(managed, effective)
+            : effective != SubjectStatus.DISABLED && user.isEnabled();
         if (user.isEnabled() != enabled) {
             UserModel target = engine.users().writable(realm, user);
             EngineWrites.run(session, () -> {
@@ -111,6 +112,14 @@ public final class Statuses {
                 engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
             });
         }
+    }
+
+    /** A user joins or leaves {@code group} (any path: a sync, the admin console): its enabled flag follows. */
+    void membershipChanging(RealmModel realm, UserModel user, GroupModel group, boolean joining) {
+        if (!groupStatusesIn(realm)) {
+            return;
+        }
+        follow(realm, user, effective(realm, user, group, joining));
     }
 
     private SubjectStatus effective(RealmModel realm, UserModel user, GroupModel changing, boolean joining) {

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
@@ -28,13 +27,7 @@ class StatusesTest extends DirSyncIntegrationTest {
 
     @Test
     void aGroupsStatusReachesItsMembersAtOnceWithTheDocumentedPrecedence() {
-        ClientRepresentation cli = new ClientRepresentation();
-        cli.setClientId("cli");
-        cli.setPublicClient(true);
-        cli.setDirectAccessGrantsEnabled(true);
-        try (Response r = realm.admin().clients().create(cli)) {
-            assertEquals(201, r.getStatus());
-        }
+        directGrantClient();
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta");
         String ana = user(okta, "ana");
         String ben = user(okta, "ben");
@@ -42,14 +35,14 @@ class StatusesTest extends DirSyncIntegrationTest {
         String night = group("Night shift", contractors);
         realm.admin().users().get(ana).joinGroup(contractors);
         realm.admin().users().get(ben).joinGroup(night);
-        Http.Result benTokens = token("ben", PW);
+        Http.Result benTokens = directGrant("ben", PW);
         assertEquals(200, benTokens.status(), benTokens::toString);
 
         setGroup(contractors, "disabled");
         assertStatus(ana, "active", "disabled", false);
         assertStatus(ben, "active", "disabled", false);
-        assertFalse(signsIn("ana"), "a disabled group's member");
-        assertFalse(signsIn("ben"), "a disabled group's subgroup's member");
+        assertFalse(signsIn("ana", PW), "a disabled group's member");
+        assertFalse(signsIn("ben", PW), "a disabled group's subgroup's member");
         Http.Result refresh = Http.form(tokenUrl(), Map.of("grant_type", "refresh_token", "client_id", "cli",
             "refresh_token", benTokens.json().get("refresh_token").asText()));
         assertEquals(400, refresh.status(), "a session from before the change ends: " + refresh);
@@ -60,18 +53,18 @@ class StatusesTest extends DirSyncIntegrationTest {
         setGroup(contractors, "bypass");
         assertStatus(ana, "bypass", "bypass", true);
         assertStatus(ben, "active", "bypass", true);
-        assertTrue(signsIn("ana"));
-        assertTrue(signsIn("ben"));
+        assertTrue(signsIn("ana", PW));
+        assertTrue(signsIn("ben", PW));
 
         // Joining and leaving a disabled group (here through the admin API) takes effect as it happens.
         String outsiders = group("Outsiders", null);
         setGroup(outsiders, "disabled");
         realm.admin().users().get(ben).joinGroup(outsiders);
         assertStatus(ben, "active", "disabled", false);
-        assertFalse(signsIn("ben"));
+        assertFalse(signsIn("ben", PW));
         realm.admin().users().get(ben).leaveGroup(outsiders);
         assertStatus(ben, "active", "bypass", true);
-        assertTrue(signsIn("ben"));
+        assertTrue(signsIn("ben", PW));
 
         // The trash wins over bypass; disabled wins over the trash.
         assertEquals(204, okta.scim("DELETE", "/Users/" + ana, null).status());
@@ -81,7 +74,29 @@ class StatusesTest extends DirSyncIntegrationTest {
 
         setGroup(contractors, "active");
         assertStatus(ben, "active", "active", true);
-        assertTrue(signsIn("ben"));
+        assertTrue(signsIn("ben", PW));
+    }
+
+    @Test
+    void aGroupsStatusDisablesUnmanagedMembersButNeverEnablesOneAnAdminDisabled() {
+        String contractors = group("Contractors", null);
+        String carl = localUser("carl");
+        String dina = localUser("dina");
+        org.keycloak.representations.idm.UserRepresentation carlRep = realm.admin().users().get(carl).toRepresentation();
+        carlRep.setEnabled(false);
+        realm.admin().users().get(carl).update(carlRep);
+        realm.admin().users().get(carl).joinGroup(contractors);
+        realm.admin().users().get(dina).joinGroup(contractors);
+
+        setGroup(contractors, "bypass");
+        assertStatus(carl, "active", "bypass", false);
+        assertStatus(dina, "active", "bypass", true);
+        setGroup(contractors, "disabled");
+        assertStatus(dina, "active", "disabled", false);
+        // An unmanaged account is not the sync's: a group's change never enables it (an admin does).
+        setGroup(contractors, "active");
+        assertStatus(carl, "active", "active", false);
+        assertStatus(dina, "active", "active", false);
     }
 
     private String user(DirSync.ScimDirectory okta, String name) {
@@ -119,19 +134,6 @@ class StatusesTest extends DirSyncIntegrationTest {
         assertEquals(effective, u.get("effectiveStatus").asText(), u::toString);
         assertEquals(enabled, u.get("enabled").asBoolean(), u::toString);
         assertEquals(enabled, realm.admin().users().get(userId).toRepresentation().isEnabled());
-    }
-
-    private boolean signsIn(String username) {
-        Http.Result r = token(username, PW);
-        if (r.status() != 200 && !r.body().contains("invalid_grant")) {
-            throw new AssertionError("direct grant of " + username + ": " + r);
-        }
-        return r.status() == 200;
-    }
-
-    private Http.Result token(String username, String password) {
-        return Http.form(tokenUrl(), Map.of("grant_type", "password", "client_id", "cli", "username", username,
-            "password", password));
     }
 
     private String tokenUrl() {
