@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -56,6 +57,7 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
                     LOG.infof("Directory sync: pull directories' schedules checked every %d s", tick / 1000);
                 }
                 indexStoredDocuments(factory);
+                markRealmsWithGroupStatuses(factory);
             }
         });
     }
@@ -76,6 +78,17 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
         if (batches > 1) {
             LOG.infof("Directory sync: indexed the stored SCIM documents for filters (%d batches)", batches - 1);
         }
+    }
+
+    /** Group statuses set before realms carried {@link Statuses#GROUP_STATUSES_ATTRIBUTE} take effect from now on. */
+    public static void markRealmsWithGroupStatuses(KeycloakSessionFactory factory) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> new DirSyncStore(session).realmsWithGroupStatuses()
+            .forEach(realmId -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                if (realm != null) {
+                    Statuses.markGroupStatuses(realm, true);
+                }
+            }));
     }
 
     @Override

@@ -3,9 +3,7 @@ package io.dirsync.engine;
 import static io.dirsync.storage.SubjectType.GROUP;
 import static io.dirsync.storage.SubjectType.USER;
 
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -30,8 +28,11 @@ public final class Statuses {
     private final DirectorySyncEngine engine;
     private final KeycloakSession session;
     private final DirSyncStore store;
-    /** Per realm id, whether any group has a status: most realms have none, and then groups cost no query. */
-    private final Map<String, Boolean> groupStatusesInRealm = new HashMap<>();
+    /**
+     * Realm attribute saying that some group of the realm has a status. Most realms have none, and then a user's groups
+     * cost no query: the attribute lives in Keycloak's realm cache, which every node invalidates when it changes.
+     */
+    static final String GROUP_STATUSES_ATTRIBUTE = "dirsync.groupStatuses";
 
     Statuses(DirectorySyncEngine engine, KeycloakSession session) {
         this.engine = engine;
@@ -79,7 +80,7 @@ public final class Statuses {
      */
     public void setForGroup(RealmModel realm, GroupModel group, SubjectStatus status) {
         saveStatus(realm, group.getId(), GROUP, status);
-        groupStatusesInRealm.remove(realm.getId());
+        markGroupStatuses(realm, store.hasGroupStatuses(realm.getId()));
         EngineWrites.run(session, () -> applyToMembers(realm, group));
     }
 
@@ -158,8 +159,19 @@ public final class Statuses {
         return store.statuses(ids).stream().map(s -> SubjectStatus.fromStored(s.getStatus())).collect(Collectors.toSet());
     }
 
-    private boolean groupStatusesIn(RealmModel realm) {
-        return groupStatusesInRealm.computeIfAbsent(realm.getId(), store::hasGroupStatuses);
+    private static boolean groupStatusesIn(RealmModel realm) {
+        return Boolean.parseBoolean(realm.getAttribute(GROUP_STATUSES_ATTRIBUTE));
+    }
+
+    /** Sets or clears the realm's {@link #GROUP_STATUSES_ATTRIBUTE} (also at start-up, for statuses set before it). */
+    static void markGroupStatuses(RealmModel realm, boolean any) {
+        if (any != groupStatusesIn(realm)) {
+            if (any) {
+                realm.setAttribute(GROUP_STATUSES_ATTRIBUTE, "true");
+            } else {
+                realm.removeAttribute(GROUP_STATUSES_ATTRIBUTE);
+            }
+        }
     }
 
     private void saveStatus(RealmModel realm, String subjectId, SubjectType type, SubjectStatus status) {

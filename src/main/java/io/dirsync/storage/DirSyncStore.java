@@ -362,6 +362,12 @@ public final class DirSyncStore {
             .setParameter("subjectIds", subjectIds).getResultList();
     }
 
+    /** The realms in which some group has a status. */
+    public List<String> realmsWithGroupStatuses() {
+        return em.createQuery("select distinct s.realmId from SubjectStatusEntity s where s.subjectType = :group",
+                String.class).setParameter("group", SubjectType.GROUP).getResultList();
+    }
+
     /** Whether any group of the realm has a status (bypass or disabled). */
     public boolean hasGroupStatuses(String realmId) {
         return !em.createQuery("select s.subjectId from SubjectStatusEntity s where s.realmId = :realmId"

@@ -14,6 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
+
+import io.dirsync.engine.DirectorySyncEngineFactory;
 
 /**
  * Rule 11 through groups: a user's effective status is disabled when the user or any of its groups (ancestors
@@ -22,6 +26,9 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class StatusesTest extends DirSyncIntegrationTest {
+
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    RunOnServerClient onServer;
 
     static final String PW = "Statuses-test-pw-1";
 
@@ -97,6 +104,23 @@ class StatusesTest extends DirSyncIntegrationTest {
         setGroup(contractors, "active");
         assertStatus(carl, "active", "active", false);
         assertStatus(dina, "active", "active", false);
+    }
+
+    @Test
+    void groupStatusesSetBeforeTheRealmWasMarkedTakeEffectAfterAStart() {
+        directGrantClient();
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta");
+        String eve = user(okta, "eve");
+        String contractors = group("Contractors", null);
+        setGroup(contractors, "disabled");
+        // As a realm whose group statuses were set by an earlier version: no mark, so joins ignore them.
+        String realmName = realm.getName();
+        onServer.run(session -> session.realms().getRealmByName(realmName).removeAttribute("dirsync.groupStatuses"));
+        assertFalse(realm.admin().toRepresentation().getAttributes().containsKey("dirsync.groupStatuses"));
+        onServer.run(session -> DirectorySyncEngineFactory.markRealmsWithGroupStatuses(session.getKeycloakSessionFactory()));
+        realm.admin().users().get(eve).joinGroup(contractors);
+        assertStatus(eve, "active", "disabled", false);
+        assertFalse(signsIn("eve", PW));
     }
 
     private String user(DirSync.ScimDirectory okta, String name) {
