@@ -40,6 +40,9 @@ import io.dirsync.admin.representation.ManagedGroupRepresentation;
 import io.dirsync.admin.representation.MappingsRepresentation;
 import io.dirsync.admin.representation.SetupCompletedRepresentation;
 import io.dirsync.admin.representation.TrashPage;
+import io.dirsync.admin.representation.EnrollmentTemplateRepresentation;
+import io.dirsync.admin.representation.PendingEnrollmentPage;
+import io.dirsync.admin.representation.ResentRepresentation;
 import io.dirsync.admin.representation.UserStatusRepresentation;
 import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
@@ -359,6 +362,65 @@ public class DirSyncAdminResource {
         });
         adminEvent.operation(OperationType.UPDATE).resource(ResourceType.GROUP)
             .resourcePath(session.getContext().getUri()).representation(rep).success();
+        return rep;
+    }
+
+    // ------------------------------------------------------------------ enrollment e-mails (SPEC §4)
+
+    @GET
+    @Path("enrollments")
+    public PendingEnrollmentPage pendingEnrollments(@QueryParam("directory") String directoryId,
+                                                    @QueryParam("search") String search,
+                                                    @QueryParam("first") @DefaultValue("0") int first,
+                                                    @QueryParam("max") @DefaultValue("50") int max) {
+        auth.users().requireView();
+        return rules(() -> service.pendingEnrollments(realm, directoryId, search, first, max));
+    }
+
+    @POST
+    @Path("enrollments/{id}/resend")
+    public Response resendEnrollment(@PathParam("id") String id) {
+        auth.users().requireManage();
+        rules(() -> service.resendEnrollment(realm, id));
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).success();
+        return Response.noContent().build();
+    }
+
+    /** Resend all pending enrollments of the realm, or of one directory ({@code ?directory=}). */
+    @POST
+    @Path("enrollments/resend-all")
+    public ResentRepresentation resendAllEnrollments(@QueryParam("directory") String directoryId) {
+        auth.users().requireManage();
+        ResentRepresentation rep = rules(() -> service.resendAllEnrollments(realm, directoryId));
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(rep).success();
+        return rep;
+    }
+
+    @DELETE
+    @Path("enrollments/{id}")
+    public Response deleteEnrollment(@PathParam("id") String id) {
+        auth.users().requireManage();
+        rules(() -> service.deleteEnrollment(realm, id));
+        adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("enrollment-template")
+    public EnrollmentTemplateRepresentation enrollmentTemplate() {
+        auth.realm().requireViewRealm();
+        return rules(() -> service.enrollmentTemplate(realm));
+    }
+
+    @PUT
+    @Path("enrollment-template")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public EnrollmentTemplateRepresentation saveEnrollmentTemplate(String body) {
+        auth.realm().requireManageRealm();
+        ObjectNode json = AdminJson.object(body);
+        EnrollmentTemplateRepresentation rep = rules(() -> service.saveEnrollmentTemplate(realm,
+            AdminJson.text(json, "subject"), AdminJson.text(json, "body"), AdminJson.text(json, "contact")));
+        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
     }
 

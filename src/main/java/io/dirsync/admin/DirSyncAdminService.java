@@ -17,9 +17,13 @@ import org.keycloak.userprofile.UserProfileProvider;
 import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
+import io.dirsync.admin.representation.EnrollmentTemplateRepresentation;
 import io.dirsync.admin.representation.GroupStatusRepresentation;
 import io.dirsync.admin.representation.ManagedGroupRepresentation;
 import io.dirsync.admin.representation.MappingsRepresentation;
+import io.dirsync.admin.representation.PendingEnrollmentPage;
+import io.dirsync.admin.representation.PendingEnrollmentRepresentation;
+import io.dirsync.admin.representation.ResentRepresentation;
 import io.dirsync.admin.representation.RunStartedRepresentation;
 import io.dirsync.admin.representation.SetupCompletedRepresentation;
 import io.dirsync.admin.representation.TrashPage;
@@ -35,6 +39,8 @@ import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncConflictException.Kind;
+import io.dirsync.enrollment.EnrollmentTemplate;
+import io.dirsync.enrollment.Enrollments;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
@@ -332,5 +338,47 @@ public final class DirSyncAdminService {
             user == null ? t.getSourceUsername() : user.getUsername(), t.getDirectoryId(),
             engine.directories().get(realm, t.getDirectoryId()).map(Directory::name).orElse(null),
             t.getTrashReason(), t.getTrashedAt(), t.getDeleteAfter());
+    }
+
+    // ------------------------------------------------------------------ enrollment e-mails (SPEC §4)
+
+    public PendingEnrollmentPage pendingEnrollments(RealmModel realm, String directoryId, String search, int first, int max) {
+        Enrollments enrollments = Enrollments.of(session);
+        String dir = directoryId == null || directoryId.isBlank() ? null : directory(realm, directoryId).id();
+        String s = search == null || search.isBlank() ? null : search.trim();
+        Map<String, String> names = new java.util.HashMap<>();
+        List<PendingEnrollmentRepresentation> page = enrollments
+            .pending(realm, dir, s, Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE)).stream()
+            .map(p -> new PendingEnrollmentRepresentation(p.id(), p.userId(), p.username(), p.email(), p.directoryId(),
+                names.computeIfAbsent(p.directoryId(), id -> engine.directories().get(realm, id).map(Directory::name).orElse(null)),
+                p.queuedAt(), p.sentAt(), p.expiresAt(), p.remindersSent(), p.nextAt(), p.lastError(), p.lastErrorAt()))
+            .toList();
+        return new PendingEnrollmentPage(enrollments.countPending(realm, dir, s), page);
+    }
+
+    public void resendEnrollment(RealmModel realm, String id) {
+        Enrollments.of(session).resend(realm, id);
+    }
+
+    public ResentRepresentation resendAllEnrollments(RealmModel realm, String directoryId) {
+        String dir = directoryId == null || directoryId.isBlank() ? null : directory(realm, directoryId).id();
+        Enrollments.Sent sent = Enrollments.of(session).resendAll(realm, dir);
+        return new ResentRepresentation(sent.sent(), sent.failed());
+    }
+
+    public void deleteEnrollment(RealmModel realm, String id) {
+        Enrollments.of(session).delete(realm, id);
+    }
+
+    public EnrollmentTemplateRepresentation enrollmentTemplate(RealmModel realm) {
+        return template(realm, EnrollmentTemplate.of(realm));
+    }
+
+    public EnrollmentTemplateRepresentation saveEnrollmentTemplate(RealmModel realm, String subject, String body, String contact) {
+        return template(realm, EnrollmentTemplate.save(realm, new EnrollmentTemplate(subject, body, contact)));
+    }
+
+    private EnrollmentTemplateRepresentation template(RealmModel realm, EnrollmentTemplate t) {
+        return new EnrollmentTemplateRepresentation(t.subject(), t.body(), t.contact(), t.header(session, realm));
     }
 }

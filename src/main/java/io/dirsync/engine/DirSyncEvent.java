@@ -40,4 +40,12 @@ public sealed interface DirSyncEvent extends ProviderEvent {
     record UserRestored(KeycloakSession session, RealmModel realm, Directory directory, UserModel user, SyncRuns.Run run)
         implements DirSyncEvent {
     }
+
+    /**
+     * A pull run read its whole source and is about to finish (completed, or held by rule 10): what the run did not
+     * change is still in scope. Its report is still open, so a listener may add to it.
+     */
+    record PullRunEnding(KeycloakSession session, RealmModel realm, Directory directory, SyncRuns.Run run)
+        implements DirSyncEvent {
+    }
 }

@@ -54,6 +54,7 @@ public class DirectorySyncEngine implements Provider {
     }
 
     public EngineConfig config() { return config; }
+    KeycloakSession session() { return session; }
     public DirSyncStore store() { return store; }
     public Identifiers identifiers() { return identifiers; }
     public SyncRuns runs() { return runs; }

@@ -176,6 +176,7 @@ public final class PullRun {
                 return engine.runs().finish(realm, directory, run, RunStatus.FAILED, unchanged,
                     "The source failed mid-run; nobody was trashed: " + failureMessage);
             }
+            engine.publish(new DirSyncEvent.PullRunEnding(engine.session(), realm, directory, run));
             List<String> missing = missingUsers(engine);
             long active = engine.store().countActiveUsers(directoryId);
             DeprovisionGuard guard = DeprovisionGuard.of(directory);

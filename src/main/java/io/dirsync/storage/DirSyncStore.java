@@ -437,7 +437,8 @@ public final class DirSyncStore {
 
     public void deleteDirectoryData(String directoryId) {
         for (String q : List.of("dirsync.deleteTokensByDirectory", "dirsync.deleteItemsByDirectory",
-                "dirsync.deleteRunsByDirectory", "dirsync.deleteSourceValuesByDirectory", "dirsync.deleteManagedUsersByDirectory")) {
+                "dirsync.deleteRunsByDirectory", "dirsync.deleteSourceValuesByDirectory", "dirsync.deleteEnrollmentsByDirectory",
+                "dirsync.deleteManagedUsersByDirectory")) {
             em.createNamedQuery(q).setParameter("directoryId", directoryId).executeUpdate();
         }
     }
@@ -445,17 +446,84 @@ public final class DirSyncStore {
     public void deleteUserData(String userId) {
         deleteIdentifiersOf(userId);
         em.createNamedQuery("dirsync.deleteSourceValuesOfUser").setParameter("userId", userId).executeUpdate();
+        em.createNamedQuery("dirsync.deleteEnrollmentOfUser").setParameter("userId", userId).executeUpdate();
         remove(find(ManagedUserEntity.class, userId));
         remove(find(SubjectStatusEntity.class, userId));
     }
 
     public void deleteRealmData(String realmId) {
         for (String q : List.of("dirsync.deleteIdentifiersByRealm", "dirsync.deleteSourceValuesByRealm",
-                "dirsync.deleteManagedUsersByRealm",
+                "dirsync.deleteManagedUsersByRealm", "dirsync.deleteEnrollmentsByRealm",
                 "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteStatusByRealm",
                 "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
                 "dirsync.deleteDirectoriesByRealm")) {
             em.createNamedQuery(q).setParameter("realmId", realmId).executeUpdate();
         }
+    }
+
+    // Enrollment e-mails (SPEC §4)
+
+    public Optional<EnrollmentEntity> enrollmentOfUser(String userId) {
+        return em.createNamedQuery("dirsync.enrollmentOfUser", EnrollmentEntity.class).setParameter("userId", userId)
+            .getResultStream().findFirst();
+    }
+
+    /**
+     * The enrollment, locked until the transaction ends, so that two jobs (two nodes, or a job and an admin's Resend)
+     * never act on it at once: the second reads what the first wrote.
+     */
+    public EnrollmentEntity lockEnrollment(String id) {
+        return em.find(EnrollmentEntity.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public List<String> dueEnrollments(long now, int max) {
+        return em.createNamedQuery("dirsync.enrollmentsDue", String.class).setParameter("state", EnrollmentState.PENDING)
+            .setParameter("now", now).setMaxResults(max).getResultList();
+    }
+
+    /** Pending enrollments whose users have set up a credential of one of {@code types} since (they enrolled). */
+    public List<String> pendingEnrollmentsWithCredential(Collection<String> types, int max) {
+        return em.createQuery("select e.id from EnrollmentEntity e where e.state = :state and exists"
+                + " (select c.id from CredentialEntity c where c.user.id = e.userId and c.type in :types)", String.class)
+            .setParameter("state", EnrollmentState.PENDING).setParameter("types", types).setMaxResults(max).getResultList();
+    }
+
+    public List<String> enrollmentsOfDirectory(String directoryId, EnrollmentState state) {
+        return em.createNamedQuery("dirsync.enrollmentsOfDirectoryInState", String.class)
+            .setParameter("directoryId", directoryId).setParameter("state", state).getResultList();
+    }
+
+    /** The directory's users in scope (active in the source, not trashed) that have no enrollment row yet. */
+    public List<String> usersWithoutEnrollment(String directoryId, int max) {
+        return em.createNamedQuery("dirsync.usersWithoutEnrollment", String.class).setParameter("directoryId", directoryId)
+            .setMaxResults(max).getResultList();
+    }
+
+    /** A page of a realm's pending enrollments with their users' usernames, oldest first; search: username or e-mail. */
+    public List<Object[]> pendingEnrollments(String realmId, String directoryId, String search, int first, int max) {
+        return pendingQuery("select e, u.username", realmId, directoryId, search, Object[].class, " order by e.queuedAt, e.id")
+            .setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public long countPendingEnrollments(String realmId, String directoryId, String search) {
+        return pendingQuery("select count(e)", realmId, directoryId, search, Long.class, "").getSingleResult();
+    }
+
+    private <T> jakarta.persistence.TypedQuery<T> pendingQuery(String select, String realmId, String directoryId, String search,
+                                                             Class<T> type, String order) {
+        String jpql = select + " from EnrollmentEntity e, UserEntity u where u.id = e.userId and e.realmId = :realmId"
+            + " and e.state = :state" + (directoryId == null ? "" : " and e.directoryId = :directoryId")
+            + (search == null ? "" : " and (lower(u.username) like :search escape '\\' or lower(e.email) like :search escape '\\')")
+            + order;
+        jakarta.persistence.TypedQuery<T> q = em.createQuery(jpql, type).setParameter("realmId", realmId)
+            .setParameter("state", EnrollmentState.PENDING);
+        if (directoryId != null) {
+            q.setParameter("directoryId", directoryId);
+        }
+        if (search != null) {
+            String escaped = search.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            q.setParameter("search", "%" + escaped + "%");
+        }
+        return q;
     }
 }

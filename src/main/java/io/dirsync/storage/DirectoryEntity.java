@@ -59,6 +59,13 @@ public class DirectoryEntity {
     @Column(name = "LAST_REQUEST_AT")
     private Long lastRequestAt;
 
+    /**
+     * A random key of this directory's enrollment links (with the server's link secret, if configured): rows alone do
+     * not make a link. Never shown.
+     */
+    @Column(name = "ENROLLMENT_KEY", length = 64)
+    private String enrollmentKey;
+
     @Version
     @Column(name = "VERSION")
     private int version;
@@ -84,4 +91,6 @@ public class DirectoryEntity {
     public Long getLastRequestAt() { return lastRequestAt; }
     public void setLastRequestAt(Long lastRequestAt) { this.lastRequestAt = lastRequestAt; }
     public int getVersion() { return version; }
+    public String getEnrollmentKey() { return enrollmentKey; }
+    public void setEnrollmentKey(String enrollmentKey) { this.enrollmentKey = enrollmentKey; }
 }

@@ -25,6 +25,8 @@ public class DirSyncServerConfig implements KeycloakServerConfig {
             .dependency("com.unboundid.product.scim2", "scim2-sdk-common")
             .spiOption("dirsync-engine", "default", "trash-purge-interval-seconds", "2")
             // Pull schedules are checked every 2 s so that moving the clock 30 min / 12 h shows a run without waiting.
-            .spiOption("dirsync-engine", "default", "pull-schedule-tick-seconds", "2");
+            .spiOption("dirsync-engine", "default", "pull-schedule-tick-seconds", "2")
+            // Enrollment e-mails: the job ticks every 2 s, so that a sync's first mail arrives without waiting a minute.
+            .spiOption("action-token-handler", "dirsync-enrollment", "tick-seconds", "2");
     }
 }

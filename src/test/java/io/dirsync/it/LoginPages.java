@@ -59,6 +59,32 @@ public final class LoginPages {
         return browse(m.group(1).replace("&amp;", "&"), fields);
     }
 
+    /** Opens a link (from an e-mail, or a page's link) in this browser. */
+    public Page get(String url) throws Exception {
+        return browse(url, null);
+    }
+
+    /** The target of the page's first link whose text contains {@code text}. */
+    public static String linkOf(Page page, String text) {
+        Matcher m = Pattern.compile("<a[^>]*href=\"([^\"]*)\"[^>]*>([^<]*)</a>").matcher(page.body());
+        while (m.find()) {
+            if (m.group(2).contains(text)) {
+                return m.group(1).replace("&amp;", "&");
+            }
+        }
+        throw new AssertionError("No link '" + text + "' on the page: " + page.body());
+    }
+
+    /** The value of the page's hidden (or other) input {@code name}, or null. */
+    public static String inputValue(Page page, String name) {
+        Matcher m = Pattern.compile("<input[^>]*name=\"" + Pattern.quote(name) + "\"[^>]*>").matcher(page.body());
+        if (!m.find()) {
+            return null;
+        }
+        Matcher v = Pattern.compile("value=\"([^\"]*)\"").matcher(m.group());
+        return v.find() ? v.group(1) : null;
+    }
+
     /** GET {@code url}, or POST {@code form} to it, sending and keeping cookies, following Keycloak's redirects. */
     private Page browse(String url, Map<String, String> form) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
