@@ -218,7 +218,8 @@ async function main() {
       const c = report.counts || {};
       lines.push(`Full sync:      ${report.status}: ${c.created || 0} created, ${c.updated || 0} updated, `
         + `${c.adopted || 0} adopted, ${c.unchanged || 0} unchanged, ${c.trashed || 0} trashed, ${c.failed || 0} failed`,
-        'Demo LDAP:      ldap://127.0.0.1:' + ldapPort + ' (users ada, alan, grace, mary, ... password "password")');
+        'Demo LDAP:      ldap://127.0.0.1:' + ldapPort + ' (users ada, alan, grace, mary, ... password "password")',
+        'No e-mail:      hedy / password (no mail in the directory: signs in without an e-mail)');
     }
     if (!credentials) continue;
     const expires = credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : 'unknown';

@@ -19,6 +19,8 @@ import io.dirsync.storage.DirSyncStore;
  * Puts the directory-sync rules into a realm's user profile: the Username Alias 1..8 attributes, the
  * uniqueness validator on usernames and aliases (rule 3), the read-only validator on every attribute a
  * directory maps (rule 4), and any new attribute a mapping targets. Idempotent; only saves when it changes.
+ * It never changes whether an attribute is required: a directory user is not asked for a missing value its directory
+ * owns by {@link DirectoryUserVerifyProfile}, at sign-in, so the realm keeps requiring it from local users.
  */
 public final class UserProfileSetup {
 
