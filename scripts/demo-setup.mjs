@@ -6,7 +6,8 @@
 // 3. in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
 //    (matched by type and name), completes the setup of SCIM directories still in "draft",
 //    and gets a fresh bearer token for each SCIM directory;
-// 4. prints the admin console URL, the SCIM base URL, the token and a curl example.
+// 4. installs the login policy's browser flow "directory sync browser" and binds it (POST .../dirsync/login-flow);
+// 5. prints the admin console URL, the SCIM base URL, the token and a curl example.
 //
 // Environment: KC_HTTP_PORT (8080), KC_URL (http://localhost:$KC_HTTP_PORT), DEMO_REALM (demo),
 // KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin),
@@ -208,9 +209,18 @@ async function main() {
     results.push({ dir, credentials });
   }
 
+  // The login policy: directory statuses at sign-in, a second factor (OTP) unless bypass.
+  const flow = (await api('POST', `${apiBase}/login-flow`, { bind: true }, { hint: apiHint })).json || {};
+  log(`login flow "${flow.alias}": installed ${flow.installed}, bound as the browser flow ${flow.bound}`);
+
   const lines = [
     `Admin console:  ${kcUrl}/admin/master/console/#/${realm}`,
     `Login:          ${adminUser} / ${adminPassword === 'admin' ? 'admin' : '(your KC_BOOTSTRAP_ADMIN_PASSWORD)'}`,
+    '',
+    `Login policy:   active in realm "${realm}" (browser flow "${flow.alias}"${flow.bound ? '' : ', NOT bound'}):`,
+    '                disabled and trashed users are refused with a clear message; others set up and use',
+    '                OTP as a second factor, except bypass users (their own status or a group\'s).',
+    `Sign in at:     ${kcUrl}/realms/${realm}/account`,
   ];
   for (const { dir, credentials, report } of results) {
     lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);

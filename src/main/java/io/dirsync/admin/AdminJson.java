@@ -47,6 +47,17 @@ final class AdminJson {
         return n.asText();
     }
 
+    static boolean bool(ObjectNode body, String field, boolean absent) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return absent;
+        }
+        if (!n.isBoolean()) {
+            throw ErrorResponse.error("'" + field + "' must be true or false", Response.Status.BAD_REQUEST);
+        }
+        return n.booleanValue();
+    }
+
     static ObjectNode objectField(ObjectNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {

@@ -36,6 +36,7 @@ import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
 import io.dirsync.admin.representation.GroupStatusRepresentation;
+import io.dirsync.admin.representation.LoginFlowRepresentation;
 import io.dirsync.admin.representation.ManagedGroupRepresentation;
 import io.dirsync.admin.representation.MappingsRepresentation;
 import io.dirsync.admin.representation.SetupCompletedRepresentation;
@@ -52,11 +53,11 @@ import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.RunKind;
 
 /**
- * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users};
- * changing users, groups and the trash needs {@code manage-users}; changing directories needs
- * {@code manage-realm}. Every change emits a Keycloak admin event. This class only checks permissions, reads request
- * bodies, emits admin events and answers in HTTP; the operations are {@link DirSyncAdminService}'s, the rules the
- * engine's.
+ * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users} (the
+ * login flow {@code view-realm}); changing users, groups and the trash needs {@code manage-users}; changing directories
+ * and installing the login flow need {@code manage-realm}. Every change emits a Keycloak admin event. This class only
+ * checks permissions, reads request bodies, emits admin events and answers in HTTP; the operations are
+ * {@link DirSyncAdminService}'s, the rules the engine's.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class DirSyncAdminResource {
@@ -421,6 +422,32 @@ public class DirSyncAdminResource {
         EnrollmentTemplateRepresentation rep = rules(() -> service.saveEnrollmentTemplate(realm,
             AdminJson.text(json, "subject"), AdminJson.text(json, "body"), AdminJson.text(json, "contact")));
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(rep).success();
+        return rep;
+    }
+
+    // ------------------------------------------------------------------ login policy
+
+    /** The login policy's browser flow: its alias, whether it is installed, whether it is the realm's browser flow. */
+    @GET
+    @Path("login-flow")
+    public LoginFlowRepresentation loginFlow() {
+        auth.realm().requireViewRealm();
+        return rules(() -> service.loginFlow(realm));
+    }
+
+    /**
+     * Installs the login policy's browser flow ({@code directory sync browser}; an existing one is left as it is) and,
+     * unless {@code {"bind": false}}, makes it the realm's browser flow.
+     */
+    @POST
+    @Path("login-flow")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public LoginFlowRepresentation installLoginFlow(String body) {
+        auth.realm().requireManageRealm();
+        boolean bind = AdminJson.bool(AdminJson.object(body), "bind", true);
+        LoginFlowRepresentation rep = rules(() -> service.installLoginFlow(realm, bind));
+        adminEvent.operation(OperationType.ACTION).resource(ResourceType.AUTH_FLOW)
+            .resourcePath(session.getContext().getUri()).representation(rep).success();
         return rep;
     }
 

@@ -19,6 +19,7 @@ import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
 import io.dirsync.admin.representation.EnrollmentTemplateRepresentation;
 import io.dirsync.admin.representation.GroupStatusRepresentation;
+import io.dirsync.admin.representation.LoginFlowRepresentation;
 import io.dirsync.admin.representation.ManagedGroupRepresentation;
 import io.dirsync.admin.representation.MappingsRepresentation;
 import io.dirsync.admin.representation.PendingEnrollmentPage;
@@ -41,6 +42,7 @@ import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncConflictException.Kind;
 import io.dirsync.enrollment.EnrollmentTemplate;
 import io.dirsync.enrollment.Enrollments;
+import io.dirsync.login.LoginFlow;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
@@ -314,6 +316,18 @@ public final class DirSyncAdminService {
         }
         engine.statuses().setForGroup(realm, group, status);
         return groupStatus(realm, group);
+    }
+
+    // ------------------------------------------------------------------ login policy (rule 11 at sign-in)
+
+    public LoginFlowRepresentation loginFlow(RealmModel realm) {
+        return new LoginFlowRepresentation(LoginFlow.ALIAS, LoginFlow.find(realm).isPresent(), LoginFlow.isBound(realm));
+    }
+
+    /** Installs the login policy's browser flow (an existing one is left as it is) and binds it if {@code bind}. */
+    public LoginFlowRepresentation installLoginFlow(RealmModel realm, boolean bind) {
+        LoginFlow.install(realm, bind);
+        return loginFlow(realm);
     }
 
     // ------------------------------------------------------------------ representations

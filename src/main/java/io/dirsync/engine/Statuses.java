@@ -20,8 +20,8 @@ import io.dirsync.storage.SubjectType;
 /**
  * Statuses (rule 11): a user's or group's admin-set status ({@code active}, {@code bypass}, {@code disabled}) or
  * {@code pending deletion}; a user's effective status through its groups; and the one formula for Keycloak's enabled
- * flag, which is what refuses a disabled user (or a member of a disabled group) at every sign-in, token refresh and
- * existing session the moment its status changes.
+ * flag, which is what refuses a disabled user (or a member of a disabled group) at every sign-in and token refresh;
+ * turning the flag off also ends the user's sessions ({@link UserSessions#end}) the moment its status changes.
  */
 public final class Statuses {
 
@@ -44,6 +44,15 @@ public final class Statuses {
         if (store.trashedUser(user.getId()) != null) {
             return SubjectStatus.PENDING_DELETION;
         }
+        SubjectStatusEntity s = store.status(user.getId());
+        return s == null ? SubjectStatus.ACTIVE : SubjectStatus.fromStored(s.getStatus());
+    }
+
+    /**
+     * The status an admin set on the user itself ({@code active}, {@code bypass}, {@code disabled}), the trash aside:
+     * what tells "your account is disabled" from "a group you belong to is disabled" at sign-in.
+     */
+    public SubjectStatus ownOf(UserModel user) {
         SubjectStatusEntity s = store.status(user.getId());
         return s == null ? SubjectStatus.ACTIVE : SubjectStatus.fromStored(s.getStatus());
     }
@@ -110,6 +119,9 @@ public final class Statuses {
             UserModel target = engine.users().writable(realm, user);
             EngineWrites.run(session, () -> {
                 target.setEnabled(enabled);
+                if (!enabled) {
+                    UserSessions.end(session, realm, target);
+                }
                 engine.guards().ownerOf(target).ifPresent(d -> engine.users().evictIfFederated(realm, d, target));
             });
         }
@@ -202,6 +214,10 @@ public final class Statuses {
         boolean enabled = enabledFor(managed, status);
         if (user.isEnabled() != enabled) {
             user.setEnabled(enabled);
+            // Turned off now: its sessions end now too (a user created in this transaction has none).
+            if (!enabled && !createdNow) {
+                UserSessions.end(session, realm, user);
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserManager;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
@@ -129,13 +128,12 @@ public final class Trash {
             long now = Time.currentTimeMillis();
             managed.trash(reason, now, now + config.trashRetentionMillis());
         }
+        boolean wasEnabled = user.isEnabled();
+        // No login, no token refresh (disabled), and nothing already issued stays usable: turning the user off ends
+        // its sessions; a user already off has its sessions ended here all the same.
         engine.statuses().applyEnabled(realm, user, managed);
-        // No login, no token refresh (disabled), and nothing already issued stays usable.
-        for (UserSessionModel s : session.sessions().getUserSessionsStream(realm, user).toList()) {
-            session.sessions().removeUserSession(realm, s);
-        }
-        for (UserSessionModel s : session.sessions().getOfflineUserSessionsStream(realm, user).toList()) {
-            session.sessions().removeOfflineUserSession(realm, s);
+        if (!wasEnabled) {
+            UserSessions.end(session, realm, user);
         }
         runs.record(run, Outcome.TRASHED, USER, user.getUsername(), user.getId(), reason);
         engine.publish(new DirSyncEvent.UserTrashed(session, realm, directory, user, reason, run));

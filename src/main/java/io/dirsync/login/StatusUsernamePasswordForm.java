@@ -1,0 +1,42 @@
+package io.dirsync.login;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.browser.UsernamePasswordForm;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.AuthenticationManager;
+
+/**
+ * {@code dirsync-auth-username-password-form}: Keycloak's username/password form, except that a user whose account is
+ * off because of its directory status (disabled, a disabled group's member, trashed) is told why instead of Keycloak's
+ * generic "Account is disabled". Keycloak asks {@link #enabledUser} only after the password was accepted
+ * ({@code validateUserAndPassword}: password first, then the user), and this form also requires Keycloak's note that
+ * the password was validated in this auth session, so that nobody learns a user's status without its password.
+ * Everything else (brute force, wrong passwords, accounts an admin disabled by hand) is Keycloak's own.
+ */
+public final class StatusUsernamePasswordForm extends UsernamePasswordForm {
+
+    public StatusUsernamePasswordForm(KeycloakSession session) {
+        super(session);
+    }
+
+    @Override
+    public boolean enabledUser(AuthenticationFlowContext context, UserModel user) {
+        String refusal = user.isEnabled() || !passwordAccepted(context) ? null : LoginPolicy.refusal(
+            context.getSession(), user, LoginPolicy.effectiveStatus(context.getSession(), context.getRealm(), user));
+        if (refusal == null) {
+            return super.enabledUser(context, user); // not the directory's doing: as Keycloak answers
+        }
+        if (isDisabledByBruteForce(context, user)) {
+            return false; // Keycloak's first check, with Keycloak's answer
+        }
+        context.getEvent().user(user).error(Errors.USER_DISABLED);
+        context.forceChallenge(challenge(context, refusal, null));
+        return false;
+    }
+
+    private static boolean passwordAccepted(AuthenticationFlowContext context) {
+        return "true".equals(context.getAuthenticationSession().getAuthNote(AuthenticationManager.PASSWORD_VALIDATED));
+    }
+}
