@@ -131,6 +131,7 @@ fi
 KC_PID=""
 NODE_PID=""
 LDAP_PID=""
+MAIL_PID=""
 stopping=0
 stop_keycloak() {
   if [ "$stopping" = 0 ] && [ -n "$KC_PID" ] && kill -0 "$KC_PID" 2>/dev/null; then
@@ -144,6 +145,9 @@ stop_keycloak() {
 cleanup() {
   if [ -n "$LDAP_PID" ] && kill -0 "$LDAP_PID" 2>/dev/null; then
     kill -TERM "$LDAP_PID" 2>/dev/null || true
+  fi
+  if [ -n "$MAIL_PID" ] && kill -0 "$MAIL_PID" 2>/dev/null; then
+    kill -TERM "$MAIL_PID" 2>/dev/null || true
   fi
   if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
     kill -TERM "$NODE_PID" 2>/dev/null || true
@@ -171,6 +175,22 @@ if [ "$RUN_DEMO_SETUP" = 1 ]; then
   fi
 fi
 
+# The demo mail catcher: an SMTP server that keeps every mail the demo realm sends (enrollment e-mails) and a web page
+# that shows them (scripts/DemoMail.java, GreenMail's standalone JAR through Maven). Mails live in memory.
+MAIL_SMTP_PORT="${DEMO_SMTP_PORT:-3025}"
+MAIL_WEB_PORT="${DEMO_MAIL_PORT:-8025}"
+if [ "$RUN_DEMO_SETUP" = 1 ]; then
+  GREENMAIL="$HOME/.m2/repository/com/icegreen/greenmail-standalone/2.1.3/greenmail-standalone-2.1.3.jar"
+  [ -f "$GREENMAIL" ] || mvn -B -q dependency:get -Dtransitive=false -Dartifact=com.icegreen:greenmail-standalone:2.1.3 \
+    || warn "could not fetch greenmail-standalone: the demo has no mail catcher (enrollment e-mails are not sent)"
+  if port_busy "$MAIL_SMTP_PORT" || port_busy "$MAIL_WEB_PORT"; then
+    warn "port $MAIL_SMTP_PORT or $MAIL_WEB_PORT is in use: the demo mail catcher is not started (set DEMO_SMTP_PORT, DEMO_MAIL_PORT)"
+  elif [ -f "$GREENMAIL" ]; then
+    java -cp "$GREENMAIL" "$ROOT/scripts/DemoMail.java" "$MAIL_SMTP_PORT" "$MAIL_WEB_PORT" &
+    MAIL_PID=$!
+  fi
+fi
+
 say "Starting Keycloak ${KC_VERSION} on http://localhost:${HTTP_PORT} (management port ${MGMT_PORT}); Ctrl-C stops it"
 "$KC_HOME/bin/kc.sh" start-dev \
   --import-realm \
@@ -180,7 +200,8 @@ say "Starting Keycloak ${KC_VERSION} on http://localhost:${HTTP_PORT} (managemen
 KC_PID=$!
 
 if [ "$RUN_DEMO_SETUP" = 1 ]; then
-  KC_HTTP_PORT="$HTTP_PORT" DEMO_LDAP_PORT="$LDAP_PORT" node "$ROOT/scripts/demo-setup.mjs" &
+  KC_HTTP_PORT="$HTTP_PORT" DEMO_LDAP_PORT="$LDAP_PORT" DEMO_SMTP_PORT="$MAIL_SMTP_PORT" DEMO_MAIL_PORT="$MAIL_WEB_PORT" \
+    node "$ROOT/scripts/demo-setup.mjs" &
   NODE_PID=$!
 fi
 

@@ -125,6 +125,8 @@ function makeApi(token) {
 const sameName = (a, b) => String(a || '').trim().toLowerCase() === String(b || '').trim().toLowerCase();
 
 const ldapPort = process.env.DEMO_LDAP_PORT || '10389';
+const mailSmtpPort = process.env.DEMO_SMTP_PORT || '3025';
+const mailWebPort = process.env.DEMO_MAIL_PORT || '8025';
 
 /** The demo LDAP directory: point it at this run's demo server, activate it, and run a full sync now. */
 async function syncLdap(api, dir, want, apiHint) {
@@ -170,6 +172,17 @@ async function main() {
     throw e;
   }
   const existing = Array.isArray(listed.json) ? listed.json : [];
+
+  // Enrollment e-mails: the realm sends through the demo mail catcher (scripts/DemoMail.java, started by ./run.sh),
+  // and links made by the background job point at this server (a job has no request to take the host from).
+  const realmUrl = `${kcUrl}/admin/realms/${encodeURIComponent(realm)}`;
+  const realmRep = (await api('GET', realmUrl)).json || {};
+  await api('PUT', realmUrl, {
+    smtpServer: { host: '127.0.0.1', port: mailSmtpPort, from: 'directory-sync@demo.test',
+      fromDisplayName: 'Directory Sync Demo', replyTo: 'it-support@demo.test' },
+    attributes: { ...(realmRep.attributes || {}), frontendUrl: kcUrl },
+  });
+  log(`realm "${realm}": mail through the demo mail catcher (127.0.0.1:${mailSmtpPort}), links to ${kcUrl}`);
 
   const results = [];
   for (const want of wanted) {
@@ -221,6 +234,11 @@ async function main() {
     '                disabled and trashed users are refused with a clear message; others set up and use',
     '                OTP as a second factor, except bypass users (their own status or a group\'s).',
     `Sign in at:     ${kcUrl}/realms/${realm}/account`,
+    '',
+    `Mail catcher:   http://localhost:${mailWebPort}/  (every mail the realm sends; SMTP 127.0.0.1:${mailSmtpPort})`,
+    'Enrollment:     on for both demo directories: each synced user with an e-mail gets a link to set up OTP',
+    '                (reminders after 2 and 10 days, a new link after 30). Pending enrollments:',
+    `                curl -H "Authorization: Bearer <admin token>" ${apiBase}/enrollments`,
   ];
   for (const { dir, credentials, report } of results) {
     lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);

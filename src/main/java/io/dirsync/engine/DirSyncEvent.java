@@ -8,7 +8,7 @@ import org.keycloak.provider.ProviderEvent;
 import io.dirsync.storage.Outcome;
 
 /**
- * What the engine tells other features (the user profile, later enrollment and the login policy), published with
+ * What the engine tells other features (the user profile, sign-in, enrollment e-mails), published with
  * {@code KeycloakSessionFactory.publish}: they subscribe with {@code KeycloakSessionFactory.register} instead of being
  * called by the engine. Delivered synchronously, in the engine's session and transaction; a listener that throws
  * refuses the change.

@@ -93,7 +93,8 @@ public class EnrollmentActionTokenHandler extends AbstractActionTokenHandler<Enr
     @SuppressWarnings("unchecked")
     public Predicate<? super EnrollmentActionToken>[] getVerifiers(ActionTokenContext<EnrollmentActionToken> context) {
         return TokenUtils.predicates(TokenUtils.checkThat(
-            t -> Enrollments.of(context.getSession()).isCurrentLink(context.getRealm(), t),
+            t -> Enrollments.of(context.getSession()).isCurrentLink(context.getRealm(), t,
+                context.getAuthenticationSession().getAuthenticatedUser()),
             Errors.INVALID_TOKEN, LINK_INVALID));
     }
 

@@ -31,6 +31,11 @@ public record EnrollmentSettings(boolean enabled, List<String> requiredActions) 
         FACTOR_ACTIONS.put("recovery-codes", UserModel.RequiredAction.CONFIGURE_RECOVERY_AUTHN_CODES.name());
     }
 
+    /** Whether the directory sends enrollment e-mails; asked for every user a sync applies, so it copies nothing. */
+    public static boolean enabled(Directory directory) {
+        return Boolean.parseBoolean(directory.setting(ENABLED));
+    }
+
     public static EnrollmentSettings of(Directory directory) {
         ObjectNode settings = directory.settings();
         JsonNode on = settings.get(ENABLED);

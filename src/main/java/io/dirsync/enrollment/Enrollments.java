@@ -109,7 +109,7 @@ public final class Enrollments {
      * @param outcome what the sync did (CREATED, ADOPTED, RESTORED, UPDATED)
      */
     void consider(RealmModel realm, Directory directory, UserModel user, Outcome outcome, SyncRuns.Run run) {
-        if (!EnrollmentSettings.of(directory).enabled()) {
+        if (!EnrollmentSettings.enabled(directory)) {
             return;
         }
         Optional<EnrollmentEntity> existing = store.enrollmentOfUser(user.getId());
@@ -179,7 +179,7 @@ public final class Enrollments {
      * eligible (seed 001: "the next time directory sync runs, a new enrollment link will be emailed").
      */
     void pullRunEnding(RealmModel realm, Directory directory, SyncRuns.Run run) {
-        if (!EnrollmentSettings.of(directory).enabled()) {
+        if (!EnrollmentSettings.enabled(directory)) {
             return;
         }
         for (String id : store.enrollmentsOfDirectory(directory.id(), EnrollmentState.DELETED)) {
@@ -193,7 +193,7 @@ public final class Enrollments {
 
     /** A directory's enrollment e-mails were turned off: its cycles stop and their links die. */
     void directorySaved(Directory directory) {
-        if (!EnrollmentSettings.of(directory).enabled()) {
+        if (!EnrollmentSettings.enabled(directory)) {
             for (String id : store.enrollmentsOfDirectory(directory.id(), EnrollmentState.PENDING)) {
                 EnrollmentEntity e = store.find(EnrollmentEntity.class, id);
                 e.setState(EnrollmentState.EXCLUDED);
@@ -214,7 +214,7 @@ public final class Enrollments {
         session.realms().getRealmsStream().toList().forEach(realm -> {
             session.getContext().setRealm(realm);
             for (Directory d : engine.directories().list(realm)) {
-                if (!EnrollmentSettings.of(d).enabled()) {
+                if (!EnrollmentSettings.enabled(d)) {
                     continue;
                 }
                 for (String userId : store.usersWithoutEnrollment(d.id(), config.batch())) {
@@ -256,7 +256,7 @@ public final class Enrollments {
             store.remove(e);
             return;
         }
-        if (!EnrollmentSettings.of(directory).enabled()) {
+        if (!EnrollmentSettings.enabled(directory)) {
             directorySaved(directory);
             return;
         }
@@ -338,13 +338,18 @@ public final class Enrollments {
 
     // ---- links
 
-    /** Whether the token is the live link of a pending enrollment (not deleted, not of an older cycle). */
-    boolean isCurrentLink(RealmModel realm, EnrollmentActionToken token) {
+    /**
+     * Whether the token is the live link of a pending enrollment (not deleted, not of an older cycle) of a user who has
+     * not enrolled yet: once the user has a second factor the link sets up nothing more, even before the job closes the
+     * enrollment, so that whoever else holds the mail cannot add a device of their own.
+     */
+    boolean isCurrentLink(RealmModel realm, EnrollmentActionToken token, UserModel user) {
         EnrollmentEntity e = token.getEnrollmentId() == null ? null : store.find(EnrollmentEntity.class, token.getEnrollmentId());
         if (e == null || e.getState() != EnrollmentState.PENDING || !e.getRealmId().equals(realm.getId())) {
             return false;
         }
-        return EnrollmentLinks.current(token, e, store.find(DirectoryEntity.class, e.getDirectoryId()), config);
+        return EnrollmentLinks.current(token, e, store.find(DirectoryEntity.class, e.getDirectoryId()), config)
+            && user != null && user.getId().equals(e.getUserId()) && !hasSecondFactor(user);
     }
 
     /** The required actions a link runs for its user: the directory's factors not yet set up, and a password if needed. */

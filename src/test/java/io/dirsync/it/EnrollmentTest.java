@@ -184,6 +184,8 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         assertTrue(password.body().contains("password-new"), "then update password: " + password.body());
         LoginPages.Page done = browser.submit(password, Map.of("password-new", "Cy-pass-1!", "password-confirm", "Cy-pass-1!"));
         assertFalse(done.body().contains("password-new") || done.body().contains("totpSecret"), "all set up: " + done.body());
+        LoginPages.Page again = new LoginPages().get(newLink);
+        assertTrue(again.body().contains("no longer valid"), "enrolled: the link sets up nothing more, at once: " + again.body());
 
         runJob();
         assertEquals(0, dirsync.admin("GET", "/enrollments", null).json().get("count").asInt(), "enrolled: the cycle ended");
@@ -201,6 +203,10 @@ class EnrollmentTest extends DirSyncIntegrationTest {
 
     @Test
     void resendSendsTheSameLinkWithTheSameExpiryToTheOriginalAddressAndDeleteKillsTheLink() throws Exception {
+        RealmRepresentation events = realm.admin().toRepresentation();
+        events.setAdminEventsEnabled(true);
+        events.setAdminEventsDetailsEnabled(true);
+        realm.admin().update(events);
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta", Map.of("enrollmentEmails", true));
         Http.Result created = okta.scim("POST", "/Users", DirSync.scimUser("rae", "Rae", "Resend", "rae@corp.test"));
         String userId = DirSync.id(created);
@@ -242,6 +248,13 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         JsonNode all = dirsync.admin("POST", "/enrollments/resend-all?directory=" + okta.id(), null).json();
         assertEquals(1, all.get("sent").asInt(), all::toString);
         assertEquals(4, mails().size());
+
+        List<String> adminEvents = realm.admin().getAdminEvents().stream()
+            .filter(e -> e.getResourcePath() != null && e.getResourcePath().contains("enrollments"))
+            .map(e -> e.getOperationType() + " " + e.getResourcePath().replaceAll(".*dirsync/", "")).toList();
+        assertTrue(adminEvents.contains("ACTION enrollments/" + enrollmentId + "/resend"), adminEvents::toString);
+        assertTrue(adminEvents.contains("DELETE enrollments/" + enrollmentId), adminEvents::toString);
+        assertTrue(adminEvents.stream().anyMatch(e -> e.startsWith("ACTION enrollments/resend-all")), adminEvents::toString);
     }
 
     @Test

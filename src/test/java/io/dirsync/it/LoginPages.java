@@ -25,6 +25,8 @@ public final class LoginPages {
     public static final String CALLBACK = "http://localhost/callback";
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    /** The last page's address, against which a page's relative links resolve. */
+    private String lastUrl;
 
     /** A page Keycloak answered, or the redirect back to the client ({@code location}) that ends a sign-in. */
     public record Page(int status, String body, String location) {
@@ -59,9 +61,9 @@ public final class LoginPages {
         return browse(m.group(1).replace("&amp;", "&"), fields);
     }
 
-    /** Opens a link (from an e-mail, or a page's link) in this browser. */
+    /** Opens a link (from an e-mail, or a page's link, relative to the last page) in this browser. */
     public Page get(String url) throws Exception {
-        return browse(url, null);
+        return browse(lastUrl == null ? url : URI.create(lastUrl).resolve(url).toString(), null);
     }
 
     /** The target of the page's first link whose text contains {@code text}. */
@@ -87,6 +89,7 @@ public final class LoginPages {
 
     /** GET {@code url}, or POST {@code form} to it, sending and keeping cookies, following Keycloak's redirects. */
     private Page browse(String url, Map<String, String> form) throws Exception {
+        lastUrl = url;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

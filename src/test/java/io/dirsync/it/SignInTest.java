@@ -12,20 +12,27 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
 
 import io.dirsync.ldap.TestDirectory;
 
 /**
  * How directory users sign in (SPEC §6, seed 002), with any alias (rule 3: a user known as {@code jfoo} and
  * {@code jfoo@corp.test} signs in with either): the username form and direct grant take a user's username or any of its
- * aliases, case-insensitively, for a SCIM-pushed and an LDAP-synced user; a trashed user's alias is refused like its
- * username; and an alias never makes the engine mistake one user for another.
+ * aliases, case-insensitively, for a SCIM-pushed and an LDAP-synced user; so does the reset-credentials form (the reset
+ * mail goes to the alias holder's address); a trashed user's alias is refused like its username; and an alias never makes
+ * the engine mistake one user for another.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class SignInTest extends DirSyncIntegrationTest {
 
     static final String PW = "Alias-signin-pw-1";
+
+    @InjectMailServer
+    MailServer mail;
 
     @BeforeEach
     void client() {
@@ -98,4 +105,28 @@ class SignInTest extends DirSyncIntegrationTest {
         assertTrue(realm.admin().users().search("kay.one", true).isEmpty(), "no user is named kay.one");
     }
 
+    @Test
+    void theResetCredentialsFormTakesAnAliasAndMailsItsHolder() throws Exception {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setResetPasswordAllowed(true);
+        realm.admin().update(rep);
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta", Map.of("mappings",
+            List.of(Map.of("source", "nickName", "target", "alias1"))));
+        Map<String, Object> body = new HashMap<>(DirSync.scimUser("rita.reset@corp.test", "Rita", "Reset", "rita@corp.test"));
+        body.put("nickName", "rreset");
+        assertEquals(201, okta.scim("POST", "/Users", body).status());
+        ClientRepresentation web = LoginPages.webClient();
+        realm.admin().clients().create(web).close();
+
+        LoginPages pages = new LoginPages();
+        LoginPages.Page login = pages.open(urls.getBase(), realm.getName(), web.getClientId());
+        LoginPages.Page forgot = pages.get(LoginPages.linkOf(login, "Forgot"));
+        LoginPages.Page sent = pages.submit(forgot, Map.of("username", "RReset"));
+        assertTrue(sent.body().contains("You should receive an email shortly"), sent.body());
+        waitUntil(() -> mail.getReceivedMessages().length == 1, 30);
+        jakarta.mail.internet.MimeMessage m = mail.getReceivedMessages()[0];
+        assertEquals("rita@corp.test", m.getRecipients(jakarta.mail.Message.RecipientType.TO)[0].toString(),
+            "the alias (another case) reached its holder");
+        assertTrue(m.getSubject().toLowerCase(java.util.Locale.ROOT).contains("reset"), m.getSubject());
+    }
 }

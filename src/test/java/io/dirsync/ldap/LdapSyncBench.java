@@ -234,7 +234,7 @@ class LdapSyncBench {
     }
 
     /** A full sync; a long one answers 202 with its run id, which is then followed until it ends. */
-    private static JsonNode sync(DirSync dirsync, String id) throws Exception {
+    static JsonNode sync(DirSync dirsync, String id) throws Exception {
         java.net.http.HttpResponse<String> r = send(dirsync.adminBearer(), dirsync.adminUrl("/directories/" + id + "/sync"),
             "{\"kind\":\"full\"}");
         JsonNode json = Http.JSON.readTree(r.body());
