@@ -49,7 +49,7 @@ class EnrollmentBench {
     @InjectMailServer
     MailServer mail;
 
-    @InjectRunOnServer(permittedPackages = "io.dirsync.ldap")
+    @InjectRunOnServer(permittedPackages = {"io.dirsync.ldap", "io.dirsync.it"})
     RunOnServerClient onServer;
 
     @Test
