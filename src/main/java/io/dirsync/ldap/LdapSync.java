@@ -1,7 +1,6 @@
 package io.dirsync.ldap;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ import org.keycloak.storage.ldap.idm.model.LDAPObject;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 
-import io.dirsync.engine.AdminRoleSets;
+import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.KnownAbsent;
@@ -81,7 +80,7 @@ public final class LdapSync {
 
     /** What a run needs to know about groups, resolved once at its start. */
     private record Plan(LdapSettings settings, Map<String, Set<String>> groupsOfDn, Set<String> managedGroupIds,
-                        Map<String, Set<AdminRoleSets.Role>> rolesOfDn, String adminFilter) {
+                        Map<String, Set<String>> adminGroupsOfDn, String adminFilter) {
     }
 
     private RunReport execute(RunKind kind, String username) {
@@ -95,7 +94,6 @@ public final class LdapSync {
             LOG.warnf(e, "LDAP directory %s: could not resolve its groups", directory.name());
             return finish(run, kind, false, message(e));
         }
-        Set<String> seen = new HashSet<>();
         boolean complete = true;
         String failure = null;
         boolean found = false;
@@ -122,10 +120,7 @@ public final class LdapSync {
                     .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
                 for (LDAPObject entry : page) {
                     found = true;
-                    String id = handle(run, plan, entry, sources.get(entry), known);
-                    if (id != null && kind == RunKind.ADMIN) {
-                        seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
-                    }
+                    handle(run, plan, entry, sources.get(entry), known);
                 }
             }
         } catch (RuntimeException e) {
@@ -142,12 +137,6 @@ public final class LdapSync {
             } catch (SyncConflictException notHere) {
                 run.recordFailure(username, notHere.getMessage());
             }
-        }
-        if (complete && kind == RunKind.ADMIN) {
-            inTx(s -> {
-                revokeAdminRolesOfOthers(s, seen);
-                return null;
-            });
         }
         // Where a run's time goes (directory vs. Keycloak side), for operators sizing a sync.
         LOG.infof("LDAP directory %s: %s sync read %d entries in %d ms from the directory, %d ms in all", directory.name(),
@@ -195,13 +184,14 @@ public final class LdapSync {
                 scope.add(member);
             }
         }
-        Map<String, Set<AdminRoleSets.Role>> rolesOfDn = new HashMap<>();
+        // Rule 12 is the engine's (PullRun grants the roles); the run only tells it which admin groups a user is in,
+        // through nested groups too.
+        Map<String, Set<String>> adminGroupsOfDn = new HashMap<>();
         Set<String> adminScope = new LinkedHashSet<>();
-        for (Map.Entry<String, AdminRoleSets.Role> e : settings.adminGroups.entrySet()) {
-            loadGroup(provider, e.getKey());
-            AdminRoleSets.ensure(realm, e.getValue()); // before the users' transactions that grant it
-            for (String member : expand(provider, settings, e.getKey())) {
-                rolesOfDn.computeIfAbsent(member, k -> EnumSet.noneOf(AdminRoleSets.Role.class)).add(e.getValue());
+        for (AdminGroups.AdminGroup admin : run.adminGroups().groups()) {
+            loadGroup(provider, admin.group());
+            for (String member : expand(provider, settings, admin.group())) {
+                adminGroupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(admin.canonical());
                 adminScope.add(member);
             }
         }
@@ -209,7 +199,7 @@ public final class LdapSync {
         Set<String> managedIds = engine.store().managedGroups(directory.id()).stream()
             .map(ManagedGroupEntity::getGroupId).collect(Collectors.toSet());
         String adminFilter = LdapDirectories.scopeFilter(settings, List.of(), adminScope);
-        return new Plan(settings, groupsOfDn, managedIds, rolesOfDn, adminFilter);
+        return new Plan(settings, groupsOfDn, managedIds, adminGroupsOfDn, adminFilter);
     }
 
     /** A group entry, or a failure that names it: a synced group that is gone must not look like an empty one. */
@@ -290,7 +280,11 @@ public final class LdapSync {
             return null; // AD-disabled, out of scope: trashed by the full sync if it was in (rule 7)
         }
         Set<String> memberOf = memberOf(entry);
-        return run.apply(source, dn, known, (s, realm, directory, change) ->
+        Set<String> adminGroups = new HashSet<>();
+        for (String g : memberOf) {
+            adminGroups.addAll(plan.adminGroupsOfDn().getOrDefault(g, Set.of()));
+        }
+        return run.apply(source, dn, known, adminGroups, (s, realm, directory, change) ->
             link(s, realm, directory, plan, change.user(), change.outcome() == Outcome.CREATED, entry, memberOf));
     }
 
@@ -328,8 +322,9 @@ public final class LdapSync {
     }
 
     /**
-     * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN), the user's
-     * managed-group memberships (rule 6, through the engine) and its admin roles (rule 12).
+     * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN) and the user's
+     * managed-group memberships (rule 6, through the engine). Its admin roles (rule 12) are the run's, from the admin
+     * groups {@link #handle} names.
      */
     private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, boolean created,
                       LDAPObject entry, Set<String> memberOf) {
@@ -344,27 +339,17 @@ public final class LdapSync {
             changed = true;
         }
         Set<String> wanted = new HashSet<>();
-        Set<AdminRoleSets.Role> roles = EnumSet.noneOf(AdminRoleSets.Role.class);
         for (String g : memberOf) {
             wanted.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
-            roles.addAll(plan.rolesOfDn().getOrDefault(g, Set.of()));
         }
         DirectorySyncEngine engine = engine(s);
         engine.groups().setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
-        engine.adminRoles().set(realm, directory, user, roles, created);
         if (changed) {
             UserCache cache = UserStorageUtil.userCache(s);
             if (cache != null) {
                 cache.evict(realm, user);
             }
         }
-    }
-
-    /** Admin sync: users of this directory holding an admin role who are no longer in any admin group lose it. */
-    private void revokeAdminRolesOfOthers(KeycloakSession s, Set<String> seen) {
-        RealmModel realm = realm(s);
-        DirectorySyncEngine engine = engine(s);
-        engine.adminRoles().revokeAllBut(realm, engine.directories().get(realm, directoryId).orElseThrow(), seen);
     }
 
     /** Single-user sync of a name the directory no longer returns: its user leaves the scope (rule 7). */
