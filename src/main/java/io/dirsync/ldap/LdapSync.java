@@ -35,14 +35,13 @@ import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.KnownAbsent;
+import io.dirsync.engine.ManagedGroup;
 import io.dirsync.storage.Outcome;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.UserSync;
-import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
 
 /**
@@ -160,10 +159,10 @@ public final class LdapSync {
         DirectoryPasswordPolicy.ensureIn(s, realm);
 
         Map<String, Set<String>> groupsOfDn = new HashMap<>();
-        Map<String, ManagedGroupEntity> byExternalId = new HashMap<>();
-        for (ManagedGroupEntity g : engine.store().managedGroups(directory.id())) {
-            if (g.getExternalId() != null) {
-                byExternalId.put(LdapSettings.normalise(g.getExternalId()), g);
+        Map<String, ManagedGroup> byExternalId = new HashMap<>();
+        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
+            if (g.externalId() != null) {
+                byExternalId.put(LdapSettings.normalise(g.externalId()), g);
             }
         }
         Set<String> scope = new LinkedHashSet<>();
@@ -171,12 +170,12 @@ public final class LdapSync {
             LDAPObject group = loadGroup(provider, dn);
             String cn = group.getAttributeAsString(LDAPConstants.CN);
             String sourceName = cn == null ? group.getDn().getFirstRdn().getAttrValue(group.getDn().getFirstRdn().getAllKeys().get(0)) : cn;
-            ManagedGroupEntity existing = byExternalId.get(LdapSettings.normalise(dn));
+            ManagedGroup existing = byExternalId.get(LdapSettings.normalise(dn));
             GroupModel kc;
             if (existing == null) {
                 kc = engine.groups().create(realm, directory, sourceName, dn, run.run());
             } else {
-                kc = realm.getGroupById(existing.getGroupId());
+                kc = realm.getGroupById(existing.groupId());
                 engine.groups().rename(realm, directory, kc, sourceName, dn, run.run());
             }
             for (String member : expand(provider, settings, dn)) {
@@ -196,8 +195,8 @@ public final class LdapSync {
             }
         }
         LdapDirectories.setScope(realm, directory, LdapDirectories.scopeFilter(settings, scope, adminScope));
-        Set<String> managedIds = engine.store().managedGroups(directory.id()).stream()
-            .map(ManagedGroupEntity::getGroupId).collect(Collectors.toSet());
+        Set<String> managedIds = engine.groups().managedGroups(directory).stream()
+            .map(ManagedGroup::groupId).collect(Collectors.toSet());
         String adminFilter = LdapDirectories.scopeFilter(settings, List.of(), adminScope);
         return new Plan(settings, groupsOfDn, managedIds, adminGroupsOfDn, adminFilter);
     }
@@ -358,8 +357,7 @@ public final class LdapSync {
         DirectorySyncEngine engine = engine(s);
         Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
         UserModel user = UserSync.byUsername(engine.users().provider(directory), realm, username.trim());
-        ManagedUserEntity m = user == null ? null : engine.store().managedUser(user.getId());
-        if (m == null || !m.getDirectoryId().equals(directoryId)) {
+        if (user == null || engine.users().managed(directory, user.getId()).isEmpty()) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user '" + username
                 + "' in the scope of directory \"" + directory.name() + "\" (not found, not in a synced group, or disabled)");
         }
