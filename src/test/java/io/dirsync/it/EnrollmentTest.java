@@ -185,6 +185,10 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         LoginPages.Page again = new LoginPages().get(newLink);
         assertTrue(again.body().contains("no longer valid"), "enrolled: the link sets up nothing more, at once: " + again.body());
 
+        for (MimeMessage m : mails()) {
+            assertTrue(text(m).startsWith("This is an automated message from"), "the fixed header in every mail: " + text(m));
+            assertTrue(part(m, "text/html").contains("This is an automated message from"), "in the HTML part too");
+        }
         runJob();
         assertEquals(0, dirsync.admin("GET", "/enrollments", null).json().get("count").asInt(), "enrolled: the cycle ended");
         moveClock(33 * DAY);

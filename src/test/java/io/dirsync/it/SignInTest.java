@@ -40,7 +40,7 @@ class SignInTest extends DirSyncIntegrationTest {
     }
 
     @Test
-    void aScimUserSignsInWithItsUsernameOrAnyAliasInAnyCase() {
+    void aScimUserSignsInWithItsUsernameOrAnyAliasInAnyCase() throws Exception {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta", Map.of("mappings",
             List.of(Map.of("source", "nickName", "target", "alias1"))));
         Map<String, Object> body = new HashMap<>(DirSync.scimUser("jfoo@corp.test", "John", "Foo", "jfoo@corp.test"));
@@ -57,6 +57,11 @@ class SignInTest extends DirSyncIntegrationTest {
         assertTrue(signsIn("JFOO", PW), "alias, another case");
         assertFalse(signsIn("jfoo", "wrong-password"));
         assertFalse(signsIn("jfo", PW), "nobody's alias");
+        ClientRepresentation web = LoginPages.webClient();
+        realm.admin().clients().create(web).close();
+        LoginPages pages = new LoginPages();
+        assertTrue(pages.submit(pages.open(urls.getBase(), realm.getName(), web.getClientId()),
+            Map.of("username", "JFoo", "password", PW)).signedIn(), "the browser form signs the alias in");
 
         // Trashed: the alias is refused like the username (the account is disabled).
         assertEquals(204, okta.scim("DELETE", "/Users/" + DirSync.id(created), null).status());
