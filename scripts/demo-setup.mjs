@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Demo setup for ./run.sh (Node 18+, built-in fetch, no npm dependencies).
 //
-// 1. waits until Keycloak answers on /realms/master (up to 3 minutes);
+// 1. waits until Keycloak answers on /realms/master (up to 5 minutes: a first start also builds Keycloak);
 // 2. logs in to the master realm as the bootstrap admin (admin-cli, password grant);
-// 3. in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
+// 3. points realm "demo"'s SMTP at the demo mail catcher (scripts/DemoMail.java) and its Frontend URL at this server,
+//    so that enrollment e-mails (on for the demo directories) land in the catcher with working links;
+//    in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
 //    (matched by type and name), completes the setup of SCIM directories still in "draft",
 //    and gets a fresh bearer token for each SCIM directory;
 // 4. installs the login policy's browser flow "directory sync browser" and binds it (POST .../dirsync/login-flow);
-// 5. prints the admin console URL, the SCIM base URL, the token and a curl example.
+// 5. prints the admin console URL, the mail catcher's page, the SCIM base URL, the token and a curl example.
 //
 // Environment: KC_HTTP_PORT (8080), KC_URL (http://localhost:$KC_HTTP_PORT), DEMO_REALM (demo),
 // KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin),
-// DEMO_DIRECTORIES_FILE (realm-config/demo-directories.json), KC_WAIT_SECONDS (180).
+// DEMO_DIRECTORIES_FILE (realm-config/demo-directories.json), KC_WAIT_SECONDS (300),
+// DEMO_SMTP_PORT (3025) and DEMO_MAIL_PORT (8025) of the mail catcher.
 // Exit status: 0 when everything is set up, 1 on any error (printed in a framed box).
 
 import { readFile } from 'node:fs/promises';
@@ -26,7 +29,7 @@ const adminUser = process.env.KC_BOOTSTRAP_ADMIN_USERNAME || 'admin';
 const adminPassword = process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || 'admin';
 const directoriesFile = process.env.DEMO_DIRECTORIES_FILE
   || path.join(here, '..', 'realm-config', 'demo-directories.json');
-const waitSeconds = Number(process.env.KC_WAIT_SECONDS || 180);
+const waitSeconds = Number(process.env.KC_WAIT_SECONDS || 300);
 const apiBase = `${kcUrl}/admin/realms/${encodeURIComponent(realm)}/dirsync`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

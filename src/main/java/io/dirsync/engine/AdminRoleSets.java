@@ -10,8 +10,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 
 /**
- * SPEC rule 12: the admin roles a directory group can map to (any pull source's admin groups; the engine grants and
- * revokes them, see {@link DirectorySyncEngine#setAdminRoles}), each realised as a composite realm role
+ * SPEC rule 12: the admin roles a directory group can map to (any pull source's admin groups, {@link AdminGroups}; the
+ * engine grants and revokes them, see {@link DirectoryAdminRoles}), each realised as a composite realm role
  * {@code dirsync-admin-<role>} holding a fixed, documented set of {@code realm-management} client roles:
  *
  * <table>

@@ -62,6 +62,7 @@ public final class Directories {
         String finalName = name == null || name.isBlank() ? defaultName(realm, type) : name.trim();
         requireFreeName(realm, finalName, null);
         validateSettings(s);
+        AdminGroups.validate(type, s);
         DirectoryEntity e = new DirectoryEntity();
         e.setId(KeycloakModelUtils.generateId());
         e.setRealmId(realm.getId());
@@ -100,6 +101,7 @@ public final class Directories {
                         + "or delete the directory and create a new one (its users become unmanaged and are reconnected by username).");
             }
             validateSettings(s);
+            AdminGroups.validate(directory.type(), s);
         }
         if (newName != null && !newName.isBlank() && !newName.trim().equals(e.getName())) {
             String name = newName.trim();

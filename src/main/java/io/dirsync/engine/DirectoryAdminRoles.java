@@ -24,6 +24,22 @@ public final class DirectoryAdminRoles {
         this.store = engine.store();
     }
 
+    /** Creates the realm roles the directory's admin groups grant, before the users' transactions that grant them. */
+    public void ensure(RealmModel realm, AdminGroups groups) {
+        for (AdminRoleSets.Role role : groups.roles()) {
+            AdminRoleSets.ensure(realm, role);
+        }
+    }
+
+    /**
+     * Rule 12 for a user a pull source applied: its directory admin roles become exactly those of the admin groups it is
+     * in ({@code userGroups}: the source's identifiers of its groups, canonical, see {@link AdminGroups#rolesOf}).
+     */
+    public boolean setFromGroups(RealmModel realm, Directory directory, UserModel user, AdminGroups groups,
+                                 Set<String> userGroups, boolean createdNow) {
+        return set(realm, directory, user, groups.rolesOf(userGroups), createdNow);
+    }
+
     /**
      * Rule 12: makes the directory admin roles of a user of {@code directory} exactly {@code roles} (the roles of the
      * admin groups the source says the user is in). Run in the user's transaction.

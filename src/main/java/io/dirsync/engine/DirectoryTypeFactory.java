@@ -44,6 +44,16 @@ public interface DirectoryTypeFactory extends ProviderFactory<DirectoryTypeProvi
         return null;
     }
 
+    /**
+     * Rule 12: how the type's directories name a group in their {@code adminGroups} setting ({@link AdminGroups}), or
+     * null when they have no admin groups (a push source never grants an admin role). A pull source then reports, for
+     * each user it applies, which of its groups the user is in ({@link PullRun#apply(SourceUser, String, KnownAbsent,
+     * java.util.Set, PullRun.AppliedUserHook)}); the engine grants and revokes the roles.
+     */
+    default AdminGroups.Naming adminGroups() {
+        return null;
+    }
+
     @Override
     default void init(Config.Scope config) {
     }

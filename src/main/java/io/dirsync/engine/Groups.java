@@ -40,9 +40,15 @@ public final class Groups {
         this.runs = engine.runs();
     }
 
-    public Optional<ManagedGroupEntity> managed(Directory directory, String groupId) {
+    /** The group {@code groupId} if {@code directory} manages it (rule 6), as a read view. */
+    public Optional<ManagedGroup> managed(Directory directory, String groupId) {
         ManagedGroupEntity g = store.managedGroup(groupId);
-        return g != null && g.getDirectoryId().equals(directory.id()) ? Optional.of(g) : Optional.empty();
+        return g != null && g.getDirectoryId().equals(directory.id()) ? Optional.of(ManagedGroup.of(g)) : Optional.empty();
+    }
+
+    /** The groups {@code directory} manages, by source name, as read views. */
+    public List<ManagedGroup> managedGroups(Directory directory) {
+        return store.managedGroups(directory.id()).stream().map(ManagedGroup::of).toList();
     }
 
     /** Creates (or finds) the managed group for a source group; named per rule 6. */

@@ -28,6 +28,9 @@ import io.dirsync.storage.SyncRunItemEntity;
  * in-scope entry, each in a transaction of its own (bounded memory, a bad entry never undoes the others);
  * then {@link #finish} trashes the directory's users the source no longer returned, unless that would be
  * a mass deprovisioning (rule 10: held for the admin) or the source failed mid-run (nobody is trashed).
+ * Rule 12 too: a source that says which of its groups an entry's user is in gets the user exactly the roles of the
+ * directory's admin groups ({@link AdminGroups}) among them, and a complete admin sync ({@link RunKind#ADMIN}, which
+ * reads the members of the admin groups) revokes them from the directory's users it did not return.
  * Only user ids are kept in memory.
  */
 public final class PullRun {
@@ -37,21 +40,35 @@ public final class PullRun {
     private final String realmId;
     private final String directoryId;
     private final SyncRuns.Run run;
+    private final AdminGroups adminGroups;
     private final Set<String> seen = new HashSet<>();
     private int unchanged;
     private int failed;
 
-    private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run) {
+    private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run,
+                    AdminGroups adminGroups) {
         this.factory = factory;
         this.realmId = realmId;
         this.directoryId = directoryId;
         this.run = run;
+        this.adminGroups = adminGroups;
     }
 
     /** Opens a run; it shows as {@code running} in the directory's history until it finishes. */
     public static PullRun begin(KeycloakSession session, Directory directory, RunKind kind) {
-        SyncRuns.Run run = DirectorySyncEngine.of(session).runs().startPull(directory, kind);
-        return new PullRun(session.getKeycloakSessionFactory(), directory.realmId(), directory.id(), run);
+        DirectorySyncEngine engine = DirectorySyncEngine.of(session);
+        AdminGroups adminGroups = AdminGroups.of(directory);
+        RealmModel realm = session.realms().getRealm(directory.realmId());
+        if (realm != null) {
+            engine.adminRoles().ensure(realm, adminGroups);
+        }
+        SyncRuns.Run run = engine.runs().startPull(directory, kind);
+        return new PullRun(session.getKeycloakSessionFactory(), directory.realmId(), directory.id(), run, adminGroups);
+    }
+
+    /** The directory's admin groups, as they were when the run began (rule 12). */
+    public AdminGroups adminGroups() {
+        return adminGroups;
     }
 
     public SyncRuns.Run run() {
@@ -85,19 +102,33 @@ public final class PullRun {
      * the other user; the full checks do.
      */
     public String apply(SourceUser source, String entryName, KnownAbsent known, AppliedUserHook alsoInTransaction) {
+        return apply(source, entryName, known, null, alsoInTransaction);
+    }
+
+    /**
+     * Like {@link #apply(SourceUser, String, KnownAbsent, AppliedUserHook)}, and rule 12 in the same transaction: the
+     * user's directory admin roles become exactly those of the directory's admin groups among {@code groups}.
+     *
+     * @param groups the source's identifiers (canonical, see {@link AdminGroups.Naming#canonical()}) of the groups the
+     *               entry's user is in, nested ones resolved by the source (an admin group the user is in through a
+     *               nested group is named); any other groups are ignored. Null: the source does not say, the user's
+     *               admin roles stay as they are.
+     */
+    public String apply(SourceUser source, String entryName, KnownAbsent known, Set<String> groups,
+                        AppliedUserHook alsoInTransaction) {
         try {
             if (source.username() == null || source.username().isBlank()) {
                 throw inTransaction((realm, engine, directory) -> UserSync.missingUsername(directory, entryName));
             }
             try {
-                return applyInTransaction(source, known, alsoInTransaction);
+                return applyInTransaction(source, known, groups, alsoInTransaction);
             } catch (SyncConflictException | ModelDuplicateException refused) {
                 // (ownership and invalid input do not depend on what the page was known not to meet)
                 if (known == null || refused instanceof SyncConflictException c
                         && c.getKind() != SyncConflictException.Kind.UNIQUENESS) {
                     throw refused;
                 }
-                return applyInTransaction(source, null, alsoInTransaction);
+                return applyInTransaction(source, null, groups, alsoInTransaction);
             } finally {
                 if (known != null) {
                     known.taken(source);
@@ -123,7 +154,8 @@ public final class PullRun {
         return userId;
     }
 
-    private String applyInTransaction(SourceUser source, KnownAbsent known, AppliedUserHook alsoInTransaction) {
+    private String applyInTransaction(SourceUser source, KnownAbsent known, Set<String> groups,
+                                      AppliedUserHook alsoInTransaction) {
         UserSync.UserChange change = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
@@ -133,6 +165,10 @@ public final class PullRun {
                 engine.users().apply(realm, directory, source, UserSync.Mode.UPSERT, run, known);
             if (alsoInTransaction != null) {
                 alsoInTransaction.applied(s, realm, directory, applied);
+            }
+            if (groups != null) {
+                engine.adminRoles().setFromGroups(realm, directory, applied.user(), adminGroups, groups,
+                    applied.outcome() == Outcome.CREATED);
             }
             return applied;
         });
@@ -203,13 +239,19 @@ public final class PullRun {
 
     /**
      * Ends a run that did not cover the whole scope (admin sync, single-user sync): it trashes nobody by absence;
-     * the adapter deprovisions what it positively found out of scope.
+     * the adapter deprovisions what it positively found out of scope. A complete admin sync ({@link RunKind#ADMIN}: the
+     * source returned every member of the directory's admin groups) revokes the directory admin roles of the
+     * directory's users it did not return (rule 12).
      */
     public RunReport finishPartial(boolean sourceComplete, String failureMessage) {
-        return inTransaction((realm, engine, directory) ->
-            engine.runs().finish(realm, directory, run,
+        return inTransaction((realm, engine, directory) -> {
+            if (sourceComplete && run.kind() == RunKind.ADMIN) {
+                engine.adminRoles().revokeAllBut(realm, directory, seen);
+            }
+            return engine.runs().finish(realm, directory, run,
                 sourceComplete ? RunStatus.COMPLETED : RunStatus.FAILED, unchanged,
-                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage));
+                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage);
+        });
     }
 
     /** One step of the run that writes: {@code work} in a transaction of its own, with the run's realm and directory. */

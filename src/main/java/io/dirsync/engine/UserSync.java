@@ -261,6 +261,16 @@ public final class UserSync {
         return user != null && user.getUsername().equalsIgnoreCase(username.trim()) ? user : null;
     }
 
+    /** The managed-user record of {@code userId} (whichever directory owns it), as a read view; empty if unmanaged. */
+    public Optional<ManagedUser> managed(String userId) {
+        return Optional.ofNullable(ManagedUser.of(store.managedUser(userId)));
+    }
+
+    /** The managed-user record of {@code userId} if {@code directory} owns the user (rule 1), as a read view. */
+    public Optional<ManagedUser> managed(Directory directory, String userId) {
+        return managed(userId).filter(m -> m.directoryId().equals(directory.id()));
+    }
+
     /** A user of {@code directory} by Keycloak id, read the way the engine writes it (see {@link #users}). */
     public UserModel userOf(RealmModel realm, Directory directory, String userId) {
         return provider(directory).getUserById(realm, userId);

@@ -1,6 +1,8 @@
 package io.dirsync.enrollment;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -208,25 +211,65 @@ public final class Enrollments {
     /**
      * One tick: users of directories with enrollment e-mails on that were never looked at (the option was just turned
      * on) are queued, users who enrolled since leave the list, then what is due is sent, each enrollment in its own
-     * transaction.
+     * transaction. Batches follow each other until nothing is left or most of the tick's interval is used (the cluster
+     * lock lasts one interval), so 10,000 new users are mailed as fast as the mail server takes them, not a batch a
+     * minute; a mail that fails is not tried again before the next tick.
      */
     void tick() {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        long deadline = System.currentTimeMillis() + Math.max(1_000L, config.tickMillis() * 4 / 5);
+        List<String[]> directories = new ArrayList<>();
         session.realms().getRealmsStream().toList().forEach(realm -> {
             session.getContext().setRealm(realm);
-            for (Directory d : engine.directories().list(realm)) {
-                if (!EnrollmentSettings.enabled(d)) {
-                    continue;
-                }
-                for (String userId : store.usersWithoutEnrollment(d.id(), config.batch())) {
-                    UserModel user = engine.users().userOf(realm, d, userId);
-                    if (user != null) {
-                        consider(realm, d, user, Outcome.UNCHANGED, null);
-                    }
-                }
-            }
+            engine.directories().list(realm).stream().filter(EnrollmentSettings::enabled)
+                .forEach(d -> directories.add(new String[] {realm.getId(), d.id()}));
         });
-        // Enrolling ends the cycle at once, not at its next due date.
-        for (String id : store.pendingEnrollmentsWithCredential(SECOND_FACTORS, config.batch())) {
+        for (String[] d : directories) {
+            int queued;
+            do {
+                queued = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> Enrollments.of(s).queueUnseen(d[0], d[1]));
+            } while (queued == config.batch() && System.currentTimeMillis() < deadline);
+        }
+        int closed;
+        do {
+            closed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> Enrollments.of(s).closeEnrolled());
+        } while (closed == config.batch() && System.currentTimeMillis() < deadline);
+        Set<String> tried = new HashSet<>();
+        while (System.currentTimeMillis() < deadline) {
+            List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> Enrollments.of(s).store.dueEnrollments(Time.currentTimeMillis(), config.batch()));
+            due.removeIf(id -> !tried.add(id));
+            if (due.isEmpty()) {
+                return;
+            }
+            for (String id : due) {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> Enrollments.of(s).sendDue(id));
+            }
+        }
+    }
+
+    /** Queues a batch of the directory's users in scope that have no enrollment row yet; how many were looked at. */
+    private int queueUnseen(String realmId, String directoryId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        session.getContext().setRealm(realm);
+        Directory d = realm == null ? null : engine.directories().get(realm, directoryId).orElse(null);
+        if (d == null || !EnrollmentSettings.enabled(d)) {
+            return 0;
+        }
+        List<String> unseen = store.usersWithoutEnrollment(d.id(), config.batch());
+        for (String userId : unseen) {
+            UserModel user = engine.users().userOf(realm, d, userId);
+            if (user != null) {
+                consider(realm, d, user, Outcome.UNCHANGED, null);
+            }
+        }
+        return unseen.size();
+    }
+
+    /** Enrolling ends the cycle at once, not at its next due date: closes a batch; how many. */
+    private int closeEnrolled() {
+        List<String> enrolled = store.pendingEnrollmentsWithCredential(SECOND_FACTORS, config.batch());
+        for (String id : enrolled) {
             EnrollmentEntity e = store.lockEnrollment(id);
             if (e != null && e.getState() == EnrollmentState.PENDING) {
                 e.setState(EnrollmentState.ENROLLED);
@@ -234,11 +277,7 @@ public final class Enrollments {
                 e.setNextAt(null);
             }
         }
-        store.flush();
-        List<String> due = store.dueEnrollments(Time.currentTimeMillis(), config.batch());
-        for (String id : due) {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> Enrollments.of(s).sendDue(id));
-        }
+        return enrolled.size();
     }
 
     /** Handles one due enrollment, locked: first mail, a reminder, or a new link; or closes it (enrolled, ineligible). */

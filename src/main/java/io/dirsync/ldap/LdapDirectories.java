@@ -16,6 +16,7 @@ import org.keycloak.storage.ldap.mappers.LDAPStorageMapper;
 import org.keycloak.storage.ldap.mappers.UserAttributeLDAPStorageMapper;
 import org.keycloak.storage.ldap.mappers.UserAttributeLDAPStorageMapperFactory;
 
+import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.EngineWrites;
@@ -54,7 +55,7 @@ public final class LdapDirectories {
         m.setChangedSyncPeriod(-1);
         m.put(UserStorageProviderModel.REMOVE_INVALID_USERS_ENABLED, "false");
         m.setCachePolicy(UserStorageProviderModel.CachePolicy.DEFAULT);
-        configure(m, s, bindCredential, scopeFilter(s, s.syncedGroups, s.adminGroups.keySet()));
+        configure(m, s, bindCredential, scopeFilter(s, s.syncedGroups, AdminGroups.of(directory).groupIds()));
         // importComponentModel, not addComponentModel: Keycloak's onCreate would add its default attribute mappers
         // (names, email, MSAD account controls), whose values would compete with what the engine writes. The one
         // mapper Keycloak's own look-ups need is the username mapper.

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.keycloak.models.KeycloakSession;
 
+import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryTypeFactory;
@@ -57,6 +58,18 @@ public class LdapDirectoryTypeFactory implements DirectoryTypeFactory {
         return List.of("mail", "userPrincipalName", "sAMAccountName", "uid", "telephoneNumber", "mobile", "title",
             "department", "employeeID", "employeeNumber", "displayName", "info");
     }
+
+    /**
+     * Rule 12: an admin group is named by its DN ({@code "dn"}, as LDAP directories always had it, or the neutral
+     * {@code "group"}); memberships are compared in {@link LdapSettings#normalise}'s form.
+     */
+    @Override
+    public AdminGroups.Naming adminGroups() {
+        return ADMIN_GROUPS;
+    }
+
+    private static final AdminGroups.Naming ADMIN_GROUPS =
+        new AdminGroups.Naming("dn", "the group's LDAP DN", LdapSettings::normalise);
 
     @Override
     public PullSource pullSource() {

@@ -15,7 +15,7 @@ import org.keycloak.models.RealmModel;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryTypeProvider;
-import io.dirsync.storage.ManagedGroupEntity;
+import io.dirsync.engine.ManagedGroup;
 
 /**
  * An LDAP directory's part of its life: the Keycloak LDAP component behind it (created, kept in step with the
@@ -59,9 +59,9 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
         Set<String> synced = new HashSet<>();
         LdapSettings.of(directory).syncedGroups.forEach(dn -> synced.add(LdapSettings.normalise(dn)));
         DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-        for (ManagedGroupEntity g : engine.store().managedGroups(directory.id())) {
-            if (g.getExternalId() != null && !synced.contains(LdapSettings.normalise(g.getExternalId()))) {
-                GroupModel group = realm.getGroupById(g.getGroupId());
+        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
+            if (g.externalId() != null && !synced.contains(LdapSettings.normalise(g.externalId()))) {
+                GroupModel group = realm.getGroupById(g.groupId());
                 if (group != null) {
                     engine.groups().removeFromDirectory(realm, directory, group);
                 }

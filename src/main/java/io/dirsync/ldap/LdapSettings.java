@@ -1,10 +1,8 @@
 package io.dirsync.ldap;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -15,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.models.LDAPConstants;
 
-import io.dirsync.engine.AdminRoleSets;
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.SyncConflictException;
@@ -36,7 +33,9 @@ import io.dirsync.engine.SyncConflictException;
  * userFilter           an extra LDAP filter users must match
  * syncedGroups         group DNs whose members are synced
  * nestedGroups         true: members of groups nested in a synced group are in scope too
- * adminGroups          [{"dn": ..., "role": "owner|administrator|user-manager|help-desk|read-only"}]
+ * adminGroups          [{"dn": ..., "role": "owner|administrator|user-manager|help-desk|read-only"}]: rule 12, the
+ *                      engine's setting ({@link io.dirsync.engine.AdminGroups}); LDAP names a group by its DN
+ *                      ({@link LdapDirectoryTypeFactory#adminGroups()})
  * emailAttribute, firstNameAttribute, lastNameAttribute   defaults mail, givenName, sn
  * mappings             [{"source": LDAP attribute, "target": Keycloak attribute}] e.g. mail → alias1,
  *                      telephoneNumber → phone, mobile → mobile, info → notes
@@ -60,7 +59,6 @@ public final class LdapSettings {
     final String userFilter;
     final List<String> syncedGroups;
     final boolean nestedGroups;
-    final Map<String, AdminRoleSets.Role> adminGroups;
     final String emailAttribute;
     final String firstNameAttribute;
     final String lastNameAttribute;
@@ -92,14 +90,6 @@ public final class LdapSettings {
             }
         }
         nestedGroups = s.path("nestedGroups").asBoolean(false);
-        adminGroups = new LinkedHashMap<>();
-        for (JsonNode g : s.path("adminGroups")) {
-            String dn = g.path("dn").asText("").trim();
-            if (dn.isEmpty()) {
-                throw invalid("Each of settings.adminGroups needs a \"dn\"");
-            }
-            adminGroups.put(dn, AdminRoleSets.Role.parse(g.path("role").asText(null)));
-        }
         emailAttribute = text(s, "emailAttribute", LDAPConstants.EMAIL);
         firstNameAttribute = text(s, "firstNameAttribute", LDAPConstants.GIVENNAME);
         lastNameAttribute = text(s, "lastNameAttribute", LDAPConstants.SN);
@@ -127,9 +117,6 @@ public final class LdapSettings {
             throw invalid("settings.usersDn is required (where users are searched)");
         }
         for (String dn : s.syncedGroups) {
-            normalise(dn);
-        }
-        for (String dn : s.adminGroups.keySet()) {
             normalise(dn);
         }
     }

@@ -1,7 +1,6 @@
 package io.dirsync.ldap;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,18 +31,17 @@ import org.keycloak.storage.ldap.idm.model.LDAPObject;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 
-import io.dirsync.engine.AdminRoleSets;
+import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.KnownAbsent;
+import io.dirsync.engine.ManagedGroup;
 import io.dirsync.storage.Outcome;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.RunReport;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.UserSync;
-import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
 
 /**
@@ -81,7 +79,7 @@ public final class LdapSync {
 
     /** What a run needs to know about groups, resolved once at its start. */
     private record Plan(LdapSettings settings, Map<String, Set<String>> groupsOfDn, Set<String> managedGroupIds,
-                        Map<String, Set<AdminRoleSets.Role>> rolesOfDn, String adminFilter) {
+                        Map<String, Set<String>> adminGroupsOfDn, String adminFilter) {
     }
 
     private RunReport execute(RunKind kind, String username) {
@@ -95,7 +93,6 @@ public final class LdapSync {
             LOG.warnf(e, "LDAP directory %s: could not resolve its groups", directory.name());
             return finish(run, kind, false, message(e));
         }
-        Set<String> seen = new HashSet<>();
         boolean complete = true;
         String failure = null;
         boolean found = false;
@@ -122,10 +119,7 @@ public final class LdapSync {
                     .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
                 for (LDAPObject entry : page) {
                     found = true;
-                    String id = handle(run, plan, entry, sources.get(entry), known);
-                    if (id != null && kind == RunKind.ADMIN) {
-                        seen.add(id); // PullRun keeps the full sync's own set; only the admin sync needs one here
-                    }
+                    handle(run, plan, entry, sources.get(entry), known);
                 }
             }
         } catch (RuntimeException e) {
@@ -142,12 +136,6 @@ public final class LdapSync {
             } catch (SyncConflictException notHere) {
                 run.recordFailure(username, notHere.getMessage());
             }
-        }
-        if (complete && kind == RunKind.ADMIN) {
-            inTx(s -> {
-                revokeAdminRolesOfOthers(s, seen);
-                return null;
-            });
         }
         // Where a run's time goes (directory vs. Keycloak side), for operators sizing a sync.
         LOG.infof("LDAP directory %s: %s sync read %d entries in %d ms from the directory, %d ms in all", directory.name(),
@@ -171,10 +159,10 @@ public final class LdapSync {
         DirectoryPasswordPolicy.ensureIn(s, realm);
 
         Map<String, Set<String>> groupsOfDn = new HashMap<>();
-        Map<String, ManagedGroupEntity> byExternalId = new HashMap<>();
-        for (ManagedGroupEntity g : engine.store().managedGroups(directory.id())) {
-            if (g.getExternalId() != null) {
-                byExternalId.put(LdapSettings.normalise(g.getExternalId()), g);
+        Map<String, ManagedGroup> byExternalId = new HashMap<>();
+        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
+            if (g.externalId() != null) {
+                byExternalId.put(LdapSettings.normalise(g.externalId()), g);
             }
         }
         Set<String> scope = new LinkedHashSet<>();
@@ -182,12 +170,12 @@ public final class LdapSync {
             LDAPObject group = loadGroup(provider, dn);
             String cn = group.getAttributeAsString(LDAPConstants.CN);
             String sourceName = cn == null ? group.getDn().getFirstRdn().getAttrValue(group.getDn().getFirstRdn().getAllKeys().get(0)) : cn;
-            ManagedGroupEntity existing = byExternalId.get(LdapSettings.normalise(dn));
+            ManagedGroup existing = byExternalId.get(LdapSettings.normalise(dn));
             GroupModel kc;
             if (existing == null) {
                 kc = engine.groups().create(realm, directory, sourceName, dn, run.run());
             } else {
-                kc = realm.getGroupById(existing.getGroupId());
+                kc = realm.getGroupById(existing.groupId());
                 engine.groups().rename(realm, directory, kc, sourceName, dn, run.run());
             }
             for (String member : expand(provider, settings, dn)) {
@@ -195,21 +183,22 @@ public final class LdapSync {
                 scope.add(member);
             }
         }
-        Map<String, Set<AdminRoleSets.Role>> rolesOfDn = new HashMap<>();
+        // Rule 12 is the engine's (PullRun grants the roles); the run only tells it which admin groups a user is in,
+        // through nested groups too.
+        Map<String, Set<String>> adminGroupsOfDn = new HashMap<>();
         Set<String> adminScope = new LinkedHashSet<>();
-        for (Map.Entry<String, AdminRoleSets.Role> e : settings.adminGroups.entrySet()) {
-            loadGroup(provider, e.getKey());
-            AdminRoleSets.ensure(realm, e.getValue()); // before the users' transactions that grant it
-            for (String member : expand(provider, settings, e.getKey())) {
-                rolesOfDn.computeIfAbsent(member, k -> EnumSet.noneOf(AdminRoleSets.Role.class)).add(e.getValue());
+        for (AdminGroups.AdminGroup admin : run.adminGroups().groups()) {
+            loadGroup(provider, admin.group());
+            for (String member : expand(provider, settings, admin.group())) {
+                adminGroupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(admin.canonical());
                 adminScope.add(member);
             }
         }
         LdapDirectories.setScope(realm, directory, LdapDirectories.scopeFilter(settings, scope, adminScope));
-        Set<String> managedIds = engine.store().managedGroups(directory.id()).stream()
-            .map(ManagedGroupEntity::getGroupId).collect(Collectors.toSet());
+        Set<String> managedIds = engine.groups().managedGroups(directory).stream()
+            .map(ManagedGroup::groupId).collect(Collectors.toSet());
         String adminFilter = LdapDirectories.scopeFilter(settings, List.of(), adminScope);
-        return new Plan(settings, groupsOfDn, managedIds, rolesOfDn, adminFilter);
+        return new Plan(settings, groupsOfDn, managedIds, adminGroupsOfDn, adminFilter);
     }
 
     /** A group entry, or a failure that names it: a synced group that is gone must not look like an empty one. */
@@ -290,7 +279,11 @@ public final class LdapSync {
             return null; // AD-disabled, out of scope: trashed by the full sync if it was in (rule 7)
         }
         Set<String> memberOf = memberOf(entry);
-        return run.apply(source, dn, known, (s, realm, directory, change) ->
+        Set<String> adminGroups = new HashSet<>();
+        for (String g : memberOf) {
+            adminGroups.addAll(plan.adminGroupsOfDn().getOrDefault(g, Set.of()));
+        }
+        return run.apply(source, dn, known, adminGroups, (s, realm, directory, change) ->
             link(s, realm, directory, plan, change.user(), change.outcome() == Outcome.CREATED, entry, memberOf));
     }
 
@@ -328,8 +321,9 @@ public final class LdapSync {
     }
 
     /**
-     * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN), the user's
-     * managed-group memberships (rule 6, through the engine) and its admin roles (rule 12).
+     * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN) and the user's
+     * managed-group memberships (rule 6, through the engine). Its admin roles (rule 12) are the run's, from the admin
+     * groups {@link #handle} names.
      */
     private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, boolean created,
                       LDAPObject entry, Set<String> memberOf) {
@@ -344,14 +338,11 @@ public final class LdapSync {
             changed = true;
         }
         Set<String> wanted = new HashSet<>();
-        Set<AdminRoleSets.Role> roles = EnumSet.noneOf(AdminRoleSets.Role.class);
         for (String g : memberOf) {
             wanted.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
-            roles.addAll(plan.rolesOfDn().getOrDefault(g, Set.of()));
         }
         DirectorySyncEngine engine = engine(s);
         engine.groups().setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
-        engine.adminRoles().set(realm, directory, user, roles, created);
         if (changed) {
             UserCache cache = UserStorageUtil.userCache(s);
             if (cache != null) {
@@ -360,21 +351,13 @@ public final class LdapSync {
         }
     }
 
-    /** Admin sync: users of this directory holding an admin role who are no longer in any admin group lose it. */
-    private void revokeAdminRolesOfOthers(KeycloakSession s, Set<String> seen) {
-        RealmModel realm = realm(s);
-        DirectorySyncEngine engine = engine(s);
-        engine.adminRoles().revokeAllBut(realm, engine.directories().get(realm, directoryId).orElseThrow(), seen);
-    }
-
     /** Single-user sync of a name the directory no longer returns: its user leaves the scope (rule 7). */
     private void deprovisionByUsername(KeycloakSession s, String username, PullRun run) {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
         Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
         UserModel user = UserSync.byUsername(engine.users().provider(directory), realm, username.trim());
-        ManagedUserEntity m = user == null ? null : engine.store().managedUser(user.getId());
-        if (m == null || !m.getDirectoryId().equals(directoryId)) {
+        if (user == null || engine.users().managed(directory, user.getId()).isEmpty()) {
             throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user '" + username
                 + "' in the scope of directory \"" + directory.name() + "\" (not found, not in a synced group, or disabled)");
         }

@@ -14,7 +14,7 @@ import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectoryTypeProvider;
 import io.dirsync.engine.SyncConflictException;
-import io.dirsync.storage.ScimTokenEntity;
+import io.dirsync.storage.ScimToken;
 
 /** A SCIM directory's part of its life: the client's name, its bearer token, its connection status. */
 final class ScimDirectoryTypeProvider implements DirectoryTypeProvider {
@@ -69,7 +69,7 @@ final class ScimDirectoryTypeProvider implements DirectoryTypeProvider {
         Map<String, Object> scim = new LinkedHashMap<>();
         scim.put("baseUrl", ScimUrls.baseUrl(session, realm, directory));
         scim.put("tokenStatus", tokenStatus.name().toLowerCase());
-        scim.put("tokenExpiresAt", tokens.current(directory).map(ScimTokenEntity::getExpiresAt).orElse(null));
+        scim.put("tokenExpiresAt", tokens.current(directory).map(ScimToken::expiresAt).orElse(null));
         scim.put("lastRequestAt", directory.lastRequestAt());
         scim.put("connection", directory.status() == DirectoryStatus.DRAFT ? "setup not completed"
             : tokenStatus == ScimTokens.Status.EXPIRED ? "token expired"

@@ -41,14 +41,14 @@ import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.ManagedGroup;
+import io.dirsync.engine.ManagedUser;
 import io.dirsync.engine.UserSync;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
-import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.Outcome;
-import io.dirsync.storage.ScimTokenEntity;
+import io.dirsync.storage.ScimToken;
 import io.dirsync.storage.SubjectType;
 
 /**
@@ -493,11 +493,11 @@ public class ScimEndpoint {
         if (secret == null) {
             throw unauthorized("Authentication required: send the directory's bearer token (Authorization: Bearer <token>)");
         }
-        Optional<ScimTokenEntity> token = new ScimTokens(session).lookup(secret);
-        if (token.isEmpty() || !token.get().getDirectoryId().equals(directoryId) || !token.get().getRealmId().equals(realm.getId())) {
+        Optional<ScimToken> token = new ScimTokens(session).lookup(secret);
+        if (token.isEmpty() || !token.get().directoryId().equals(directoryId) || !token.get().realmId().equals(realm.getId())) {
             throw unauthorized("Invalid bearer token for this directory");
         }
-        if (token.get().getExpiresAt() <= Time.currentTimeMillis()) {
+        if (token.get().expiresAt() <= Time.currentTimeMillis()) {
             throw unauthorized("The bearer token expired; regenerate it in Keycloak and update the SCIM client");
         }
         directory = engine.directories().get(realm, directoryId).orElseThrow(() -> unauthorized("Invalid bearer token for this directory"));
@@ -563,9 +563,8 @@ public class ScimEndpoint {
 
     private UserModel managedUser(String id) {
         requireIdFormat(id, "user");
-        ManagedUserEntity m = engine.store().managedUser(id);
-        UserModel user = m == null || !m.getDirectoryId().equals(directory.id()) || m.isSourceDeleted() ? null
-            : session.users().getUserById(realm, id);
+        Optional<ManagedUser> m = engine.users().managed(directory, id);
+        UserModel user = m.isEmpty() || m.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
         if (user == null) {
             throw ScimError.notFound("User '" + id + "' not found");
         }
@@ -574,7 +573,7 @@ public class ScimEndpoint {
 
     private GroupModel managedGroup(String id) {
         requireIdFormat(id, "group");
-        Optional<ManagedGroupEntity> g = engine.groups().managed(directory, id);
+        Optional<ManagedGroup> g = engine.groups().managed(directory, id);
         GroupModel group = g.isEmpty() ? null : realm.getGroupById(id);
         if (group == null) {
             throw ScimError.notFound("Group '" + id + "' not found");
@@ -583,16 +582,16 @@ public class ScimEndpoint {
     }
 
     private ObjectNode userRep(UserModel user, boolean withGroups) {
-        ManagedUserEntity m = engine.store().managedUser(user.getId());
+        ManagedUser m = engine.users().managed(user.getId()).orElseThrow();
         List<GroupModel> groups = null;
         Map<String, String> names = new HashMap<>();
         if (withGroups) {
             groups = new ArrayList<>();
             for (GroupModel g : user.getGroupsStream().toList()) {
-                ManagedGroupEntity mg = engine.store().managedGroup(g.getId());
-                if (mg != null && mg.getDirectoryId().equals(directory.id())) {
+                Optional<ManagedGroup> mg = engine.groups().managed(directory, g.getId());
+                if (mg.isPresent()) {
                     groups.add(g);
-                    names.put(g.getId(), mg.getSourceName());
+                    names.put(g.getId(), mg.get().sourceName());
                 }
             }
         }
@@ -600,19 +599,19 @@ public class ScimEndpoint {
     }
 
     private ObjectNode groupRep(GroupModel group, boolean withMembers) {
-        ManagedGroupEntity g = engine.store().managedGroup(group.getId());
+        ManagedGroup g = engine.groups().managed(directory, group.getId()).orElseThrow();
         ObjectNode doc = ScimJson.MAPPER.createObjectNode();
         doc.putArray("schemas").add(ScimJson.CORE_GROUP);
         doc.put("id", group.getId());
-        if (g.getExternalId() != null) {
-            doc.put("externalId", g.getExternalId());
+        if (g.externalId() != null) {
+            doc.put("externalId", g.externalId());
         }
-        doc.put("displayName", g.getSourceName());
+        doc.put("displayName", g.sourceName());
         if (withMembers) {
             ArrayNode members = doc.putArray("members");
             session.users().getGroupMembersStream(realm, group).forEach(u -> {
-                ManagedUserEntity mu = engine.store().managedUser(u.getId());
-                if (mu != null && mu.isSourceDeleted()) {
+                ManagedUser mu = engine.users().managed(u.getId()).orElse(null);
+                if (mu != null && mu.sourceDeleted()) {
                     return; // the client deleted this user: it is no member as far as the client can see
                 }
                 ObjectNode m = members.addObject();
@@ -622,19 +621,19 @@ public class ScimEndpoint {
                 m.put("type", "User");
             });
         }
-        ScimJson.meta(doc, "Group", g.getCreatedAt(), g.getLastModified(), baseUrl + "/Groups/" + group.getId(), g.getRevision());
+        ScimJson.meta(doc, "Group", g.createdAt(), g.lastModified(), baseUrl + "/Groups/" + group.getId(), g.revision());
         return doc;
     }
 
     /** A member's display: the client's displayName for the user when it sent one, else the userName. */
-    private static String displayOf(UserModel user, ManagedUserEntity managed) {
-        if (managed != null && managed.getSourceDocument() != null && managed.getSourceDocument().contains("\"displayName\"")) {
-            String display = ScimJson.text(ScimJson.parseStored(managed.getSourceDocument()).get("displayName"));
+    private static String displayOf(UserModel user, ManagedUser managed) {
+        if (managed != null && managed.sourceDocument() != null && managed.sourceDocument().contains("\"displayName\"")) {
+            String display = ScimJson.text(ScimJson.parseStored(managed.sourceDocument()).get("displayName"));
             if (display != null) {
                 return display;
             }
         }
-        return managed != null && managed.getSourceUsername() != null ? managed.getSourceUsername() : user.getUsername();
+        return managed != null && managed.sourceUsername() != null ? managed.sourceUsername() : user.getUsername();
     }
 
     private void applyGroupOperation(GroupModel group, ObjectNode op, SyncRuns.Run run) {
@@ -710,14 +709,14 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a " + m.path("type").asText()
                     + ": groups of this directory hold users only (Keycloak groups cannot be members of several groups)");
             }
-            ManagedUserEntity managed = engine.store().managedUser(id);
+            ManagedUser managed = engine.users().managed(id).orElse(null);
             if (managed == null) {
                 if (realm.getGroupById(id) != null) {
                     throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a group: groups of this directory hold users only");
                 }
                 throw ScimError.notFound("Member '" + id + "' does not exist");
             }
-            if (managed.isSourceDeleted()) {
+            if (managed.sourceDeleted()) {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' was deleted by this client");
             }
             // Whether the user belongs to this directory is rule 6: the engine's changeMembers refuses it.

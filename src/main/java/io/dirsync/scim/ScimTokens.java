@@ -11,16 +11,17 @@ import java.util.Optional;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
-import io.dirsync.storage.ScimTokenEntity;
+import io.dirsync.storage.ScimToken;
 
 /**
  * A SCIM directory's bearer token (SPEC §3.1): shown once, stored only as a SHA-256 hash, valid 90 days,
- * replaced by regeneration (the old one stops working at once).
+ * replaced by regeneration (the old one stops working at once). The token is the SCIM type's own credential, not a
+ * rule's: it is kept through storage's token API ({@link DirSyncStore#replaceScimToken}, {@link ScimToken} views),
+ * not through the engine, and this package never holds the entity.
  */
 public final class ScimTokens {
 
@@ -43,38 +44,30 @@ public final class ScimTokens {
 
     /** Replaces the directory's token with a new one. */
     public Issued issue(RealmModel realm, Directory directory) {
-        for (ScimTokenEntity old : store.tokens(directory.id())) {
-            store.remove(old);
-        }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        ScimTokenEntity e = new ScimTokenEntity();
-        e.setId(KeycloakModelUtils.generateId());
-        e.setRealmId(realm.getId());
-        e.setDirectoryId(directory.id());
-        e.setTokenHash(hash(token));
-        e.setCreatedAt(Time.currentTimeMillis());
-        e.setExpiresAt(e.getCreatedAt() + DirectorySyncEngine.of(session).config().scimTokenLifetimeMillis());
-        store.persist(e);
-        return new Issued(token, e.getExpiresAt());
+        long now = Time.currentTimeMillis();
+        ScimToken stored = store.replaceScimToken(realm.getId(), directory.id(), hash(token), now,
+            now + DirectorySyncEngine.of(session).config().scimTokenLifetimeMillis());
+        return new Issued(token, stored.expiresAt());
     }
 
     /** The token record a presented secret belongs to, if any (expired ones included). */
-    public Optional<ScimTokenEntity> lookup(String presented) {
+    public Optional<ScimToken> lookup(String presented) {
         if (presented == null || presented.isBlank() || presented.length() > 512) {
             return Optional.empty();
         }
-        return store.tokenByHash(hash(presented.trim()));
+        return store.scimTokenByHash(hash(presented.trim()));
     }
 
-    public Optional<ScimTokenEntity> current(Directory directory) {
-        return store.tokens(directory.id()).stream().findFirst();
+    public Optional<ScimToken> current(Directory directory) {
+        return store.currentScimToken(directory.id());
     }
 
     public Status status(Directory directory) {
         return current(directory)
-            .map(t -> t.getExpiresAt() > Time.currentTimeMillis() ? Status.VALID : Status.EXPIRED)
+            .map(t -> t.expiresAt() > Time.currentTimeMillis() ? Status.VALID : Status.EXPIRED)
             .orElse(Status.NONE);
     }
 

@@ -18,7 +18,7 @@ import org.keycloak.utils.EmailValidationUtil;
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.SourceUser;
-import io.dirsync.storage.ManagedUserEntity;
+import io.dirsync.engine.ManagedUser;
 
 /**
  * Translates between SCIM User resources and the engine's {@link SourceUser}. Required mappings (SPEC §3.1):
@@ -132,18 +132,18 @@ public final class ScimUserMapping {
      * The SCIM view of a managed user: what the client last sent, with Keycloak's values (which the sync
      * writes and nobody else may change) laid over it.
      */
-    public static ObjectNode toScim(UserModel user, ManagedUserEntity managed, Directory directory, String baseUrl,
+    public static ObjectNode toScim(UserModel user, ManagedUser managed, Directory directory, String baseUrl,
                                     List<GroupModel> groups, Map<String, String> groupDisplayNames) {
-        ObjectNode stored = managed.getSourceDocument() == null ? ScimJson.MAPPER.createObjectNode()
-            : ScimJson.parseStored(managed.getSourceDocument());
+        ObjectNode stored = managed.sourceDocument() == null ? ScimJson.MAPPER.createObjectNode()
+            : ScimJson.parseStored(managed.sourceDocument());
         ObjectNode doc = ScimJson.MAPPER.createObjectNode();
         ArrayNode schemas = doc.putArray("schemas").add(ScimJson.CORE_USER);
         doc.put("id", user.getId());
         stored.remove(List.of("schemas", "id", "meta", "password", "groups"));
         doc.setAll(stored);
         doc.remove("externalId");
-        putIfPresent(doc, "externalId", managed.getExternalId());
-        String source = managed.getSourceUsername();
+        putIfPresent(doc, "externalId", managed.externalId());
+        String source = managed.sourceUsername();
         doc.put("userName", source != null && source.equalsIgnoreCase(user.getUsername()) ? source : user.getUsername());
         ObjectNode name = stored.get("name") instanceof ObjectNode n ? n.deepCopy() : ScimJson.MAPPER.createObjectNode();
         name.remove(List.of("givenName", "familyName"));
@@ -156,7 +156,7 @@ public final class ScimUserMapping {
         if (doc.get("emails").isEmpty()) {
             doc.remove("emails");
         }
-        doc.put("active", !managed.isTrashed() && managed.isSourceActive());
+        doc.put("active", !managed.trashed() && managed.sourceActive());
         for (AttributeMapping m : directory.mappings()) {
             String value = user.getFirstAttribute(m.target());
             if (value != null) {
@@ -180,8 +180,8 @@ public final class ScimUserMapping {
                 ref.put("type", "direct");
             }
         }
-        ScimJson.meta(doc, "User", managed.getCreatedAt(), managed.getLastModified(), baseUrl + "/Users/" + user.getId(),
-            managed.getRevision());
+        ScimJson.meta(doc, "User", managed.createdAt(), managed.lastModified(), baseUrl + "/Users/" + user.getId(),
+            managed.revision());
         return doc;
     }
 

@@ -420,6 +420,35 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).getResultList();
     }
 
+    /**
+     * Replaces a SCIM directory's tokens with one whose SHA-256 is {@code tokenHash} (the previous ones stop working at
+     * once); the SCIM type's own credential, written here so that it never holds the entity.
+     */
+    public ScimToken replaceScimToken(String realmId, String directoryId, String tokenHash, long createdAt, long expiresAt) {
+        for (ScimTokenEntity old : tokens(directoryId)) {
+            remove(old);
+        }
+        ScimTokenEntity e = new ScimTokenEntity();
+        e.setId(KeycloakModelUtils.generateId());
+        e.setRealmId(realmId);
+        e.setDirectoryId(directoryId);
+        e.setTokenHash(tokenHash);
+        e.setCreatedAt(createdAt);
+        e.setExpiresAt(expiresAt);
+        persist(e);
+        return ScimToken.of(e);
+    }
+
+    /** The token whose SHA-256 is {@code tokenHash} (expired ones included), as a read view. */
+    public Optional<ScimToken> scimTokenByHash(String tokenHash) {
+        return tokenByHash(tokenHash).map(ScimToken::of);
+    }
+
+    /** A directory's newest token, as a read view. */
+    public Optional<ScimToken> currentScimToken(String directoryId) {
+        return tokens(directoryId).stream().findFirst().map(ScimToken::of);
+    }
+
     // bulk clean-up
 
     /**

@@ -60,6 +60,20 @@ public final class DirSync {
         return new ScimDirectory(id, name, setup.json().get("baseUrl").asText(), setup.json().get("token").asText());
     }
 
+    /** An LDAP directory (created as a draft, as an admin would); its id. */
+    public String ldapDirectory(String name, Map<String, Object> settings) {
+        Http.Result created = admin("POST", "/directories", Map.of("type", "ldap", "name", name, "settings", settings));
+        assertEquals(201, created.status(), created::toString);
+        return created.json().get("id").asText();
+    }
+
+    /** A full sync of a pull directory, waited for; its report. */
+    public JsonNode fullSync(String directoryId) {
+        Http.Result run = admin("POST", "/directories/" + directoryId + "/sync", Map.of("kind", "full"));
+        assertEquals(200, run.status(), run::toString);
+        return run.json();
+    }
+
     /** A SCIM core user body as Okta sends it. */
     public static Map<String, Object> scimUser(String userName, String given, String family, String email) {
         return Map.of(

@@ -122,12 +122,10 @@ class EnrollmentTest extends DirSyncIntegrationTest {
             Map<String, Object> settings = ldap.settings("uid");
             settings.put("syncedGroups", List.of(staff));
             settings.put("enrollmentEmails", true);
-            Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Corp LDAP", "settings", settings));
-            assertEquals(201, created.status(), created::toString);
-            String id = created.json().get("id").asText();
+            String id = dirsync.ldapDirectory("Corp LDAP", settings);
             for (int i = 0; i < 2; i++) {
-                Http.Result run = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
-                assertEquals("completed", run.json().get("status").asText(), run::toString);
+                JsonNode run = dirsync.fullSync(id);
+                assertEquals("completed", run.get("status").asText(), run::toString);
                 runJob();
             }
             List<MimeMessage> mails = waitForMails(1);

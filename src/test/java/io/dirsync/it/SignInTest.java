@@ -71,12 +71,7 @@ class SignInTest extends DirSyncIntegrationTest {
             Map<String, Object> settings = ldap.settings("sAMAccountName");
             settings.put("syncedGroups", List.of(staff));
             settings.put("mappings", List.of(Map.of("source", "mail", "target", "alias1")));
-            Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Corp AD",
-                "settings", settings));
-            assertEquals(201, created.status(), created::toString);
-            String id = created.json().get("id").asText();
-            Http.Result run = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
-            assertEquals(200, run.status(), run::toString);
+            dirsync.fullSync(dirsync.ldapDirectory("Corp AD", settings));
 
             assertTrue(signsIn("jdoe", TestDirectory.PASSWORD), "username, directory password");
             assertTrue(signsIn("Jane.Doe@corp.test", TestDirectory.PASSWORD), "alias (mail), another case");

@@ -45,12 +45,7 @@ class UsersWithoutEmailTest extends DirSyncIntegrationTest {
                 ldap.user("withmail", "Will", "Mail", "will.mail@corp.test"));
             Map<String, Object> settings = ldap.settings("sAMAccountName");
             settings.put("syncedGroups", List.of(staff));
-            Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Corp AD",
-                "settings", settings));
-            assertEquals(201, created.status(), created::toString);
-            String id = created.json().get("id").asText();
-            Http.Result run = dirsync.admin("POST", "/directories/" + id + "/sync", Map.of("kind", "full"));
-            assertEquals(200, run.status(), run::toString);
+            dirsync.fullSync(dirsync.ldapDirectory("Corp AD", settings));
             UserRepresentation nomail = realm.admin().users().search("nomail", true).get(0);
             assertNull(nomail.getEmail(), "the directory has no mail for this user");
 

@@ -25,7 +25,6 @@ import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.enrollment.EnrollmentTask;
 import io.dirsync.it.DirSync;
-import io.dirsync.it.Http;
 
 /**
  * Issue 11's figures (Maven profile {@code bench}; not part of the test run): what enrollment e-mails cost. Two LDAP
@@ -49,7 +48,7 @@ class EnrollmentBench {
     @InjectMailServer
     MailServer mail;
 
-    @InjectRunOnServer(permittedPackages = "io.dirsync.ldap")
+    @InjectRunOnServer(permittedPackages = {"io.dirsync.ldap", "io.dirsync.it"})
     RunOnServerClient onServer;
 
     @Test
@@ -116,9 +115,7 @@ class EnrollmentBench {
         Map<String, Object> settings = ldap.settings("uid");
         settings.put("syncedGroups", List.of(group));
         settings.put("enrollmentEmails", enrollment);
-        Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", name, "settings", settings));
-        assertEquals(201, created.status(), created::toString);
-        return created.json().get("id").asText();
+        return dirsync.ldapDirectory(name, settings);
     }
 
     /** Runs the job (besides its own timer) until {@code total} mails have arrived. */
