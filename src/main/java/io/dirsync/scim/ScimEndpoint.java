@@ -767,7 +767,7 @@ public class ScimEndpoint {
 
     private Response searchUsers(Search search) {
         ScimProjection projection = ScimProjection.of(search.attributes(), search.excludedAttributes());
-        ScimQuery.Page page = new ScimQuery(engine.store().em(), directory)
+        ScimQuery.Page page = new ScimQuery(engine.store(), directory)
             .users(ScimQuery.parse(search.filter()), search.sortBy(), search.descending(), search.start() - 1, search.size());
         ObjectNode list = listResponse(page.total(), search.start(), page.ids().size());
         ArrayNode resources = list.putArray("Resources");
@@ -783,7 +783,7 @@ public class ScimEndpoint {
 
     private Response searchGroups(Search search) {
         ScimProjection projection = ScimProjection.of(search.attributes(), search.excludedAttributes());
-        ScimQuery.Page page = new ScimQuery(engine.store().em(), directory)
+        ScimQuery.Page page = new ScimQuery(engine.store(), directory)
             .groups(ScimQuery.parse(search.filter()), search.sortBy(), search.descending(), search.start() - 1, search.size());
         ObjectNode list = listResponse(page.total(), search.start(), page.ids().size());
         ArrayNode resources = list.putArray("Resources");

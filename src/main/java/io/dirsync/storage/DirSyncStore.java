@@ -36,15 +36,21 @@ public final class DirSyncStore {
     }
 
     public DirSyncStore(KeycloakSession session) {
-        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this(session.getProvider(JpaConnectionProvider.class).getEntityManager());
     }
 
-    /**
-     * The entity manager, for the one reader that still writes its own JPQL: the SCIM filter translator
-     * ({@code scim/ScimQuery}), which issue 9's attribute-value index replaces. Nothing else may use it.
-     */
-    public EntityManager em() {
-        return em;
+    private DirSyncStore(EntityManager em) {
+        this.em = em;
+    }
+
+    /** A directory's users, searched, counted and paged by the database. */
+    public UserQuery userQuery(String realmId, String directoryId) {
+        return new UserQuery(em, realmId, directoryId);
+    }
+
+    /** A directory's managed groups, searched, counted and paged by the database. */
+    public GroupQuery groupQuery(String directoryId) {
+        return new GroupQuery(em, directoryId);
     }
 
     /** Ends what the persistence context holds (a long loop over many rows keeps memory bounded). */

@@ -1,0 +1,245 @@
+package io.dirsync.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Expression;
+import jakarta.persistence.criteria.Order;
+import jakarta.persistence.criteria.Path;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
+import jakarta.persistence.criteria.Subquery;
+
+import org.keycloak.models.jpa.entities.UserAttributeEntity;
+import org.keycloak.models.jpa.entities.UserEntity;
+import org.keycloak.models.jpa.entities.UserGroupMembershipEntity;
+
+import io.dirsync.storage.Condition.Op;
+
+/**
+ * A directory's users (those its source has not deleted) that meet a {@link Condition}, counted and paged by the
+ * database in one query each: Keycloak's user row joined with the managed-user row, with subqueries for attributes,
+ * memberships and the source documents' indexed values ({@link SourceValueEntity}). No user is loaded to be filtered.
+ */
+public final class UserQuery {
+
+    private final EntityManager em;
+    private final String realmId;
+    private final String directoryId;
+
+    UserQuery(EntityManager em, String realmId, String directoryId) {
+        this.em = em;
+        this.realmId = realmId;
+        this.directoryId = directoryId;
+    }
+
+    /** How many users meet {@code where} (null: all of the directory's). */
+    public long count(Condition where) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<Long> count = cb.createQuery(Long.class);
+        Scope s = new Scope(cb, count);
+        count.select(cb.count(s.m)).where(s.where(where));
+        return em.createQuery(count).getSingleResult();
+    }
+
+    /** The ids of the users meeting {@code where}, ordered by {@code sort} in one direction, rows first..first+max. */
+    public List<String> ids(Condition where, List<SortKey> sort, boolean descending, int first, int max) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<String> q = cb.createQuery(String.class);
+        Scope s = new Scope(cb, q);
+        List<Order> order = new ArrayList<>();
+        for (SortKey key : sort) {
+            for (Expression<?> e : s.orderBy(key)) {
+                order.add(descending ? cb.desc(e) : cb.asc(e));
+            }
+        }
+        // a stable order, so that pages neither repeat nor skip users
+        order.add(cb.asc(s.m.get("createdAt")));
+        order.add(cb.asc(s.m.get("userId")));
+        q.select(s.m.get("userId")).where(s.where(where)).orderBy(order);
+        return em.createQuery(q).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** One query's roots: the managed user {@code m} and Keycloak's user {@code u}. */
+    private final class Scope {
+        final CriteriaBuilder cb;
+        final CriteriaQuery<?> query;
+        final Root<ManagedUserEntity> m;
+        final Root<UserEntity> u;
+
+        Scope(CriteriaBuilder cb, CriteriaQuery<?> query) {
+            this.cb = cb;
+            this.query = query;
+            this.m = query.from(ManagedUserEntity.class);
+            this.u = query.from(UserEntity.class);
+        }
+
+        Predicate where(Condition condition) {
+            // u.realmId lets the database answer username/email equality from Keycloak's (REALM_ID, USERNAME) and
+            // (REALM_ID, EMAIL_CONSTRAINT) indexes instead of walking the directory's users.
+            Predicate scope = cb.and(cb.equal(u.get("realmId"), realmId), cb.equal(m.get("directoryId"), directoryId),
+                cb.equal(u.get("id"), m.get("userId")), cb.isFalse(m.get("sourceDeleted")));
+            return condition == null ? scope : cb.and(scope, predicate(condition));
+        }
+
+        List<Expression<?>> orderBy(SortKey key) {
+            if (key instanceof SortKey.ByColumn c) {
+                return List.of(column(c.column()));
+            }
+            SortKey.ByDocumentValue d = (SortKey.ByDocumentValue) key;
+            // The primary element is numbered 0 (SourceValues); a null flag first, so that users without a value
+            // sort as the greatest in either direction whatever the database's default place for nulls.
+            Subquery<String> sq = query.subquery(String.class);
+            Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+            sq.select(cb.least(v.<String>get("valueFolded"))).where(cb.equal(v.get("userId"), m.get("userId")),
+                cb.equal(v.get("path"), d.path()), cb.equal(v.get("element"), 0));
+            return List.of(cb.selectCase().when(cb.isNull(sq), 1).otherwise(0), sq);
+        }
+
+        private <T> Path<T> column(Condition.Column column) {
+            return switch (column) {
+                case USERNAME -> u.get("username");
+                case FIRST_NAME -> u.get("firstName");
+                case LAST_NAME -> u.get("lastName");
+                case USER_EXTERNAL_ID -> m.get("externalId");
+                case USER_ID -> m.get("userId");
+                case USER_CREATED -> m.get("createdAt");
+                case USER_LAST_MODIFIED -> m.get("lastModified");
+                default -> throw new IllegalArgumentException(column + " is not a column of users");
+            };
+        }
+
+        Predicate predicate(Condition c) {
+            if (c instanceof Condition.And and) {
+                return cb.and(and.parts().stream().map(this::predicate).toArray(Predicate[]::new));
+            }
+            if (c instanceof Condition.Or or) {
+                return cb.or(or.parts().stream().map(this::predicate).toArray(Predicate[]::new));
+            }
+            if (c instanceof Condition.Not not) {
+                return cb.not(predicate(not.condition()));
+            }
+            if (c instanceof Condition.Always) {
+                return cb.conjunction();
+            }
+            if (c instanceof Condition.Text t) {
+                // Keycloak stores usernames lower-cased, and ids are lower-case UUIDs
+                boolean folded = t.column() == Condition.Column.USERNAME || t.column() == Condition.Column.USER_ID;
+                return Comparisons.text(cb, column(t.column()), folded, t.op(), t.value());
+            }
+            if (c instanceof Condition.Time t) {
+                return Comparisons.time(cb, column(t.column()), t.op(), t.epochMilli());
+            }
+            if (c instanceof Condition.Active) {
+                return cb.and(cb.isNull(m.get("trashedAt")), cb.isTrue(m.get("sourceActive")));
+            }
+            if (c instanceof Condition.Attribute a) {
+                return attribute(a);
+            }
+            if (c instanceof Condition.DocumentValue v) {
+                return documentValue(v);
+            }
+            if (c instanceof Condition.SameElement e) {
+                return sameElement(e);
+            }
+            if (c instanceof Condition.InGroup g) {
+                return inGroup(g.groupId());
+            }
+            if (c instanceof Condition.InDirectoryGroup g) {
+                return inDirectoryGroup(g.op(), g.name());
+            }
+            throw new IllegalArgumentException("Not a condition on users: " + c);
+        }
+
+        private Predicate attribute(Condition.Attribute c) {
+            Subquery<Integer> sq = query.subquery(Integer.class);
+            Root<UserAttributeEntity> a = sq.from(UserAttributeEntity.class);
+            List<Predicate> p = new ArrayList<>();
+            p.add(cb.equal(a.get("user"), u));
+            p.add(cb.equal(a.get("name"), c.name()));
+            if (c.op() != Op.PRESENT) {
+                // the engine writes aliases folded (rule 3), so their values are compared as stored
+                p.add(Comparisons.text(cb, a.get("value"), c.name().startsWith("alias"), c.op(), c.value()));
+            }
+            sq.select(cb.literal(1)).where(p.toArray(Predicate[]::new));
+            return cb.exists(sq);
+        }
+
+        /** Some value at the path matches: the users with one, by the (directory, path, value) index. */
+        private Predicate documentValue(Condition.DocumentValue c) {
+            Subquery<String> sq = query.subquery(String.class);
+            Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+            sq.select(v.get("userId")).where(cb.equal(v.get("directoryId"), directoryId), cb.equal(v.get("path"), c.path()),
+                valueMatch(v, c.op(), c.value()));
+            return m.get("userId").in(sq);
+        }
+
+        /** The users with an element {@code e} under the path for which the inner condition holds. */
+        private Predicate sameElement(Condition.SameElement c) {
+            Subquery<String> sq = query.subquery(String.class);
+            Root<SourceValueEntity> e = sq.from(SourceValueEntity.class);
+            sq.select(e.get("userId")).where(cb.equal(e.get("directoryId"), directoryId),
+                cb.like(e.get("path"), Comparisons.escape(c.path()) + ".%", '\\'), elementMatch(sq, e, c.inner()));
+            return m.get("userId").in(sq);
+        }
+
+        private Predicate elementMatch(Subquery<?> outer, Root<SourceValueEntity> e, Condition c) {
+            if (c instanceof Condition.And and) {
+                return cb.and(and.parts().stream().map(p -> elementMatch(outer, e, p)).toArray(Predicate[]::new));
+            }
+            if (c instanceof Condition.Or or) {
+                return cb.or(or.parts().stream().map(p -> elementMatch(outer, e, p)).toArray(Predicate[]::new));
+            }
+            if (c instanceof Condition.Not not) {
+                return cb.not(elementMatch(outer, e, not.condition()));
+            }
+            if (!(c instanceof Condition.DocumentValue d)) {
+                throw new IllegalArgumentException("Not a condition on an element: " + c);
+            }
+            // a value of the same user and the same element number as e
+            Subquery<Integer> sq = outer.subquery(Integer.class);
+            Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
+            sq.select(cb.literal(1)).where(cb.equal(v.get("userId"), e.get("userId")),
+                cb.equal(v.get("element"), e.get("element")),
+                cb.equal(v.get("path"), d.path()),
+                valueMatch(v, d.op(), d.value()));
+            return cb.exists(sq);
+        }
+
+        private Predicate valueMatch(Root<SourceValueEntity> v, Op op, String value) {
+            // the column is never null: a value is present unless empty
+            return op == Op.PRESENT ? cb.notEqual(v.get("valueFolded"), "")
+                : Comparisons.text(cb, v.get("valueFolded"), true, op, value);
+        }
+
+        private Predicate inGroup(String groupId) {
+            Subquery<Integer> sq = query.subquery(Integer.class);
+            Root<UserGroupMembershipEntity> g = sq.from(UserGroupMembershipEntity.class);
+            List<Predicate> p = new ArrayList<>();
+            p.add(cb.equal(g.get("user"), u));
+            if (groupId != null) {
+                p.add(cb.equal(g.get("groupId"), groupId));
+            }
+            sq.select(cb.literal(1)).where(p.toArray(Predicate[]::new));
+            return cb.exists(sq);
+        }
+
+        private Predicate inDirectoryGroup(Op op, String name) {
+            Subquery<Integer> sq = query.subquery(Integer.class);
+            Root<UserGroupMembershipEntity> g = sq.from(UserGroupMembershipEntity.class);
+            Root<ManagedGroupEntity> mg = sq.from(ManagedGroupEntity.class);
+            List<Predicate> p = new ArrayList<>();
+            p.add(cb.equal(g.get("user"), u));
+            p.add(cb.equal(g.get("groupId"), mg.get("groupId")));
+            p.add(cb.equal(mg.get("directoryId"), directoryId));
+            if (op != Op.PRESENT) {
+                p.add(Comparisons.text(cb, mg.get("sourceNameFolded"), true, op, name));
+            }
+            sq.select(cb.literal(1)).where(p.toArray(Predicate[]::new));
+            return cb.exists(sq);
+        }
+    }
+}
