@@ -31,6 +31,8 @@ import io.dirsync.admin.representation.TrashPage;
 import io.dirsync.admin.representation.TrashedUserRepresentation;
 import io.dirsync.admin.representation.UserStatusRepresentation;
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.ManagedGroup;
+import io.dirsync.engine.TrashedUser;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryTypes;
@@ -43,11 +45,8 @@ import io.dirsync.engine.SyncConflictException.Kind;
 import io.dirsync.enrollment.EnrollmentTemplate;
 import io.dirsync.enrollment.Enrollments;
 import io.dirsync.login.LoginFlow;
-import io.dirsync.storage.ManagedGroupEntity;
-import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.RunKind;
 import io.dirsync.storage.RunStatus;
-import io.dirsync.storage.SyncRunEntity;
 
 /**
  * The directory-sync admin operations every admin front door shares (Admin REST, the console page, later the Duo
@@ -205,16 +204,12 @@ public final class DirSyncAdminService {
 
     /** Rule 13: the directory's runs, newest first; {@code max} is kept within 1..100. */
     public List<RunReport> runs(Directory d, int first, int max) {
-        return engine.store().runs(d.id(), Math.max(0, first), Math.min(Math.max(1, max), MAX_RUNS_PAGE)).stream()
-            .map(r -> engine.runs().report(r)).toList();
+        return engine.runs().reports(d, Math.max(0, first), Math.min(Math.max(1, max), MAX_RUNS_PAGE));
     }
 
     public RunReport run(Directory d, String runId) {
-        SyncRunEntity run = engine.store().find(SyncRunEntity.class, runId);
-        if (run == null || !run.getDirectoryId().equals(d.id())) {
-            throw new SyncConflictException(Kind.NOT_FOUND, "No run '" + runId + "' in directory \"" + d.name() + "\"");
-        }
-        return engine.runs().report(run);
+        return engine.runs().report(d, runId).orElseThrow(() ->
+            new SyncConflictException(Kind.NOT_FOUND, "No run '" + runId + "' in directory \"" + d.name() + "\""));
     }
 
     /** What an on-demand sync gave within the wait: its report, or (one or the other) the run still going on. */
@@ -250,7 +245,7 @@ public final class DirSyncAdminService {
     // ------------------------------------------------------------------ managed groups
 
     public List<ManagedGroupRepresentation> managedGroups(RealmModel realm, Directory d) {
-        return engine.store().managedGroups(d.id()).stream().map(g -> managedGroup(realm, g)).toList();
+        return engine.groups().managedGroups(d).stream().map(g -> managedGroup(realm, g)).toList();
     }
 
     /** Rule 8: the group leaves the directory; its members in no other synced group go to the trash. */
@@ -262,15 +257,15 @@ public final class DirSyncAdminService {
 
     /** Rule 7: a page of the realm's trash; {@code max} is kept within 1..500. */
     public TrashPage trash(RealmModel realm, int first, int max) {
-        long count = engine.store().countTrash(realm.getId());
-        List<TrashedUserRepresentation> users = engine.store()
-            .trash(realm.getId(), Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE))
+        long count = engine.trash().count(realm);
+        List<TrashedUserRepresentation> users = engine.trash()
+            .page(realm, Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE))
             .stream().map(t -> trashed(realm, t)).toList();
         return new TrashPage(count, users);
     }
 
     public Count trashCount(RealmModel realm) {
-        return new Count(engine.store().countTrash(realm.getId()));
+        return new Count(engine.trash().count(realm));
     }
 
     public UserStatusRepresentation restore(RealmModel realm, UserModel user) {
@@ -290,10 +285,10 @@ public final class DirSyncAdminService {
             .map(d -> new UserStatusRepresentation.DirectoryRef(d.id(), d.name(), d.typeId())).orElse(null);
         List<String> locked = owner.map(d -> engine.trash().contains(user) ? List.of("*")
             : List.copyOf(d.mappedAttributes())).orElse(List.of());
-        ManagedUserEntity t = engine.store().trashedUser(user.getId());
+        Long deleteAfter = engine.trash().of(user).map(TrashedUser::deleteAfter).orElse(null);
         return new UserStatusRepresentation(user.getId(), user.getUsername(), engine.statuses().ofUser(user).id(),
             engine.statuses().effectiveOf(session.getContext().getRealm(), user).id(), user.isEnabled(), directory,
-            locked, t == null ? null : t.getDeleteAfter());
+            locked, deleteAfter);
     }
 
     public UserStatusRepresentation setUserStatus(RealmModel realm, UserModel user, SubjectStatus status) {
@@ -302,10 +297,9 @@ public final class DirSyncAdminService {
     }
 
     public GroupStatusRepresentation groupStatus(RealmModel realm, GroupModel group) {
-        ManagedGroupEntity g = engine.store().managedGroup(group.getId());
-        GroupStatusRepresentation.DirectoryRef directory = g == null ? null
-            : engine.directories().get(realm, g.getDirectoryId())
-                .map(d -> new GroupStatusRepresentation.DirectoryRef(d.id(), d.name())).orElse(null);
+        GroupStatusRepresentation.DirectoryRef directory = engine.groups().managed(group.getId())
+            .flatMap(g -> engine.directories().get(realm, g.directoryId()))
+            .map(d -> new GroupStatusRepresentation.DirectoryRef(d.id(), d.name())).orElse(null);
         return new GroupStatusRepresentation(group.getId(), group.getName(), engine.statuses().ofGroup(group).id(),
             directory);
     }
@@ -340,18 +334,18 @@ public final class DirSyncAdminService {
             d.managedGroupName("Engineering"), DirectoryTypes.provider(session, d).describe(realm, d));
     }
 
-    private ManagedGroupRepresentation managedGroup(RealmModel realm, ManagedGroupEntity g) {
-        GroupModel group = realm.getGroupById(g.getGroupId());
-        return new ManagedGroupRepresentation(g.getGroupId(), group == null ? null : group.getName(),
-            g.getSourceName(), g.getExternalId(), group == null ? null : engine.statuses().ofGroup(group).id());
+    private ManagedGroupRepresentation managedGroup(RealmModel realm, ManagedGroup g) {
+        GroupModel group = realm.getGroupById(g.groupId());
+        return new ManagedGroupRepresentation(g.groupId(), group == null ? null : group.getName(),
+            g.sourceName(), g.externalId(), group == null ? null : engine.statuses().ofGroup(group).id());
     }
 
-    private TrashedUserRepresentation trashed(RealmModel realm, ManagedUserEntity t) {
-        UserModel user = session.users().getUserById(realm, t.getUserId());
-        return new TrashedUserRepresentation(t.getUserId(),
-            user == null ? t.getSourceUsername() : user.getUsername(), t.getDirectoryId(),
-            engine.directories().get(realm, t.getDirectoryId()).map(Directory::name).orElse(null),
-            t.getTrashReason(), t.getTrashedAt(), t.getDeleteAfter());
+    private TrashedUserRepresentation trashed(RealmModel realm, TrashedUser t) {
+        UserModel user = session.users().getUserById(realm, t.userId());
+        return new TrashedUserRepresentation(t.userId(),
+            user == null ? t.sourceUsername() : user.getUsername(), t.directoryId(),
+            engine.directories().get(realm, t.directoryId()).map(Directory::name).orElse(null),
+            t.reason(), t.trashedAt(), t.deleteAfter());
     }
 
     // ------------------------------------------------------------------ enrollment e-mails (SPEC §4)

@@ -46,6 +46,11 @@ public final class Groups {
         return g != null && g.getDirectoryId().equals(directory.id()) ? Optional.of(ManagedGroup.of(g)) : Optional.empty();
     }
 
+    /** The group {@code groupId} if some directory manages it, as a read view. */
+    public Optional<ManagedGroup> managed(String groupId) {
+        return Optional.ofNullable(ManagedGroup.of(store.managedGroup(groupId)));
+    }
+
     /** The groups {@code directory} manages, by source name, as read views. */
     public List<ManagedGroup> managedGroups(Directory directory) {
         return store.managedGroups(directory.id()).stream().map(ManagedGroup::of).toList();

@@ -135,6 +135,18 @@ public final class SyncRuns {
             s -> new DirSyncStore(s).persist(item(run, Outcome.FAILED, subjectType, subject, null, message)));
     }
 
+    /** The directory's runs, newest first, as reports (rule 13). */
+    public List<RunReport> reports(Directory directory, int first, int max) {
+        return store.runs(directory.id(), first, max).stream().map(this::report).toList();
+    }
+
+    /** One run of the directory, as its report; empty when the directory has no such run. */
+    public java.util.Optional<RunReport> report(Directory directory, String runId) {
+        SyncRunEntity run = runId == null ? null : store.find(SyncRunEntity.class, runId);
+        return run == null || !run.getDirectoryId().equals(directory.id()) ? java.util.Optional.empty()
+            : java.util.Optional.of(report(run));
+    }
+
     public RunReport report(SyncRunEntity run) {
         Map<String, Long> counts = zeroCounts();
         Map<String, Long> users = zeroCounts();

@@ -118,6 +118,21 @@ public final class Trash {
         return purged;
     }
 
+    /** A page of the realm's trash, oldest deletion first, as read views. */
+    public java.util.List<TrashedUser> page(RealmModel realm, int first, int max) {
+        return store.trash(realm.getId(), first, max).stream().map(TrashedUser::of).toList();
+    }
+
+    /** How many users the realm's trash holds. */
+    public long count(RealmModel realm) {
+        return store.countTrash(realm.getId());
+    }
+
+    /** The user as the trash holds it, or empty when it is not in the trash. */
+    public java.util.Optional<TrashedUser> of(UserModel user) {
+        return java.util.Optional.ofNullable(TrashedUser.of(store.trashedUser(user.getId())));
+    }
+
     public boolean contains(UserModel user) {
         return store.trashedUser(user.getId()) != null;
     }

@@ -16,7 +16,6 @@ import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.EnrollmentEntity;
 
 /**
@@ -32,12 +31,12 @@ final class EnrollmentLinks {
     }
 
     /** The link of the enrollment's current cycle. */
-    static String link(KeycloakSession session, RealmModel realm, EnrollmentEntity e, DirectoryEntity directory,
+    static String link(KeycloakSession session, RealmModel realm, EnrollmentEntity e, String directoryKey,
                        EnrollmentConfig config) {
         String base = publicBaseUrl(realm, config);
         String issuer = UriBuilder.fromUri(base).path("realms").path(realm.getName()).build().toString();
         EnrollmentActionToken token = new EnrollmentActionToken(e.getUserId(), (int) (e.getExpiresAt() / 1000),
-            nonce(e, directory, config), e.getId(), e.getCycle());
+            nonce(e, directoryKey, config), e.getId(), e.getCycle());
         token.iat(e.getSentAt() / 1000);
         token.id(token.getActionVerificationNonce().toString());
         token.issuer(issuer);
@@ -48,10 +47,10 @@ final class EnrollmentLinks {
     }
 
     /** Whether a link's token is the current one of its enrollment (not deleted, not of an older cycle). */
-    static boolean current(EnrollmentActionToken token, EnrollmentEntity e, DirectoryEntity directory, EnrollmentConfig config) {
-        return e != null && directory != null && e.getUserId().equals(token.getUserId()) && e.getCycle() == token.getCycle()
+    static boolean current(EnrollmentActionToken token, EnrollmentEntity e, String directoryKey, EnrollmentConfig config) {
+        return e != null && directoryKey != null && e.getUserId().equals(token.getUserId()) && e.getCycle() == token.getCycle()
             && e.getExpiresAt() != null && e.getExpiresAt() / 1000 == token.getExp()
-            && MessageDigest.isEqual(nonce(e, directory, config).toString().getBytes(StandardCharsets.US_ASCII),
+            && MessageDigest.isEqual(nonce(e, directoryKey, config).toString().getBytes(StandardCharsets.US_ASCII),
                 String.valueOf(token.getActionVerificationNonce()).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -78,10 +77,10 @@ final class EnrollmentLinks {
         return hostname == null ? null : hostname.get("hostname");
     }
 
-    private static UUID nonce(EnrollmentEntity e, DirectoryEntity directory, EnrollmentConfig config) {
+    private static UUID nonce(EnrollmentEntity e, String directoryKey, EnrollmentConfig config) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            String key = (config.linkSecret() == null ? "" : config.linkSecret()) + "|" + directory.getEnrollmentKey();
+            String key = (config.linkSecret() == null ? "" : config.linkSecret()) + "|" + directoryKey;
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] h = mac.doFinal(String.join("|", e.getId(), e.getUserId(), String.valueOf(e.getCycle()),
                 String.valueOf(e.getSentAt()), String.valueOf(e.getExpiresAt()), String.valueOf(e.getEmail()))

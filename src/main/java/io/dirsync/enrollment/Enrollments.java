@@ -1,9 +1,7 @@
 package io.dirsync.enrollment;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,14 +18,13 @@ import org.keycloak.utils.EmailValidationUtil;
 
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.ManagedUser;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
 import io.dirsync.storage.DirSyncStore;
-import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.EnrollmentEntity;
 import io.dirsync.storage.EnrollmentState;
-import io.dirsync.storage.ManagedUserEntity;
 import io.dirsync.storage.Outcome;
 import io.dirsync.storage.SubjectType;
 
@@ -76,11 +73,11 @@ public final class Enrollments {
     }
 
     Eligibility eligibility(RealmModel realm, Directory directory, UserModel user, boolean createdNow) {
-        ManagedUserEntity managed = user == null ? null : store.managedUser(user.getId());
-        if (managed == null || !managed.getDirectoryId().equals(directory.id())) {
+        ManagedUser managed = user == null ? null : engine.users().managed(directory, user.getId()).orElse(null);
+        if (managed == null) {
             return new Eligibility(EnrollmentState.EXCLUDED, "not a user of the directory");
         }
-        if (managed.isTrashed() || !managed.isSourceActive()) {
+        if (managed.trashed() || !managed.sourceActive()) {
             return new Eligibility(EnrollmentState.EXCLUDED, "not active in the directory");
         }
         SubjectStatus status = createdNow ? SubjectStatus.ACTIVE : engine.statuses().effectiveOf(realm, user);
@@ -148,7 +145,7 @@ public final class Enrollments {
         e.setState(eligibility.state());
         e.setReason(eligibility.reason());
         if (eligibility.state() == EnrollmentState.PENDING) {
-            ensureKey(directory);
+            store.enrollmentKey(directory.id(), true);
             e.setCycle(e.getCycle() + 1);
             e.setQueuedAt(Time.currentTimeMillis());
             e.setNextAt(Time.currentTimeMillis());
@@ -166,15 +163,6 @@ public final class Enrollments {
             store.persist(e);
         }
         return e;
-    }
-
-    private void ensureKey(Directory directory) {
-        DirectoryEntity d = store.find(DirectoryEntity.class, directory.id());
-        if (d.getEnrollmentKey() == null) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            d.setEnrollmentKey(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
-        }
     }
 
     /**
@@ -361,8 +349,7 @@ public final class Enrollments {
     enum Mail { FIRST, REMINDER, NEW_LINK, RESEND }
 
     private void send(RealmModel realm, Directory directory, UserModel user, EnrollmentEntity e, Mail kind) throws EmailException {
-        DirectoryEntity d = store.find(DirectoryEntity.class, directory.id());
-        String link = EnrollmentLinks.link(session, realm, e, d, config);
+        String link = EnrollmentLinks.link(session, realm, e, store.enrollmentKey(directory.id(), true), config);
         EnrollmentMails.send(session, realm, user, e.getEmail(), link, e.getExpiresAt(), kind);
     }
 
@@ -387,7 +374,7 @@ public final class Enrollments {
         if (e == null || e.getState() != EnrollmentState.PENDING || !e.getRealmId().equals(realm.getId())) {
             return false;
         }
-        return EnrollmentLinks.current(token, e, store.find(DirectoryEntity.class, e.getDirectoryId()), config)
+        return EnrollmentLinks.current(token, e, store.enrollmentKey(e.getDirectoryId(), false), config)
             && user != null && user.getId().equals(e.getUserId()) && !hasSecondFactor(user);
     }
 

@@ -498,6 +498,23 @@ public final class DirSyncStore {
 
     // Enrollment e-mails (SPEC §4)
 
+    /**
+     * The directory's random key for enrollment links, made on first use when {@code create}; null when it has none (or
+     * the directory is gone). Never shown.
+     */
+    public String enrollmentKey(String directoryId, boolean create) {
+        DirectoryEntity d = find(DirectoryEntity.class, directoryId);
+        if (d == null) {
+            return null;
+        }
+        if (d.getEnrollmentKey() == null && create) {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            d.setEnrollmentKey(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+        }
+        return d.getEnrollmentKey();
+    }
+
     public Optional<EnrollmentEntity> enrollmentOfUser(String userId) {
         return em.createNamedQuery("dirsync.enrollmentOfUser", EnrollmentEntity.class).setParameter("userId", userId)
             .getResultStream().findFirst();
