@@ -82,9 +82,15 @@ public class EnrollmentActionTokenHandler extends AbstractActionTokenHandler<Enr
                         new ClusterAwareScheduledTaskRunner(factory, new EnrollmentTask(), config.tickMillis()),
                         config.tickMillis(), TASK);
                 }
-                LOG.infof("Directory sync: enrollment e-mails sent every %d s%s", config.tickMillis() / 1000,
-                    config.linkSecret() == null ? "; no link secret configured (--spi-action-token-handler--" + ID
-                        + "--link-secret): a database dump then holds all that makes a link" : "");
+                if (config.linkSecret() != null) {
+                    LOG.infof("Directory sync: enrollment e-mails sent every %d s", config.tickMillis() / 1000);
+                } else if (config.devMode()) {
+                    LOG.warnf("Directory sync: enrollment e-mails sent every %d s; development mode without %s: the"
+                        + " database alone holds all that makes a link", config.tickMillis() / 1000, EnrollmentConfig.SECRET_OPTION);
+                } else {
+                    LOG.warnf("Directory sync: enrollment e-mails are NOT sent until %s is set (the same on every node):"
+                        + " without it the database alone would be enough to make a link", EnrollmentConfig.SECRET_OPTION);
+                }
             }
         });
     }

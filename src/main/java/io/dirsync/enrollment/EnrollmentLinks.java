@@ -48,6 +48,11 @@ final class EnrollmentLinks {
 
     /** Whether a link's token is the current one of its enrollment (not deleted, not of an older cycle). */
     static boolean current(EnrollmentActionToken token, EnrollmentEntity e, String directoryKey, EnrollmentConfig config) {
+        try {
+            config.secret();
+        } catch (IllegalStateException noSecret) {
+            return false; // production without a link secret makes no link, so none can be current
+        }
         return e != null && directoryKey != null && e.getUserId().equals(token.getUserId()) && e.getCycle() == token.getCycle()
             && e.getExpiresAt() != null && e.getExpiresAt() / 1000 == token.getExp()
             && MessageDigest.isEqual(nonce(e, directoryKey, config).toString().getBytes(StandardCharsets.US_ASCII),
@@ -80,7 +85,7 @@ final class EnrollmentLinks {
     private static UUID nonce(EnrollmentEntity e, String directoryKey, EnrollmentConfig config) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            String key = (config.linkSecret() == null ? "" : config.linkSecret()) + "|" + directoryKey;
+            String key = config.secret() + "|" + directoryKey;
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] h = mac.doFinal(String.join("|", e.getId(), e.getUserId(), String.valueOf(e.getCycle()),
                 String.valueOf(e.getSentAt()), String.valueOf(e.getExpiresAt()), String.valueOf(e.getEmail()))
