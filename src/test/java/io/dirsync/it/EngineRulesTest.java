@@ -477,18 +477,28 @@ class EngineRulesTest extends DirSyncIntegrationTest {
     /** Applies a source record through the engine on the server: the outcome's id, or "refused KIND: message". */
     private String apply(String directoryId, String externalId, String username, Map<String, String> attributes,
                          boolean active) {
-        String realmName = realm.getName();
         Map<String, String> attrs = new LinkedHashMap<>(attributes);
+        return onEngine(directoryId, (session, r, engine, d) -> engine.users().apply(r, d,
+            new SourceUser(externalId, username, attrs, active), UserSync.Mode.UPSERT, null).outcome().id());
+    }
+
+    /** Engine work on the server for one directory of the test realm; {@link #onEngine} runs it. */
+    @FunctionalInterface
+    interface DirectoryStep extends java.io.Serializable {
+        String run(KeycloakSession session, RealmModel realm, DirectorySyncEngine engine, Directory directory);
+    }
+
+    /** Runs {@code step} on the server with the test realm and the directory: its answer, or "refused KIND: message". */
+    private String onEngine(String directoryId, DirectoryStep step) {
+        String realmName = realm.getName();
         return onServer.fetchString(session -> {
-            RealmModel r = session.realms().getRealmByName(realmName);
-            session.getContext().setRealm(r);
+            RealmModel r = realmOf(session, realmName);
             DirectorySyncEngine engine = DirectorySyncEngine.of(session);
             Directory d = engine.directories().get(r, directoryId).orElseThrow();
             try {
-                return engine.users().apply(r, d, new SourceUser(externalId, username, attrs, active),
-                    UserSync.Mode.UPSERT, null).outcome().id();
+                return step.run(session, r, engine, d);
             } catch (SyncConflictException e) {
-                return "refused " + e.getKind() + ": " + e.getMessage();
+                return refused(e);
             }
         });
     }
@@ -537,94 +547,46 @@ class EngineRulesTest extends DirSyncIntegrationTest {
 
     /** Adds an optional mapping to a directory's settings, as an admin's change of them does: "" or the refusal. */
     private String addMapping(String directoryId, String source, String target) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            Directory d = engine.directories().get(r, directoryId).orElseThrow();
+        return onEngine(directoryId, (session, r, engine, d) -> {
             ObjectNode settings = d.settings();
             settings.putArray("mappings").addObject().put("source", source).put("target", target);
-            try {
-                engine.directories().update(r, d, null, settings);
-                return "";
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
+            engine.directories().update(r, d, null, settings);
+            return "";
         });
     }
 
     private String renameDirectory(String directoryId, String name) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            try {
-                engine.directories().update(r, engine.directories().get(r, directoryId).orElseThrow(), name, null);
-                return "";
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
+        return onEngine(directoryId, (session, r, engine, d) -> {
+            engine.directories().update(r, d, name, null);
+            return "";
         });
     }
 
     private String deleteDirectory(String directoryId) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            try {
-                engine.directories().delete(r, engine.directories().get(r, directoryId).orElseThrow());
-                return "";
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
+        return onEngine(directoryId, (session, r, engine, d) -> {
+            engine.directories().delete(r, d);
+            return "";
         });
     }
 
     /** A source group, as a source creates it: the Keycloak group's id, or the refusal. */
     private String createGroup(String directoryId, String sourceName, String externalId) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            Directory d = engine.directories().get(r, directoryId).orElseThrow();
-            try {
-                return engine.groups().create(r, d, sourceName, externalId, null).getId();
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
-        });
+        return onEngine(directoryId, (session, r, engine, d) -> engine.groups().create(r, d, sourceName, externalId, null).getId());
     }
 
     /** The source adds a member to its group: whether the membership changed, or the refusal. */
     private String addMember(String directoryId, String groupId, String username) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            Directory d = engine.directories().get(r, directoryId).orElseThrow();
+        return onEngine(directoryId, (session, r, engine, d) -> {
             String userId = session.users().getUserByUsername(r, username).getId();
-            try {
-                return String.valueOf(engine.groups().changeMembers(r, d, r.getGroupById(groupId), Set.of(userId), Set.of(), null));
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
+            return String.valueOf(engine.groups().changeMembers(r, d, r.getGroupById(groupId), Set.of(userId), Set.of(), null));
         });
     }
 
     /** Rule 8's admin action on the engine: "" or the refusal. */
     private String removeFromDirectory(String directoryId, String groupId) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            Directory d = engine.directories().get(r, directoryId).orElseThrow();
-            try {
-                engine.groups().removeFromDirectory(r, d, r.getGroupById(groupId));
-                return "";
-            } catch (SyncConflictException e) {
-                return refused(e);
-            }
+        return onEngine(directoryId, (session, r, engine, d) -> {
+            engine.groups().removeFromDirectory(r, d, r.getGroupById(groupId));
+            return "";
         });
     }
 
@@ -665,22 +627,14 @@ class EngineRulesTest extends DirSyncIntegrationTest {
 
     /** Rule 12 as a pull source's link step calls it: the user's directory admin roles made exactly {@code roles}. */
     private String setAdminRoles(String directoryId, String username, String roles) {
-        String realmName = realm.getName();
-        return onServer.fetchString(session -> {
-            RealmModel r = realmOf(session, realmName);
-            DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-            Directory d = engine.directories().get(r, directoryId).orElseThrow();
-            try {
-                Set<AdminRoleSets.Role> parsed = new HashSet<>();
-                for (String role : roles.split(",")) {
-                    if (!role.isBlank()) {
-                        parsed.add(AdminRoleSets.Role.parse(role));
-                    }
+        return onEngine(directoryId, (session, r, engine, d) -> {
+            Set<AdminRoleSets.Role> parsed = new HashSet<>();
+            for (String role : roles.split(",")) {
+                if (!role.isBlank()) {
+                    parsed.add(AdminRoleSets.Role.parse(role));
                 }
-                return String.valueOf(engine.adminRoles().set(r, d, session.users().getUserByUsername(r, username), parsed, false));
-            } catch (SyncConflictException e) {
-                return refused(e);
             }
+            return String.valueOf(engine.adminRoles().set(r, d, session.users().getUserByUsername(r, username), parsed, false));
         });
     }
 
