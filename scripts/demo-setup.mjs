@@ -187,6 +187,13 @@ async function main() {
   });
   log(`realm "${realm}": mail through the demo mail catcher (127.0.0.1:${mailSmtpPort}), links to ${kcUrl}`);
 
+  // The console pages (External Directories, Pending Enrollments, Trash) live in the admin theme "dirsync".
+  // A master-realm admin sees the theme of master; a realm's own admins see the realm's: select it in both.
+  for (const name of ['master', realm]) {
+    await api('PUT', `${kcUrl}/admin/realms/${encodeURIComponent(name)}`, { adminTheme: 'dirsync' });
+  }
+  log(`admin theme "dirsync" selected for realms "master" and "${realm}"`);
+
   const results = [];
   for (const want of wanted) {
     let dir = existing.find((d) => d.type === want.type && sameName(d.name, want.name));

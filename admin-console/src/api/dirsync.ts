@@ -1,0 +1,201 @@
+import { useAdminClient, useRealm } from "@keycloak/keycloak-admin-ui";
+import { useMemo } from "react";
+
+/**
+ * The directory-sync admin REST API (/admin/realms/{realm}/dirsync), called with the console's own
+ * admin token. Every page acts only through it, so the console never does what the API would refuse.
+ */
+export type DirectoryType = "scim" | "ldap" | string;
+
+export type RunSummary = {
+  id: string;
+  directoryId: string;
+  kind: string;
+  status: string;
+  startedAt: number;
+  endedAt?: number | null;
+  counts: Record<string, number>;
+  userCounts?: Record<string, number>;
+  groupCounts?: Record<string, number>;
+  errors: RunMessage[];
+  warnings: RunMessage[];
+  message?: string | null;
+  progress?: RunProgress | null;
+};
+
+export type RunProgress = { read: number; applied: number; failed: number; page: number; updatedAt: number };
+
+export type RunMessage = { at: number; subjectType: string; subject: string; message: string };
+
+export type Directory = {
+  id: string;
+  type: DirectoryType;
+  name: string;
+  status: string;
+  settings: Record<string, unknown>;
+  mappedAttributes: string[];
+  createdAt: number;
+  firstSyncAt?: number | null;
+  usernameAttributeLocked: boolean;
+  userCount: number;
+  trashedCount: number;
+  groupCount?: number;
+  lastRun?: RunSummary | null;
+  scim?: {
+    baseUrl: string;
+    tokenStatus: string;
+    tokenExpiresAt?: number | null;
+    lastRequestAt?: number | null;
+    connection: string;
+  };
+  [key: string]: unknown;
+};
+
+export type Credentials = { baseUrl?: string; token?: string; expiresAt?: number; [key: string]: unknown };
+
+export type Mappings = {
+  required: { source: string; target: string; locked: boolean }[];
+  optional: { source: string; target: string }[];
+  availableSources: string[];
+  availableTargets: string[];
+};
+
+export type ManagedGroup = { id: string; name?: string; sourceName: string; externalId?: string; status?: string };
+
+export type TrashedUser = {
+  userId: string;
+  username: string;
+  directoryId?: string;
+  directoryName?: string;
+  reason: string;
+  enteredAt?: number;
+  deleteAfter?: number;
+};
+
+export type PendingEnrollment = {
+  id: string;
+  userId: string;
+  username: string;
+  email: string;
+  directoryId: string;
+  directoryName: string;
+  queuedAt: number;
+  sentAt?: number | null;
+  expiresAt?: number | null;
+  remindersSent: number;
+  nextActionAt?: number | null;
+  lastError?: string | null;
+  lastErrorAt?: number | null;
+};
+
+export type UserStatus = {
+  id: string;
+  username: string;
+  status: string;
+  effectiveStatus: string;
+  enabled: boolean;
+  directory?: { id: string; name: string; type: string } | null;
+  lockedAttributes: string[];
+  deleteAfter?: number;
+};
+
+export type GroupStatus = { id: string; name: string; status: string; directory?: { id: string; name: string } | null };
+
+/** An error answer of the API, with the message it gave (shown to the admin as it is). */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export function useDirSyncApi() {
+  const { adminClient } = useAdminClient();
+  const { realm } = useRealm();
+
+  return useMemo(() => {
+    const base = () =>
+      `${adminClient.baseUrl.replace(/\/$/, "")}/admin/realms/${encodeURIComponent(realm)}/dirsync`;
+
+    async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const token = await adminClient.getAccessToken();
+      const response = await fetch(base() + path, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/json",
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      const json = text ? safeJson(text) : undefined;
+      if (!response.ok) {
+        const message =
+          (json && (json.errorMessage || json.error_description || json.error || json.detail)) ||
+          `${response.status} ${response.statusText}`;
+        throw new ApiError(response.status, String(message));
+      }
+      return json as T;
+    }
+
+    const q = (params: Record<string, string | number | undefined>) => {
+      const s = new URLSearchParams();
+      for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") s.set(k, String(v));
+      const text = s.toString();
+      return text ? `?${text}` : "";
+    };
+    const id = encodeURIComponent;
+
+    return {
+      directories: () => call<Directory[]>("GET", "/directories"),
+      directory: (d: string) => call<Directory>("GET", `/directories/${id(d)}`),
+      createDirectory: (body: { type: string; name: string; settings: Record<string, unknown> }) =>
+        call<Directory>("POST", "/directories", body),
+      updateDirectory: (d: string, body: { name?: string; settings?: Record<string, unknown> }) =>
+        call<Directory>("PUT", `/directories/${id(d)}`, body),
+      deleteDirectory: (d: string) => call<void>("DELETE", `/directories/${id(d)}`),
+      pause: (d: string) => call<Directory>("POST", `/directories/${id(d)}/pause`),
+      resume: (d: string) => call<Directory>("POST", `/directories/${id(d)}/resume`),
+      completeSetup: (d: string) => call<Credentials & { status: string }>("POST", `/directories/${id(d)}/complete-setup`),
+      regenerateToken: (d: string) => call<Credentials>("POST", `/directories/${id(d)}/token`),
+      mappings: (d: string) => call<Mappings>("GET", `/directories/${id(d)}/mappings`),
+      updateMappings: (d: string, optional: Mappings["optional"]) =>
+        call<Mappings>("PUT", `/directories/${id(d)}/mappings`, { optional }),
+      runs: (d: string, first: number, max: number) =>
+        call<RunSummary[]>("GET", `/directories/${id(d)}/runs${q({ first, max })}`),
+      run: (d: string, run: string) => call<RunSummary>("GET", `/directories/${id(d)}/runs/${id(run)}`),
+      sync: (d: string, kind: string, username?: string) =>
+        call<RunSummary>("POST", `/directories/${id(d)}/sync?wait=0`, { kind, username }),
+      confirmRun: (d: string, run: string) => call<RunSummary>("POST", `/directories/${id(d)}/runs/${id(run)}/confirm`),
+      groups: (d: string) => call<ManagedGroup[]>("GET", `/directories/${id(d)}/groups`),
+      removeGroup: (d: string, g: string) => call<void>("DELETE", `/directories/${id(d)}/groups/${id(g)}`),
+      trash: (first: number, max: number, search?: string, directory?: string) =>
+        call<{ count: number; users: TrashedUser[] }>("GET", `/trash${q({ first, max, search, directory })}`),
+      trashCount: () => call<{ count: number }>("GET", "/trash/count"),
+      restore: (u: string) => call<UserStatus>("POST", `/trash/${id(u)}/restore`),
+      deleteForGood: (u: string) => call<void>("DELETE", `/trash/${id(u)}`),
+      user: (u: string) => call<UserStatus>("GET", `/users/${id(u)}`),
+      setUserStatus: (u: string, status: string) => call<UserStatus>("PUT", `/users/${id(u)}/status`, { status }),
+      group: (g: string) => call<GroupStatus>("GET", `/groups/${id(g)}`),
+      enrollments: (first: number, max: number, search?: string, directory?: string) =>
+        call<{ count: number; enrollments: PendingEnrollment[] }>(
+          "GET",
+          `/enrollments${q({ first, max, search, directory })}`,
+        ),
+      resendEnrollment: (e: string) => call<void>("POST", `/enrollments/${id(e)}/resend`),
+      resendAll: (directory?: string) =>
+        call<{ sent: number; failed: number }>("POST", `/enrollments/resend-all${q({ directory })}`),
+      deleteEnrollment: (e: string) => call<void>("DELETE", `/enrollments/${id(e)}`),
+    };
+  }, [adminClient, realm]);
+}
+
+export type DirSyncApi = ReturnType<typeof useDirSyncApi>;
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+import { routes as keycloakRoutes } from "@keycloak/keycloak-admin-ui";
+import type { AccessType } from "@keycloak/keycloak-admin-client/lib/defs/whoAmIRepresentation";
+import type { TFunction } from "i18next";
+import type { ComponentType } from "react";
+import type { NonIndexRouteObject } from "react-router-dom";
+import { DirectoriesSection } from "./directories/DirectoriesSection";
+import { NewDirectory } from "./directories/NewDirectory";
+import { DirectoryDetails } from "./directories/DirectoryDetails";
+import { TrashSection } from "./trash/TrashSection";
+import { EnrollmentsSection } from "./enrollments/EnrollmentsSection";
+import { withUserDirectoryPanel, withGroupDirectoryPanel } from "./users/DirectoryPanels";
+
+export type ConsoleRoute = NonIndexRouteObject & {
+  path: string;
+  handle: { access: AccessType | AccessType[]; breadcrumb?: (t: TFunction) => string | ComponentType<any> };
+};
+
+/**
+ * Our pages. Access mirrors the REST API: every GET of /dirsync needs view-users, so the pages do
+ * too; their action buttons check the roles each action needs (see shell/useDirSyncAccess).
+ */
+export const dirsyncRoutes: ConsoleRoute[] = [
+  {
+    path: "/:realm/dirsync/directories",
+    element: <DirectoriesSection />,
+    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncDirectories") },
+  },
+  {
+    path: "/:realm/dirsync/directories/new/:type",
+    element: <NewDirectory />,
+    handle: { access: "manage-realm", breadcrumb: (t) => t("dirsyncAddDirectory") },
+  },
+  {
+    path: "/:realm/dirsync/directories/:id/:tab",
+    element: <DirectoryDetails />,
+    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncDirectoryDetails") },
+  },
+  {
+    path: "/:realm/dirsync/enrollments",
+    element: <EnrollmentsSection />,
+    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncPendingEnrollments") },
+  },
+  {
+    path: "/:realm/dirsync/trash",
+    element: <TrashSection />,
+    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncTrash") },
+  },
+];
+
+const USER_PAGE = "/:realm/users/:id/:tab";
+const GROUP_PAGES = ["/:realm/groups/*"];
+
+/**
+ * Keycloak's routes, with the user and group pages wrapped to show the owning directory, and ours
+ * before Keycloak's catch-all "page not found".
+ */
+export const consoleRoutes: ConsoleRoute[] = [
+  ...keycloakRoutes
+    .filter((r) => r.path !== "*")
+    .map((r) =>
+      r.path === USER_PAGE
+        ? { ...r, element: withUserDirectoryPanel(r.element) }
+        : GROUP_PAGES.includes(r.path)
+          ? { ...r, element: withGroupDirectoryPanel(r.element) }
+          : r,
+    ),
+  ...dirsyncRoutes,
+  ...keycloakRoutes.filter((r) => r.path === "*"),
+];
+
+/** The roles a navigation entry needs: those of the route it opens (as Keycloak's own navigation does). */
+export function accessOf(navPath: string): AccessType[] | undefined {
+  const route = consoleRoutes.find((r) => r.path.replace(/\/:.+?(\?|(?:(?!\/).)*|$)/g, "") === navPath);
+  if (!route) return undefined;
+  const access = route.handle.access;
+  return Array.isArray(access) ? access : [access];
+}

@@ -1,0 +1,25 @@
+import { Label } from "@patternfly/react-core";
+
+const COLORS: Record<string, "green" | "orange" | "red" | "grey" | "blue" | "gold"> = {
+  active: "green",
+  draft: "grey",
+  paused: "orange",
+  "token expired": "red",
+  "connection failed": "red",
+  completed: "green",
+  failed: "red",
+  held: "gold",
+  running: "blue",
+  bypass: "orange",
+  disabled: "red",
+  "pending deletion": "orange",
+  pending_deletion: "orange",
+  trashed: "orange",
+};
+
+/** A status word in the colour the console uses for it (green well, orange attention, red broken). */
+export const StatusLabel = ({ status }: { status: string }) => (
+  <Label color={COLORS[status] ?? "grey"} data-testid="status">
+    {status.replace(/_/g, " ")}
+  </Label>
+);

@@ -1,0 +1,4 @@
+import { ViewHeader } from "@keycloak/keycloak-admin-ui";
+
+// TODO(issue 12): page body
+export const TrashSection = () => <ViewHeader titleKey="TrashSection" />;
