@@ -1,4 +1,9 @@
-import { ViewHeader } from "@keycloak/keycloak-admin-ui";
+import { useParams } from "react-router-dom";
+import { NewLdapDirectory } from "./ldap/NewLdapDirectory";
+import { NewScimDirectory } from "./scim/NewScimDirectory";
 
-// TODO(issue 12): page body
-export const NewDirectory = () => <ViewHeader titleKey="NewDirectory" />;
+/** "Add directory": one wizard per directory type. */
+export const NewDirectory = () => {
+  const { type } = useParams();
+  return type === "ldap" ? <NewLdapDirectory /> : <NewScimDirectory />;
+};

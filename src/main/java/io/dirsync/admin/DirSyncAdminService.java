@@ -331,6 +331,9 @@ public final class DirSyncAdminService {
         return new DirectoryRepresentation(d.id(), d.typeId(), d.name(), d.status().id(), d.settings(),
             d.mappedAttributes(), d.createdAt(), d.firstSyncAt(), d.firstSyncAt() != null,
             engine.store().countActiveUsers(d.id()), engine.store().countTrashedUsers(d.id()),
+            engine.store().countManagedGroups(d.id()),
+            engine.store().latestRun(d.id()).map(r -> new DirectoryRepresentation.RunSummary(r.getId(),
+                r.getKind().id(), r.getStatus().id(), r.getStartedAt(), r.getEndedAt())).orElse(null),
             d.managedGroupName("Engineering"), DirectoryTypes.provider(session, d).describe(realm, d));
     }
 

@@ -325,6 +325,11 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).getResultList();
     }
 
+    public long countManagedGroups(String directoryId) {
+        return em.createNamedQuery("dirsync.countManagedGroupsByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).getSingleResult();
+    }
+
     public Optional<ManagedGroupEntity> managedGroupBySourceName(String directoryId, String sourceName) {
         return em.createNamedQuery("dirsync.managedGroupBySourceName", ManagedGroupEntity.class)
             .setParameter("directoryId", directoryId).setParameter("sourceNameFolded", fold(sourceName))
@@ -387,6 +392,12 @@ public final class DirSyncStore {
     public List<SyncRunEntity> runs(String directoryId, int first, int max) {
         return em.createNamedQuery("dirsync.runsByDirectory", SyncRunEntity.class)
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** The directory's newest run, of any kind. */
+    public Optional<SyncRunEntity> latestRun(String directoryId) {
+        return em.createNamedQuery("dirsync.runsByDirectory", SyncRunEntity.class)
+            .setParameter("directoryId", directoryId).setMaxResults(1).getResultStream().findFirst();
     }
 
     /** The start of the directory's latest run of these kinds. */

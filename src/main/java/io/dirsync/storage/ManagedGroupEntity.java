@@ -13,6 +13,8 @@ import jakarta.persistence.Table;
 @NamedQueries({
     @NamedQuery(name = "dirsync.managedGroupsByDirectory",
         query = "select g from ManagedGroupEntity g where g.directoryId = :directoryId order by g.sourceNameFolded"),
+    @NamedQuery(name = "dirsync.countManagedGroupsByDirectory",
+        query = "select count(g) from ManagedGroupEntity g where g.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.managedGroupBySourceName",
         query = "select g from ManagedGroupEntity g where g.directoryId = :directoryId and g.sourceNameFolded = :sourceNameFolded"),
     @NamedQuery(name = "dirsync.managedGroupByExternalId",

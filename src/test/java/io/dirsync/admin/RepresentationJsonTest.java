@@ -70,10 +70,12 @@ class RepresentationJsonTest {
         old.put("usernameAttributeLocked", false);
         old.put("userCount", 0L);
         old.put("trashedCount", 0L);
+        old.put("groupCount", 0L);
+        old.put("lastRun", null);
         old.put("groupNameExample", "Engineering from Okta Sync \"Corp Okta\"");
         old.putAll(describe);
         DirectoryRepresentation rep = new DirectoryRepresentation("d1", "scim", "Corp Okta", "draft", settings,
-            mapped, 1700000000000L, null, false, 0L, 0L, "Engineering from Okta Sync \"Corp Okta\"", describe);
+            mapped, 1700000000000L, null, false, 0L, 0L, 0L, null, "Engineering from Okta Sync \"Corp Okta\"", describe);
 
         assertSameJson(old, rep);
         JsonNode json = REST.readTree(REST.writeValueAsString(rep));
@@ -98,10 +100,13 @@ class RepresentationJsonTest {
         old.put("usernameAttributeLocked", true);
         old.put("userCount", 12L);
         old.put("trashedCount", 3L);
+        old.put("groupCount", 2L);
+        old.put("lastRun", Map.of("id", "r1", "kind", "full", "status", "completed", "startedAt", 5L, "endedAt", 6L));
         old.put("groupNameExample", "Engineering from LDAP Sync \"Corp AD\"");
         old.putAll(Map.of());
         assertSameJson(old, new DirectoryRepresentation("d2", "ldap", "Corp AD", "active", settings, mapped, 1L, 2L,
-            true, 12L, 3L, "Engineering from LDAP Sync \"Corp AD\"", Map.of()));
+            true, 12L, 3L, 2L, new DirectoryRepresentation.RunSummary("r1", "full", "completed", 5L, 6L),
+            "Engineering from LDAP Sync \"Corp AD\"", Map.of()));
     }
 
     @Test

@@ -1,0 +1,2 @@
+// Placeholder: the LDAP / Active Directory wizard. Being built (issue 12).
+export const NewLdapDirectory = () => null;

@@ -1,0 +1,2 @@
+// Placeholder (issue 12, being built).
+export const NewScimDirectory = () => null;

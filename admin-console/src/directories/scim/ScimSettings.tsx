@@ -1,0 +1,4 @@
+import type { DirectoryTabProps } from "../DirectoryDetails";
+
+// Placeholder (issue 12, being built).
+export const ScimSettings = (_: DirectoryTabProps) => null;
