@@ -8,9 +8,14 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.DynamicUpdate;
+
 /** One configured external source of one realm (SPEC §1 "directory"). */
 @Entity
 @Table(name = "DIRSYNC_DIRECTORY")
+// Only changed columns are written: LAST_REQUEST_AT is set by a bulk update in its own transaction
+// (Directories#touch), which a request that also changes the row (e.g. its enrollment key) must not undo.
+@DynamicUpdate
 @NamedQueries({
     @NamedQuery(name = "dirsync.directoriesByRealm",
         query = "select d from DirectoryEntity d where d.realmId = :realmId order by d.name"),

@@ -63,4 +63,23 @@ class AdminApiTest extends DirSyncIntegrationTest {
 
         assertEquals(0, dirsync.admin("GET", "/directories", null).json().size());
     }
+
+    /**
+     * The console's Credentials tab and list show when a SCIM client last called. With enrollment e-mails on, the
+     * first push also writes the directory row (its enrollment key): that write must not put back the empty
+     * last-request time it read before the request noted it.
+     */
+    @Test
+    void theFirstPushShowsTheDirectoryConnectedWithItsLastRequestTime() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Touched Okta", Map.of("enrollmentEmails", true));
+        var before = dirsync.admin("GET", "/directories/" + okta.id(), null).json();
+        assertEquals("waiting for the first request", before.at("/scim/connection").asText(), before::toString);
+
+        okta.scim("POST", "/Users", DirSync.scimUser("first", "First", "Push", "first@corp.test"));
+
+        var after = dirsync.admin("GET", "/directories/" + okta.id(), null).json();
+        assertEquals("connected", after.at("/scim/connection").asText(), after::toString);
+        assertTrue(after.at("/scim/lastRequestAt").asLong() > 0, after::toString);
+        assertEquals(1, after.get("userCount").asLong(), after::toString);
+    }
 }
