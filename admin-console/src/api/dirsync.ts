@@ -177,6 +177,7 @@ export function useDirSyncApi() {
       user: (u: string) => call<UserStatus>("GET", `/users/${id(u)}`),
       setUserStatus: (u: string, status: string) => call<UserStatus>("PUT", `/users/${id(u)}/status`, { status }),
       group: (g: string) => call<GroupStatus>("GET", `/groups/${id(g)}`),
+      setGroupStatus: (g: string, status: string) => call<GroupStatus>("PUT", `/groups/${id(g)}/status`, { status }),
       enrollments: (first: number, max: number, search?: string, directory?: string) =>
         call<{ count: number; enrollments: PendingEnrollment[] }>(
           "GET",

@@ -90,7 +90,7 @@ export const DirectoriesSection = () => {
               cellRenderer: (d) =>
                 d.lastRun ? (
                   <>
-                    {formatTime(d.lastRun.endedAt ?? d.lastRun.startedAt)} <StatusLabel status={d.lastRun.status} />
+                    {formatTime(d.lastRun.endedAt ?? d.lastRun.startedAt)} <StatusLabel status={d.lastRun.status} testId="run-status" />
                   </>
                 ) : d.scim?.lastRequestAt ? (
                   t("dirsyncLastRequest", { time: formatTime(d.scim.lastRequestAt) })

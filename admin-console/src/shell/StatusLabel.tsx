@@ -18,8 +18,8 @@ const COLORS: Record<string, "green" | "orange" | "red" | "grey" | "blue" | "gol
 };
 
 /** A status word in the colour the console uses for it (green well, orange attention, red broken). */
-export const StatusLabel = ({ status }: { status: string }) => (
-  <Label color={COLORS[status] ?? "grey"} data-testid="status">
+export const StatusLabel = ({ status, testId = "status" }: { status: string; testId?: string }) => (
+  <Label color={COLORS[status] ?? "grey"} data-testid={testId}>
     {status.replace(/_/g, " ")}
   </Label>
 );

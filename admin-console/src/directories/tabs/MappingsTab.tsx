@@ -1,4 +1,9 @@
+import { useDirSyncAccess } from "../../shell/access";
 import type { DirectoryTabProps } from "../DirectoryDetails";
+import { MappingEditor } from "../MappingEditor";
 
-// Placeholder (issue 12, being built).
-export const MappingsTab = (_: DirectoryTabProps) => null;
+/** The directory's attribute mappings, editable by admins who may configure directories. */
+export const MappingsTab = ({ directory, refresh }: DirectoryTabProps) => {
+  const { canConfigure } = useDirSyncAccess();
+  return <MappingEditor directoryId={directory.id} readOnly={!canConfigure} onSaved={refresh} />;
+};

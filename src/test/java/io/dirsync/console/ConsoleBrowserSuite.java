@@ -1,11 +1,18 @@
 package io.dirsync.console;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+
+import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
 import io.dirsync.it.DirSync;
@@ -50,5 +57,60 @@ class ConsoleBrowserSuite extends DirSyncIntegrationTest {
         Map<String, Object> seed = seed();
         seed.put("scimDirectoryId", okta.id());
         Browser.run("directories.spec.ts", urls.getBase(), seed);
+    }
+
+    @Test
+    void aScimDirectoryIsSetUpThroughTheWizardAndItsMappingsEdited() {
+        Map<String, Object> seed = seed();
+        seed.put("scimDirectoryId", dirsync.scimDirectory("Mapped Okta").id());
+        Browser.run("scim-directory.spec.ts", urls.getBase(), seed);
+    }
+
+    @Test
+    void anAdminWhoMayOnlyViewUsersSeesNoActionButton() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Viewed Okta");
+        String userId = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("alan", "Alan", "Turing", "alan@corp.test")));
+        Map<String, Object> seed = seed();
+        seed.put("scimDirectoryId", okta.id());
+        seed.put("userId", userId);
+        seed.put("viewer", masterAdminWithRealmRoles("viewer-" + realm.getName(), "view-users"));
+        seed.put("viewerPassword", VIEWER_PASSWORD);
+        Browser.run("view-only.spec.ts", urls.getBase(), seed);
+    }
+
+    static final String VIEWER_PASSWORD = "Viewer-Pass-123";
+
+    /**
+     * A master-realm user holding only these roles of the test realm (client roles of master's client
+     * {@code <realm>-realm}), as a master admin delegates one realm; its username.
+     */
+    private String masterAdminWithRealmRoles(String username, String... roles) {
+        var users = admin.realm("master").users();
+        if (users.searchByUsername(username, true).isEmpty()) {
+            UserRepresentation u = new UserRepresentation();
+            u.setUsername(username);
+            u.setEnabled(true);
+            u.setFirstName("View");
+            u.setLastName("Only");
+            u.setEmail(username + "@corp.test");
+            u.setEmailVerified(true);
+            CredentialRepresentation password = new CredentialRepresentation();
+            password.setType(CredentialRepresentation.PASSWORD);
+            password.setValue(VIEWER_PASSWORD);
+            password.setTemporary(false);
+            u.setCredentials(List.of(password));
+            try (Response r = users.create(u)) {
+                if (r.getStatus() != 201) {
+                    throw new AssertionError("viewer not created: " + r.getStatus());
+                }
+            }
+        }
+        String userId = users.searchByUsername(username, true).get(0).getId();
+        ClientRepresentation realmClient = admin.realm("master").clients().findByClientId(realm.getName() + "-realm").get(0);
+        List<RoleRepresentation> wanted = java.util.Arrays.stream(roles)
+            .map(role -> admin.realm("master").clients().get(realmClient.getId()).roles().get(role).toRepresentation())
+            .toList();
+        users.get(userId).roles().clientLevel(realmClient.getId()).add(wanted);
+        return username;
     }
 }
