@@ -6,6 +6,15 @@ import { existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `The admin console needs Node.js 20.19 or newer to build (Vite 7); this is ${process.version}. ` +
+      "Install a newer Node.js, or build without the console pages: mvn -Dconsole.skip=true ...",
+  );
+  process.exit(1);
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const run = (command) => execSync(command, { cwd: here, stdio: "inherit" });
 const installed = `${here}/node_modules/.package-lock.json`;

@@ -237,8 +237,11 @@ async function main() {
   log(`login flow "${flow.alias}": installed ${flow.installed}, bound as the browser flow ${flow.bound}`);
 
   const lines = [
-    `Admin console:  ${kcUrl}/admin/master/console/#/${realm}`,
+    `Admin console:  ${kcUrl}/admin/master/console/#/${realm}/dirsync/directories`,
     `Login:          ${adminUser} / ${adminPassword === 'admin' ? 'admin' : '(your KC_BOOTSTRAP_ADMIN_PASSWORD)'}`,
+    'Console pages:  "Directory sync" in the navigation (admin theme "dirsync"): External Directories (both demo',
+    '                directories, their wizards, mappings, groups, sync and history), Pending Enrollments, Trash;',
+    '                Keycloak\'s user and group pages show the owning directory, locked fields and status.',
     '',
     `Login policy:   active in realm "${realm}" (browser flow "${flow.alias}"${flow.bound ? '' : ', NOT bound'}):`,
     '                disabled and trashed users are refused with a clear message; others set up and use',
@@ -248,7 +251,7 @@ async function main() {
     `Mail catcher:   http://localhost:${mailWebPort}/  (every mail the realm sends; SMTP 127.0.0.1:${mailSmtpPort})`,
     'Enrollment:     on for both demo directories: each synced user with an e-mail gets a link to set up OTP',
     '                (reminders after 2 and 10 days, a new link after 30). Pending enrollments:',
-    `                curl -H "Authorization: Bearer <admin token>" ${apiBase}/enrollments`,
+    `                ${kcUrl}/admin/master/console/#/${realm}/dirsync/enrollments`,
   ];
   for (const { dir, credentials, report } of results) {
     lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);
