@@ -1,16 +1,41 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, seed, signIn } from "./support";
+import { expectAccessible, open, screenshot, seed, signIn } from "./support";
 
-test("External Directories lists the realm's directories with their counts", async ({ page }) => {
+test("External Directories lists the realm's directories with their counts, and searches them", async ({ page }) => {
   const errors = await signIn(page, "/dirsync/directories");
   await expect(page.getByRole("heading", { name: "External Directories" })).toBeVisible();
+  await expect(page.getByTestId("nav-item-dirsync-directories")).toHaveClass(/pf-m-current/);
+
   const row = page.getByRole("row", { name: /Okta Production/ });
   await expect(row).toBeVisible();
   await expect(row.getByTestId("user-count")).toHaveText("1");
   await expect(row.getByTestId("status")).toHaveText("active");
-  await expect(page.getByTestId("nav-item-dirsync-directories")).toHaveClass(/pf-m-current/);
+  await expect(row.getByTestId("group-count")).toHaveText("1");
+  await expect(row.getByTestId("run-status")).toBeVisible(); // the day's push run
+  await expect(page.getByRole("row", { name: /Okta Staging/ })).toBeVisible();
   await expectAccessible(page, "External Directories");
   await screenshot(page, "directories");
+
+  // Search narrows the list.
+  await page.getByPlaceholder("Search directory").fill("staging");
+  await page.getByPlaceholder("Search directory").press("Enter");
+  await expect(page.getByRole("row", { name: /Okta Staging/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Okta Production/ })).toHaveCount(0);
+
+  // The directory's Groups tab lists the group it manages.
+  await open(page, `/dirsync/directories/${seed.scimDirectoryId}/groups`);
+  await expect(page.getByRole("row", { name: /Engineering/ })).toBeVisible();
+  await expectAccessible(page, "directory groups tab");
+
+  // Keycloak's group page: the managing directory and the group's status, settable.
+  await open(page, `/groups/${seed.groupId}`);
+  await expect(page.getByTestId("group-directory")).toHaveText("Okta Production");
+  await expect(page.getByTestId("group-status-select")).toHaveValue("active");
+  await page.getByTestId("group-status-select").selectOption("bypass");
+  await expect(page.getByText("Group status set to bypass")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("group-status-select")).toHaveValue("bypass");
+  await expectAccessible(page, "group page with its directory");
+
   expect(errors).toEqual([]);
-  expect(seed.scimDirectoryId).toBeTruthy();
 });

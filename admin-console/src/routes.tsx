@@ -48,7 +48,8 @@ export const dirsyncRoutes: ConsoleRoute[] = [
 ];
 
 const USER_PAGE = "/:realm/users/:id/:tab";
-const GROUP_PAGES = ["/:realm/groups/*"];
+/** Keycloak's realm group pages: a top-level group ("/groups/{id}") and nested ones ("/groups/{a}/{b}"). */
+const GROUP_PAGES = ["/:realm/groups/:id", "/:realm/groups/*"];
 
 /**
  * Keycloak's routes, with the user and group pages wrapped to show the owning directory, and ours

@@ -82,7 +82,7 @@ export const DirectoriesSection = () => {
             { name: "type", displayKey: "type", cellRenderer: (d) => t(`dirsyncType.${d.type}`, d.type) },
             { name: "status", displayKey: "status", cellRenderer: (d) => <StatusLabel status={directoryHealth(d)} /> },
             { name: "userCount", displayKey: "dirsyncUsers", cellRenderer: (d) => <span data-testid="user-count">{d.userCount}</span> },
-            { name: "groupCount", displayKey: "dirsyncGroups", cellRenderer: (d) => String(d.groupCount ?? 0) },
+            { name: "groupCount", displayKey: "dirsyncGroups", cellRenderer: (d) => <span data-testid="group-count">{d.groupCount ?? 0}</span> },
             { name: "trashedCount", displayKey: "dirsyncInTrash", cellRenderer: (d) => String(d.trashedCount) },
             {
               name: "lastRun",

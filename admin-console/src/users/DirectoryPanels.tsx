@@ -145,8 +145,8 @@ const GroupDirectoryPanel = () => {
   const { realm } = params;
   const { addAlert, addError } = useAlerts();
   const { canManageUsers } = useDirSyncAccess();
-  // Keycloak's group route ends in "*" (the path of nested groups): the last id is the group shown.
-  const groupId = (params["*"] ?? "").split("/").filter(Boolean).pop();
+  // "/groups/{id}" names the group; "/groups/*" is the path of a nested group: its last id is the one shown.
+  const groupId = params.id ?? (params["*"] ?? "").split("/").filter(Boolean).pop();
   const [group, setGroup] = useState<GroupStatus>();
   useFetch(
     () => (groupId ? api.group(groupId).catch(ignoreMissing) : Promise.resolve(undefined)),

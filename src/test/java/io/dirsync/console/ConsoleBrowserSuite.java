@@ -53,9 +53,13 @@ class ConsoleBrowserSuite extends DirSyncIntegrationTest {
     @Test
     void theDirectoriesPageListsEveryDirectoryWithItsCounts() {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta Production");
-        okta.scim("POST", "/Users", DirSync.scimUser("ada", "Ada", "Lovelace", "ada@corp.test"));
+        String ada = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("ada", "Ada", "Lovelace", "ada@corp.test")));
+        String group = DirSync.id(okta.scim("POST", "/Groups", Map.of("displayName", "Engineering",
+            "members", List.of(Map.of("value", ada)))));
+        dirsync.scimDirectory("Okta Staging");
         Map<String, Object> seed = seed();
         seed.put("scimDirectoryId", okta.id());
+        seed.put("groupId", group);
         Browser.run("directories.spec.ts", urls.getBase(), seed);
     }
 
