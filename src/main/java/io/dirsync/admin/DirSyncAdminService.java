@@ -334,7 +334,7 @@ public final class DirSyncAdminService {
                 failed.add(new BulkResultRepresentation.Failure(userId, refused.getKind().httpStatus(), refused.getMessage()));
             } catch (RuntimeException error) {
                 LOG.warnf(error, "Trash operation on user %s of realm %s failed", userId, realm.getName());
-                failed.add(new BulkResultRepresentation.Failure(userId, 500, "Failed: " + error.getMessage()));
+                failed.add(new BulkResultRepresentation.Failure(userId, 500, "Unexpected error; see the server log"));
             }
         }
         return new BulkResultRepresentation(succeeded, failed);
