@@ -65,12 +65,16 @@ export type ManagedGroup = { id: string; name?: string; sourceName: string; exte
 export type TrashedUser = {
   userId: string;
   username: string;
+  email?: string | null;
   directoryId?: string;
   directoryName?: string;
   reason: string;
   enteredAt?: number;
   deleteAfter?: number;
 };
+
+/** What a bulk trash operation did: the users done, and why each other one was left as it was. */
+export type BulkResult = { succeeded: string[]; failed: { userId: string; status: number; error: string }[] };
 
 export type PendingEnrollment = {
   id: string;
@@ -174,6 +178,8 @@ export function useDirSyncApi() {
       trashCount: () => call<{ count: number }>("GET", "/trash/count"),
       restore: (u: string) => call<UserStatus>("POST", `/trash/${id(u)}/restore`),
       deleteForGood: (u: string) => call<void>("DELETE", `/trash/${id(u)}`),
+      restoreSeveral: (userIds: string[]) => call<BulkResult>("POST", "/trash/restore", { userIds }),
+      deleteSeveralForGood: (userIds: string[]) => call<BulkResult>("POST", "/trash/delete", { userIds }),
       user: (u: string) => call<UserStatus>("GET", `/users/${id(u)}`),
       setUserStatus: (u: string, status: string) => call<UserStatus>("PUT", `/users/${id(u)}/status`, { status }),
       group: (g: string) => call<GroupStatus>("GET", `/groups/${id(g)}`),

@@ -58,6 +58,23 @@ final class AdminJson {
         return n.booleanValue();
     }
 
+    /** A required, non-empty array of strings (ids), or a 400 that says what to send. */
+    static java.util.List<String> strings(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || !n.isArray() || n.isEmpty()) {
+            throw ErrorResponse.error("Send {\"" + field + "\": [\"<id>\", ...]} with at least one id",
+                Response.Status.BAD_REQUEST);
+        }
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (JsonNode v : n) {
+            if (!v.isTextual() || v.asText().isBlank()) {
+                throw ErrorResponse.error("'" + field + "' must hold ids (non-empty strings)", Response.Status.BAD_REQUEST);
+            }
+            values.add(v.asText());
+        }
+        return values;
+    }
+
     static ObjectNode objectField(ObjectNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {

@@ -32,6 +32,7 @@ import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import io.dirsync.admin.representation.BulkResultRepresentation;
 import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
@@ -289,12 +290,17 @@ public class DirSyncAdminResource {
 
     // ------------------------------------------------------------------ trash
 
+    /**
+     * A page of the realm's trash, the soonest deletion first; {@code count} is how many users match the filters:
+     * {@code directory} (a directory id of this realm) and {@code search} (username or e-mail contains, ignoring case).
+     */
     @GET
     @Path("trash")
-    public TrashPage trash(@QueryParam("first") @DefaultValue("0") int first,
+    public TrashPage trash(@QueryParam("directory") String directoryId, @QueryParam("search") String search,
+                           @QueryParam("first") @DefaultValue("0") int first,
                            @QueryParam("max") @DefaultValue("50") int max) {
         auth.users().requireView();
-        return rules(() -> service.trash(realm, first, max));
+        return rules(() -> service.trash(realm, directoryId, search, first, max));
     }
 
     @GET
@@ -320,6 +326,39 @@ public class DirSyncAdminResource {
         rules(() -> service.deleteForGood(realm, service.user(realm, userId)));
         adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
         return Response.noContent().build();
+    }
+
+    /**
+     * Restores several users ({@code {"userIds": [...]}}, at most 500), each as {@code trash/{userId}/restore} does and
+     * in its own transaction: the answer lists those restored and, for each other, the status and reason of its
+     * refusal. One admin event per restored user, as its own request would emit.
+     */
+    @POST
+    @Path("trash/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public BulkResultRepresentation restoreSeveral(String body) {
+        auth.users().requireManage();
+        List<String> userIds = AdminJson.strings(AdminJson.object(body), "userIds");
+        BulkResultRepresentation result = rules(() -> service.restoreAll(realm, userIds));
+        result.succeeded().forEach(id ->
+            adminEvent.operation(OperationType.ACTION).resourcePath("dirsync", "trash", id, "restore").success());
+        return result;
+    }
+
+    /**
+     * Deletes several users for good ({@code {"userIds": [...]}}, at most 500), each as {@code DELETE trash/{userId}}
+     * does and in its own transaction; answered and audited like {@link #restoreSeveral}.
+     */
+    @POST
+    @Path("trash/delete")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public BulkResultRepresentation deleteSeveralForGood(String body) {
+        auth.users().requireManage();
+        List<String> userIds = AdminJson.strings(AdminJson.object(body), "userIds");
+        BulkResultRepresentation result = rules(() -> service.deleteAllForGood(realm, userIds));
+        result.succeeded().forEach(id ->
+            adminEvent.operation(OperationType.DELETE).resourcePath("dirsync", "trash", id).success());
+        return result;
     }
 
     // ------------------------------------------------------------------ users and groups

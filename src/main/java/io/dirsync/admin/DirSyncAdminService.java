@@ -1,6 +1,8 @@
 package io.dirsync.admin;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,12 +10,15 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.userprofile.UserProfileProvider;
 
+import io.dirsync.admin.representation.BulkResultRepresentation;
 import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
@@ -65,6 +70,10 @@ public final class DirSyncAdminService {
     static final int SYNC_BUSY_WAIT_SECONDS = 30;
     static final int MAX_RUNS_PAGE = 100;
     static final int MAX_TRASH_PAGE = 500;
+    /** A list's search text: a username or an e-mail address is at most 255 characters. */
+    static final int MAX_SEARCH = 255;
+
+    private static final Logger LOG = Logger.getLogger(DirSyncAdminService.class);
 
     private final KeycloakSession session;
     private final DirectorySyncEngine engine;
@@ -255,12 +264,21 @@ public final class DirSyncAdminService {
 
     // ------------------------------------------------------------------ trash
 
-    /** Rule 7: a page of the realm's trash; {@code max} is kept within 1..500. */
-    public TrashPage trash(RealmModel realm, int first, int max) {
-        long count = engine.trash().count(realm);
+    /**
+     * Rule 7: a page of the realm's trash, the soonest deletion first, with how many users match; {@code max} is kept
+     * within 1..500.
+     *
+     * @param directoryId only this directory's users (blank: all); a directory of another realm is not found
+     * @param search      only users whose username or e-mail contains it, ignoring case, taken literally (blank: all)
+     */
+    public TrashPage trash(RealmModel realm, String directoryId, String search, int first, int max) {
+        String dir = directoryFilter(realm, directoryId);
+        String s = searchText(search);
+        long count = engine.trash().count(realm, dir, s);
+        Map<String, Optional<String>> names = new HashMap<>();
         List<TrashedUserRepresentation> users = engine.trash()
-            .page(realm, Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE))
-            .stream().map(t -> trashed(realm, t)).toList();
+            .page(realm, dir, s, Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE))
+            .stream().map(t -> trashed(realm, t, names)).toList();
         return new TrashPage(count, users);
     }
 
@@ -275,6 +293,65 @@ public final class DirSyncAdminService {
 
     public void deleteForGood(RealmModel realm, UserModel user) {
         engine.trash().deleteForGood(realm, user);
+    }
+
+    /** Restores each user as {@link #restore} does, each in its own transaction; see {@link #eachUser}. */
+    public BulkResultRepresentation restoreAll(RealmModel realm, List<String> userIds) {
+        return eachUser(realm, userIds, (service, r, user) -> service.restore(r, user));
+    }
+
+    /** Deletes each user for good as {@link #deleteForGood} does, each in its own transaction; see {@link #eachUser}. */
+    public BulkResultRepresentation deleteAllForGood(RealmModel realm, List<String> userIds) {
+        return eachUser(realm, userIds, (service, r, user) -> service.deleteForGood(r, user));
+    }
+
+    private interface UserWork {
+        void run(DirSyncAdminService service, RealmModel realm, UserModel user);
+    }
+
+    /**
+     * Does {@code work} for each user of the list in a transaction of its own, so that a user is either done or left
+     * exactly as it was (a refusal or a failure rolls back that user's writes only), and the others go on. Each
+     * user is looked up in {@code realm}: an id of another realm is not found (404), as in the single-user calls.
+     */
+    private BulkResultRepresentation eachUser(RealmModel realm, List<String> userIds, UserWork work) {
+        if (userIds.size() > MAX_TRASH_PAGE) {
+            throw new SyncConflictException(Kind.INVALID, "At most " + MAX_TRASH_PAGE + " users at a time");
+        }
+        String realmId = realm.getId();
+        List<String> succeeded = new ArrayList<>();
+        List<BulkResultRepresentation.Failure> failed = new ArrayList<>();
+        for (String userId : new LinkedHashSet<>(userIds)) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+                    RealmModel r = s.realms().getRealm(realmId);
+                    s.getContext().setRealm(r);
+                    DirSyncAdminService service = new DirSyncAdminService(s);
+                    work.run(service, r, service.user(r, userId));
+                });
+                succeeded.add(userId);
+            } catch (SyncConflictException refused) {
+                failed.add(new BulkResultRepresentation.Failure(userId, refused.getKind().httpStatus(), refused.getMessage()));
+            } catch (RuntimeException error) {
+                LOG.warnf(error, "Trash operation on user %s of realm %s failed", userId, realm.getName());
+                failed.add(new BulkResultRepresentation.Failure(userId, 500, "Unexpected error; see the server log"));
+            }
+        }
+        return new BulkResultRepresentation(succeeded, failed);
+    }
+
+    /** The directory a list is filtered by: null when none is named, else the realm's directory (or not found). */
+    private String directoryFilter(RealmModel realm, String directoryId) {
+        return directoryId == null || directoryId.isBlank() ? null : directory(realm, directoryId).id();
+    }
+
+    /** A list's search text: trimmed, null when blank; longer than a username or an address can be is refused. */
+    private static String searchText(String search) {
+        String s = search == null || search.isBlank() ? null : search.trim();
+        if (s != null && s.length() > MAX_SEARCH) {
+            throw new SyncConflictException(Kind.INVALID, "'search' is at most " + MAX_SEARCH + " characters");
+        }
+        return s;
     }
 
     // ------------------------------------------------------------------ users and groups (rule 11)
@@ -343,21 +420,23 @@ public final class DirSyncAdminService {
             g.sourceName(), g.externalId(), group == null ? null : engine.statuses().ofGroup(group).id());
     }
 
-    private TrashedUserRepresentation trashed(RealmModel realm, TrashedUser t) {
+    /** A trashed user as the list shows it; {@code names} holds the page's directory names, looked up once each. */
+    private TrashedUserRepresentation trashed(RealmModel realm, TrashedUser t, Map<String, Optional<String>> names) {
         UserModel user = session.users().getUserById(realm, t.userId());
-        return new TrashedUserRepresentation(t.userId(),
-            user == null ? t.sourceUsername() : user.getUsername(), t.directoryId(),
-            engine.directories().get(realm, t.directoryId()).map(Directory::name).orElse(null),
-            t.reason(), t.trashedAt(), t.deleteAfter());
+        String directoryName = names.computeIfAbsent(t.directoryId(),
+            id -> engine.directories().get(realm, id).map(Directory::name)).orElse(null);
+        return new TrashedUserRepresentation(t.userId(), user == null ? t.sourceUsername() : user.getUsername(),
+            user == null ? null : user.getEmail(), t.directoryId(), directoryName, t.reason(), t.trashedAt(),
+            t.deleteAfter());
     }
 
     // ------------------------------------------------------------------ enrollment e-mails (SPEC §4)
 
     public PendingEnrollmentPage pendingEnrollments(RealmModel realm, String directoryId, String search, int first, int max) {
         Enrollments enrollments = Enrollments.of(session);
-        String dir = directoryId == null || directoryId.isBlank() ? null : directory(realm, directoryId).id();
-        String s = search == null || search.isBlank() ? null : search.trim();
-        Map<String, String> names = new java.util.HashMap<>();
+        String dir = directoryFilter(realm, directoryId);
+        String s = searchText(search);
+        Map<String, String> names = new HashMap<>();
         List<PendingEnrollmentRepresentation> page = enrollments
             .pending(realm, dir, s, Math.max(0, first), Math.min(Math.max(1, max), MAX_TRASH_PAGE)).stream()
             .map(p -> new PendingEnrollmentRepresentation(p.id(), p.userId(), p.username(), p.email(), p.directoryId(),
@@ -372,7 +451,7 @@ public final class DirSyncAdminService {
     }
 
     public ResentRepresentation resendAllEnrollments(RealmModel realm, String directoryId) {
-        String dir = directoryId == null || directoryId.isBlank() ? null : directory(realm, directoryId).id();
+        String dir = directoryFilter(realm, directoryId);
         Enrollments.Sent sent = Enrollments.of(session).resendAll(realm, dir);
         return new ResentRepresentation(sent.sent(), sent.failed());
     }

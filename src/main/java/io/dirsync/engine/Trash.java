@@ -118,14 +118,24 @@ public final class Trash {
         return purged;
     }
 
-    /** A page of the realm's trash, oldest deletion first, as read views. */
-    public java.util.List<TrashedUser> page(RealmModel realm, int first, int max) {
-        return store.trash(realm.getId(), first, max).stream().map(TrashedUser::of).toList();
+    /**
+     * A page of the realm's trash, the soonest deletion first, as read views.
+     *
+     * @param directoryId only this directory's users (null: every directory's)
+     * @param search      only users whose username or e-mail contains it, ignoring case (null: all)
+     */
+    public java.util.List<TrashedUser> page(RealmModel realm, String directoryId, String search, int first, int max) {
+        return store.trash(realm.getId(), directoryId, search, first, max).stream().map(TrashedUser::of).toList();
     }
 
     /** How many users the realm's trash holds. */
     public long count(RealmModel realm) {
-        return store.countTrash(realm.getId());
+        return count(realm, null, null);
+    }
+
+    /** How many users {@link #page} pages through with the same filters. */
+    public long count(RealmModel realm, String directoryId, String search) {
+        return store.countTrash(realm.getId(), directoryId, search);
     }
 
     /** The user as the trash holds it, or empty when it is not in the trash. */

@@ -344,14 +344,48 @@ public final class DirSyncStore {
         return m != null && m.isTrashed() ? m : null;
     }
 
-    public List<ManagedUserEntity> trash(String realmId, int first, int max) {
-        return em.createNamedQuery("dirsync.trashByRealm", ManagedUserEntity.class)
-            .setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max).getResultList();
+    /**
+     * A page of a realm's trash, the soonest deletion first (then by user id, so that pages never overlap), read along
+     * an index: {@code IDX_DIRSYNC_MUSER_TRASH_PAGE} (realm) or {@code IDX_DIRSYNC_MUSER_DIR_TRASH} (one directory).
+     *
+     * @param directoryId only this directory's users; null for every directory's
+     * @param search      only users whose username (Keycloak's, or the source's when Keycloak's user is gone) or
+     *                    e-mail contains it, ignoring case, taken literally ({@code %} and {@code _} match themselves);
+     *                    null for all
+     */
+    public List<ManagedUserEntity> trash(String realmId, String directoryId, String search, int first, int max) {
+        return trashQuery("select m", realmId, directoryId, search, ManagedUserEntity.class, " order by m.deleteAfter, m.userId")
+            .setFirstResult(first).setMaxResults(max).getResultList();
     }
 
-    public long countTrash(String realmId) {
-        return em.createNamedQuery("dirsync.countTrashByRealm", Long.class)
-            .setParameter("realmId", realmId).getSingleResult();
+    /** How many users {@link #trash(String, String, String, int, int)} pages through. */
+    public long countTrash(String realmId, String directoryId, String search) {
+        return trashQuery("select count(m)", realmId, directoryId, search, Long.class, "").getSingleResult();
+    }
+
+    /** A user is in the trash when its {@code deleteAfter} is set (set and cleared with {@code trashedAt}). */
+    private <T> jakarta.persistence.TypedQuery<T> trashQuery(String select, String realmId, String directoryId, String search,
+                                                           Class<T> type, String order) {
+        String jpql = select + " from ManagedUserEntity m"
+            + (search == null ? "" : " left join UserEntity u on u.id = m.userId")
+            + " where m.realmId = :realmId and m.deleteAfter is not null"
+            + (directoryId == null ? "" : " and m.directoryId = :directoryId")
+            + (search == null ? "" : " and (lower(u.username) like :search escape '\\' or lower(u.email) like :search escape '\\'"
+                + " or lower(m.sourceUsername) like :search escape '\\')")
+            + order;
+        jakarta.persistence.TypedQuery<T> q = em.createQuery(jpql, type).setParameter("realmId", realmId);
+        if (directoryId != null) {
+            q.setParameter("directoryId", directoryId);
+        }
+        if (search != null) {
+            q.setParameter("search", containsPattern(search));
+        }
+        return q;
+    }
+
+    /** A LIKE pattern (escape {@code \}) matching text that contains {@code search} ignoring case, taken literally. */
+    static String containsPattern(String search) {
+        return "%" + Comparisons.escape(search.toLowerCase(Locale.ROOT)) + "%";
     }
 
     public List<ManagedUserEntity> trashDue(long now, int max) {
@@ -584,8 +618,7 @@ public final class DirSyncStore {
             q.setParameter("directoryId", directoryId);
         }
         if (search != null) {
-            String escaped = search.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            q.setParameter("search", "%" + escaped + "%");
+            q.setParameter("search", containsPattern(search));
         }
         return q;
     }

@@ -23,11 +23,6 @@ import jakarta.persistence.Table;
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is null"),
     @NamedQuery(name = "dirsync.countTrashedUsersByDirectory",
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is not null"),
-    @NamedQuery(name = "dirsync.trashByRealm",
-        query = "select m from ManagedUserEntity m where m.realmId = :realmId and m.trashedAt is not null"
-            + " order by m.deleteAfter, m.userId"),
-    @NamedQuery(name = "dirsync.countTrashByRealm",
-        query = "select count(m) from ManagedUserEntity m where m.realmId = :realmId and m.trashedAt is not null"),
     @NamedQuery(name = "dirsync.trashDue",
         query = "select m from ManagedUserEntity m where m.deleteAfter <= :now order by m.deleteAfter"),
     @NamedQuery(name = "dirsync.deleteManagedUsersByDirectory",

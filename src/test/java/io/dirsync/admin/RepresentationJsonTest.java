@@ -149,6 +149,7 @@ class RepresentationJsonTest {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("userId", "u1");
         user.put("username", "jdoe");
+        user.put("email", "jdoe@corp.test");
         user.put("directoryId", "d1");
         user.put("directoryName", null);
         user.put("reason", "deactivated by the source");
@@ -158,7 +159,7 @@ class RepresentationJsonTest {
         old.put("count", 1L);
         old.put("users", List.of(user));
         TrashPage page = new TrashPage(1L, List.of(
-            new TrashedUserRepresentation("u1", "jdoe", "d1", null, "deactivated by the source", 10L, 20L)));
+            new TrashedUserRepresentation("u1", "jdoe", "jdoe@corp.test", "d1", null, "deactivated by the source", 10L, 20L)));
         assertSameJson(old, page);
         assertSameJson(Map.of("count", 4L), new Count(4L));
     }
