@@ -42,7 +42,8 @@ export async function open(page: Page, path: string) {
  * serious or critical. The violations found are in the failure message.
  */
 export async function expectAccessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).include("#kc-main-content-page-container").analyze();
+  // The whole page: Keycloak's header and our navigation as well as the page's own content.
+  const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(
     bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`),
