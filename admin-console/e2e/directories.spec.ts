@@ -39,3 +39,16 @@ test("External Directories lists the realm's directories with their counts, and 
 
   expect(errors).toEqual([]);
 });
+
+test("the header's navigation toggle hides and shows the navigation", async ({ page }) => {
+  await signIn(page, "/dirsync/directories");
+  const sidebar = page.locator("#page-sidebar");
+  const toggle = page.locator(".pf-v5-c-masthead__toggle button");
+  await expect(sidebar).toHaveClass(/pf-m-expanded/);
+  await toggle.click();
+  await expect(sidebar).toHaveClass(/pf-m-collapsed/);
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.click();
+  await expect(sidebar).toHaveClass(/pf-m-expanded/);
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+});

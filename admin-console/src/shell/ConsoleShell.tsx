@@ -71,6 +71,10 @@ function useNavToggle(): [boolean, (open: boolean) => void] {
     document.addEventListener("click", onClick);
     return () => document.removeEventListener("click", onClick);
   }, []);
+  // The button's own aria-expanded comes from the package's PatternFly context: keep it true to the state.
+  useEffect(() => {
+    document.querySelector(".pf-v5-c-masthead__toggle button")?.setAttribute("aria-expanded", String(open));
+  });
   return [open, setOpen];
 }
 
