@@ -11,7 +11,8 @@ test("External Directories lists the realm's directories with their counts, and 
   await expect(row.getByTestId("user-count")).toHaveText("1");
   await expect(row.getByTestId("status")).toHaveText("active");
   await expect(row.getByTestId("group-count")).toHaveText("1");
-  await expect(row.getByTestId("run-status")).toBeVisible(); // the day's push run
+  await expect(row.getByTestId("last-run")).toContainText("Last request");
+  await expect(page.getByRole("row", { name: /Okta Staging/ }).getByTestId("last-run")).toHaveText("Never");
   await expect(page.getByRole("row", { name: /Okta Staging/ })).toBeVisible();
   await expectAccessible(page, "External Directories");
   await screenshot(page, "directories");

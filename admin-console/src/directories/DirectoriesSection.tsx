@@ -87,15 +87,17 @@ export const DirectoriesSection = () => {
             {
               name: "lastRun",
               displayKey: "dirsyncLastRun",
+              // A pushed directory's run is the day's pushes (open all day): its last request says more.
               cellRenderer: (d) =>
-                d.lastRun ? (
-                  <>
-                    {formatTime(d.lastRun.endedAt ?? d.lastRun.startedAt)} <StatusLabel status={d.lastRun.status} testId="run-status" />
-                  </>
+                d.lastRun && d.lastRun.kind !== "push" ? (
+                  <span data-testid="last-run">
+                    {formatTime(d.lastRun.endedAt ?? d.lastRun.startedAt)}{" "}
+                    <StatusLabel status={d.lastRun.status} testId="run-status" />
+                  </span>
                 ) : d.scim?.lastRequestAt ? (
-                  t("dirsyncLastRequest", { time: formatTime(d.scim.lastRequestAt) })
+                  <span data-testid="last-run">{t("dirsyncLastRequest", { time: formatTime(d.scim.lastRequestAt) })}</span>
                 ) : (
-                  t("dirsyncNever")
+                  <span data-testid="last-run">{t("dirsyncNever")}</span>
                 ),
             },
           ]}
