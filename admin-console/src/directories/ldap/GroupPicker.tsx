@@ -109,7 +109,7 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
           <MenuToggle ref={ref} variant="typeahead" onClick={() => setOpen(!open)} isExpanded={open} isFullWidth>
             <TextInputGroup isPlain>
               <TextInputGroupMain
-                id={id}
+                inputId={id}
                 value={text}
                 onClick={() => setOpen(true)}
                 onChange={(_e, v) => {

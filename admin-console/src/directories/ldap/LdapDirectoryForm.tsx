@@ -146,7 +146,7 @@ export const LdapDirectoryForm = ({
             <FormSelectOption value="starttls" label={t("dirsyncLdapSecurityStartTls")} />
             <FormSelectOption value="none" label={t("dirsyncLdapSecurityNone")} />
           </FormSelect>
-          <Helper text={t("dirsyncLdapSecurityHelp")} />
+          <Helper text={t(security === "none" ? "dirsyncLdapSecurityNoneHelp" : "dirsyncLdapSecurityHelp")} />
         </FormGroup>
         <FormGroup label={t("dirsyncLdapBindDn")} fieldId="ldap-bind-dn">
           <TextInput
