@@ -37,6 +37,7 @@ test("An LDAP directory's settings: the username attribute locked after the firs
 
   await page.getByTestId("ldap-full-sync").fill("60");
   await expectAccessible(page, "an LDAP directory's settings");
+  await page.getByRole("heading", { name: "Users and groups" }).evaluate((h) => h.scrollIntoView({ block: "start" }));
   await screenshot(page, "ldap-settings");
   await page.getByTestId("ldap-save").click();
   await expect(page.getByText("Settings saved")).toBeVisible();

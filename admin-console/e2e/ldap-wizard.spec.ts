@@ -25,6 +25,7 @@ test("The LDAP wizard tests the connection, picks a group by searching the direc
   await expect(page.getByTestId("ldap-save-error")).toContainText("settings.connectionUrl is required");
 
   await page.getByTestId("ldap-name").fill("Corp LDAP");
+  await expect(page.getByTestId("ldap-save-error")).toHaveCount(0);
   await page.getByTestId("ldap-vendor").selectOption("openldap");
   await expect(page.getByTestId("ldap-username-attribute")).toHaveValue("uid");
   await page.getByTestId("ldap-url").fill(s.connectionUrl);
@@ -74,6 +75,7 @@ test("The LDAP wizard tests the connection, picks a group by searching the direc
   await page.getByRole("checkbox", { name: "Send enrollment e-mails" }).check({ force: true });
 
   await expectAccessible(page, "the LDAP wizard");
+  await page.getByRole("heading", { name: "Connection", exact: true }).evaluate((h) => h.scrollIntoView({ block: "start" }));
   await screenshot(page, "ldap-wizard");
 
   await page.getByTestId("ldap-create").click();

@@ -27,6 +27,7 @@ export const LdapSettings = ({ directory, refresh }: DirectoryTabProps) => {
 
   const setForm = (change: (f: LdapForm) => LdapForm) => {
     setChanged(true);
+    setError(undefined);
     setFormState(change);
   };
 

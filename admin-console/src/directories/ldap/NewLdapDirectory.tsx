@@ -39,7 +39,10 @@ export const NewLdapDirectory = () => {
     };
   }, []);
 
-  const setForm = (change: (f: LdapForm) => LdapForm) => setFormState(change);
+  const setForm = (change: (f: LdapForm) => LdapForm) => {
+    setError(undefined);
+    setFormState(change);
+  };
 
   const list = `/${encodeURIComponent(realm!)}/dirsync/directories`;
   const create = async () => {

@@ -176,8 +176,8 @@ public class DirSyncAdminResource {
     }
 
     /**
-     * A directory type's admin action on settings an admin is typing (LDAP: {@code test-connection},
-     * {@code test-authentication}, {@code search-groups}); {@code ?directory=} names the directory being edited, whose
+     * A directory type's admin action on settings an admin is typing (e.g. a connection test, a search of the source's
+     * groups); {@code ?directory=} names the directory being edited, whose
      * stored settings and secrets fill in what the body leaves out. {@code manage-realm}, as for saving the settings:
      * the action reaches the source with them. Read-only, so no admin event.
      */

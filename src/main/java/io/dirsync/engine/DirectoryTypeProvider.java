@@ -78,7 +78,7 @@ public interface DirectoryTypeProvider extends Provider {
 
     /**
      * A read-only admin action of the type, on settings an admin is typing (before the directory exists, or while
-     * editing one): LDAP's {@code test-connection}, {@code test-authentication} and {@code search-groups}. The admin API
+     * editing one): e.g. testing the connection or the bind to the source, searching its groups. The admin API
      * serves it at {@code POST /directory-types/{type}/{action}[?directory={id}]} to {@code manage-realm} admins. An
      * action changes nothing (no admin event is emitted for it) and never answers with a secret.
      *
