@@ -180,7 +180,15 @@ export const LdapDirectoryForm = ({
           )}
           <Helper
             testid="ldap-credential-help"
-            text={t(credentialStored ? "dirsyncLdapCredentialStoredHelp" : "dirsyncLdapCredentialHelp")}
+            text={t(
+              readOnly
+                ? credentialStored
+                  ? "dirsyncLdapCredentialStoredReadOnly"
+                  : "dirsyncLdapNoCredential"
+                : credentialStored
+                  ? "dirsyncLdapCredentialStoredHelp"
+                  : "dirsyncLdapCredentialHelp",
+            )}
           />
         </FormGroup>
         {!readOnly && (

@@ -40,6 +40,8 @@ export const LdapSettings = ({ directory, refresh }: DirectoryTabProps) => {
         settings: toSettings(form, directory.settings),
       });
       addAlert(t("dirsyncLdapSaved"));
+      // the credential is stored now: the field goes back to "stored, unchanged"
+      setFormState((f) => ({ ...f, bindCredential: "" }));
       setChanged(false);
       refresh();
     } catch (e) {
