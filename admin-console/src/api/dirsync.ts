@@ -41,6 +41,7 @@ export type Directory = {
   trashedCount: number;
   groupCount?: number;
   lastRun?: RunSummary | null;
+  ldap?: { bindCredentialStored: boolean };
   scim?: {
     baseUrl: string;
     tokenStatus: string;
@@ -105,6 +106,25 @@ export type UserStatus = {
 
 export type GroupStatus = { id: string; name: string; status: string; directory?: { id: string; name: string } | null };
 
+/** A directory type as a wizard needs it (GET /directory-types/{type}). */
+export type DirectoryTypeInfo = {
+  id: string;
+  defaultName: string;
+  pull: boolean;
+  adminGroups: boolean;
+  actions: string[];
+};
+
+/** The answer of a type's test action (LDAP test-connection, test-authentication). */
+export type TestResult = { ok: boolean; message: string };
+
+/** The answer of LDAP's search-groups action. */
+export type GroupSearch = {
+  base: string;
+  groups: { dn: string; name: string; memberCount: number; memberCountAtLeast: boolean }[];
+  more: boolean;
+};
+
 /** An error answer of the API, with the message it gave (shown to the admin as it is). */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -157,6 +177,10 @@ export function useDirSyncApi() {
         call<Directory>("POST", "/directories", body),
       updateDirectory: (d: string, body: { name?: string; settings?: Record<string, unknown> }) =>
         call<Directory>("PUT", `/directories/${id(d)}`, body),
+      directoryType: (type: string) => call<DirectoryTypeInfo>("GET", `/directory-types/${id(type)}`),
+      /** A directory type's read-only action on settings being typed; `directory` when editing one. */
+      typeAction: <T,>(type: string, action: string, body: Record<string, unknown>, directory?: string) =>
+        call<T>("POST", `/directory-types/${id(type)}/${id(action)}${q({ directory })}`, body),
       deleteDirectory: (d: string) => call<void>("DELETE", `/directories/${id(d)}`),
       pause: (d: string) => call<Directory>("POST", `/directories/${id(d)}/pause`),
       resume: (d: string) => call<Directory>("POST", `/directories/${id(d)}/resume`),

@@ -36,6 +36,7 @@ import io.dirsync.admin.representation.BulkResultRepresentation;
 import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
+import io.dirsync.admin.representation.DirectoryTypeRepresentation;
 import io.dirsync.admin.representation.GroupStatusRepresentation;
 import io.dirsync.admin.representation.LoginFlowRepresentation;
 import io.dirsync.admin.representation.ManagedGroupRepresentation;
@@ -156,6 +157,38 @@ public class DirSyncAdminResource {
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(rep)
             .success();
         return rep;
+    }
+
+    // ------------------------------------------------------------------ directory types
+
+    @GET
+    @Path("directory-types")
+    public List<DirectoryTypeRepresentation> directoryTypes() {
+        auth.users().requireView();
+        return rules(() -> service.directoryTypes(realm));
+    }
+
+    /** A type's defaults for its wizard: the name a new directory gets, what it offers. */
+    @GET
+    @Path("directory-types/{type}")
+    public DirectoryTypeRepresentation directoryType(@PathParam("type") String type) {
+        auth.users().requireView();
+        return rules(() -> service.directoryType(realm, type));
+    }
+
+    /**
+     * A directory type's admin action on settings an admin is typing (e.g. a connection test, a search of the source's
+     * groups); {@code ?directory=} names the directory being edited, whose
+     * stored settings and secrets fill in what the body leaves out. {@code manage-realm}, as for saving the settings:
+     * the action reaches the source with them. Read-only, so no admin event.
+     */
+    @POST
+    @Path("directory-types/{type}/{action}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object directoryTypeAction(@PathParam("type") String type, @PathParam("action") String action,
+                                      @QueryParam("directory") String directoryId, String body) {
+        auth.realm().requireManageRealm();
+        return rules(() -> service.directoryTypeAction(realm, type, action, directoryId, () -> AdminJson.object(body)));
     }
 
     /** SPEC §3.1 "Complete setup": the directory becomes active and its API credentials are shown, once. */

@@ -22,6 +22,7 @@ import io.dirsync.admin.representation.BulkResultRepresentation;
 import io.dirsync.admin.representation.Count;
 import io.dirsync.admin.representation.CredentialsRepresentation;
 import io.dirsync.admin.representation.DirectoryRepresentation;
+import io.dirsync.admin.representation.DirectoryTypeRepresentation;
 import io.dirsync.admin.representation.EnrollmentTemplateRepresentation;
 import io.dirsync.admin.representation.GroupStatusRepresentation;
 import io.dirsync.admin.representation.LoginFlowRepresentation;
@@ -40,6 +41,8 @@ import io.dirsync.engine.ManagedGroup;
 import io.dirsync.engine.TrashedUser;
 import io.dirsync.engine.DirectoryStatus;
 import io.dirsync.engine.DirectorySyncEngine;
+import io.dirsync.engine.DirectoryTypeFactory;
+import io.dirsync.engine.DirectoryTypeProvider;
 import io.dirsync.engine.DirectoryTypes;
 import io.dirsync.engine.PullRun;
 import io.dirsync.engine.PullRunner;
@@ -178,6 +181,59 @@ public final class DirSyncAdminService {
             throw new SyncConflictException(Kind.STATE,
                 "Directory \"" + d.name() + "\" is still a draft; complete its setup first");
         }
+    }
+
+    // ------------------------------------------------------------------ directory types
+
+    /** The directory types this server has, for the console's "Add directory". */
+    public List<DirectoryTypeRepresentation> directoryTypes(RealmModel realm) {
+        return DirectoryTypes.ids(session.getKeycloakSessionFactory()).stream()
+            .map(id -> directoryType(realm, id)).toList();
+    }
+
+    public DirectoryTypeRepresentation directoryType(RealmModel realm, String typeId) {
+        DirectoryTypeFactory type = type(typeId);
+        return new DirectoryTypeRepresentation(type.getId(), engine.directories().defaultName(realm, type),
+            type.pullSource() != null, type.adminGroups() != null, typeProvider(type).adminActions());
+    }
+
+    /**
+     * A directory type's admin action ({@link DirectoryTypeProvider#adminAction}) on the settings an admin typed;
+     * {@code directoryId} names the directory being edited, whose stored settings and secrets fill in what the body
+     * leaves out. It changes nothing. The body is read once the type and directory are known (an unknown subject is a 404
+     * before any 400).
+     *
+     * @throws SyncConflictException NOT_FOUND for an unknown type, action or directory (of this realm, of this type)
+     */
+    public Object directoryTypeAction(RealmModel realm, String typeId, String action, String directoryId,
+                                      java.util.function.Supplier<ObjectNode> body) {
+        DirectoryTypeFactory type = type(typeId);
+        Directory existing = null;
+        if (directoryId != null && !directoryId.isBlank()) {
+            existing = directory(realm, directoryId);
+            if (!existing.typeId().equals(type.getId())) {
+                throw new SyncConflictException(Kind.NOT_FOUND, "No directory '" + directoryId + "' of type '"
+                    + type.getId() + "' in realm '" + realm.getName() + "'");
+            }
+        }
+        DirectoryTypeProvider provider = typeProvider(type);
+        Object answer = provider.adminAction(realm, action, body.get(), existing);
+        if (answer == null) {
+            List<String> actions = provider.adminActions();
+            throw new SyncConflictException(Kind.NOT_FOUND, "Directory type '" + type.getId() + "' has no action '"
+                + action + "'" + (actions.isEmpty() ? "" : "; it has " + String.join(", ", actions)));
+        }
+        return answer;
+    }
+
+    private DirectoryTypeFactory type(String typeId) {
+        return DirectoryTypes.byId(session.getKeycloakSessionFactory(), typeId).orElseThrow(() ->
+            new SyncConflictException(Kind.NOT_FOUND, "No directory type '" + typeId + "'; this server has "
+                + String.join(", ", DirectoryTypes.ids(session.getKeycloakSessionFactory()))));
+    }
+
+    private DirectoryTypeProvider typeProvider(DirectoryTypeFactory type) {
+        return session.getProvider(DirectoryTypeProvider.class, type.getId());
     }
 
     // ------------------------------------------------------------------ mappings

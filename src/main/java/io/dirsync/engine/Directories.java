@@ -182,7 +182,8 @@ public final class Directories {
         });
     }
 
-    private String defaultName(RealmModel realm, DirectoryTypeFactory type) {
+    /** The name a new directory of {@code type} gets when the admin gives none: the type's, numbered when taken. */
+    public String defaultName(RealmModel realm, DirectoryTypeFactory type) {
         String base = type.defaultName();
         String name = base;
         for (int i = 2; store.directoryByName(realm.getId(), Directory.fold(name)).isPresent(); i++) {

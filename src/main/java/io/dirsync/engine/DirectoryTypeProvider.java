@@ -1,5 +1,6 @@
 package io.dirsync.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,6 +67,31 @@ public interface DirectoryTypeProvider extends Provider {
     /** The type's own part of the directory's representation (connection, credentials' status); never a secret. */
     default Map<String, Object> describe(RealmModel realm, Directory directory) {
         return Map.of();
+    }
+
+    /**
+     * The names of the type's admin actions ({@link #adminAction}), for messages and documentation.
+     */
+    default List<String> adminActions() {
+        return List.of();
+    }
+
+    /**
+     * A read-only admin action of the type, on settings an admin is typing (before the directory exists, or while
+     * editing one): e.g. testing the connection or the bind to the source, searching its groups. The admin API
+     * serves it at {@code POST /directory-types/{type}/{action}[?directory={id}]} to {@code manage-realm} admins. An
+     * action changes nothing (no admin event is emitted for it) and never answers with a secret.
+     *
+     * @param action   the action's name from the URL
+     * @param body     the request body: {@code {"settings": {...}}} as the directory would be saved, plus the action's own
+     *                 fields
+     * @param existing the directory being edited, whose stored settings and secrets stand in for what the body leaves
+     *                 out (the type decides when a stored secret may be used), or null
+     * @return the answer, written as JSON; null when the type has no such action (the API answers 404)
+     * @throws SyncConflictException {@code INVALID} for input the action cannot use, with what to fix
+     */
+    default Object adminAction(RealmModel realm, String action, ObjectNode body, Directory existing) {
+        return null;
     }
 
     @Override

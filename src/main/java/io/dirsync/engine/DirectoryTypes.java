@@ -2,6 +2,7 @@ package io.dirsync.engine;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -27,6 +28,11 @@ public final class DirectoryTypes {
                 "Unknown directory type '" + id + "'; use one of " + String.join(", ", ids(factory)));
         }
         return type;
+    }
+
+    /** The type of this id, if this server has it. */
+    public static Optional<DirectoryTypeFactory> byId(KeycloakSessionFactory factory, String id) {
+        return Optional.ofNullable(find(factory, id));
     }
 
     public static List<String> ids(KeycloakSessionFactory factory) {

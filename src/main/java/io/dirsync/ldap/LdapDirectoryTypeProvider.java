@@ -2,15 +2,19 @@ package io.dirsync.ldap;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.keycloak.component.ComponentModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.LDAPConstants;
 import org.keycloak.models.RealmModel;
+import org.keycloak.representations.idm.ComponentRepresentation;
 
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
@@ -32,12 +36,16 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
         this.session = session;
     }
 
-    /** Takes the bind credential out of the settings and checks what an LDAP directory needs. */
+    /**
+     * Takes the bind credential out of the settings and checks what an LDAP directory needs. A missing, empty or masked
+     * ({@code **********}, Keycloak's mask) credential leaves the stored one as it is.
+     */
     @Override
     public Secrets prepareSettings(RealmModel realm, ObjectNode settings, Directory existing) {
         Map<String, String> secrets = new HashMap<>();
-        if (settings.hasNonNull(BIND_CREDENTIAL)) {
-            secrets.put(BIND_CREDENTIAL, settings.get(BIND_CREDENTIAL).asText());
+        String credential = settings.hasNonNull(BIND_CREDENTIAL) ? settings.get(BIND_CREDENTIAL).asText() : null;
+        if (!unchanged(credential)) {
+            secrets.put(BIND_CREDENTIAL, credential);
         }
         settings.remove(BIND_CREDENTIAL);
         LdapSettings.validate(settings);
@@ -67,6 +75,33 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
                 }
             }
         }
+    }
+
+    /** Whether a bind credential an admin sent means "keep the stored one": none, empty, or Keycloak's mask. */
+    static boolean unchanged(String credential) {
+        return credential == null || credential.isEmpty() || ComponentRepresentation.SECRET_VALUE.equals(credential);
+    }
+
+    /**
+     * {@code "ldap": {"bindCredentialStored": true|false}}: whether a bind credential is stored (the console shows
+     * "stored, unchanged"); never the credential.
+     */
+    @Override
+    public Map<String, Object> describe(RealmModel realm, Directory directory) {
+        ComponentModel c = LdapDirectories.component(realm, directory);
+        String stored = c == null ? null : c.get(LDAPConstants.BIND_CREDENTIAL);
+        return Map.of("ldap", Map.of("bindCredentialStored", stored != null && !stored.isEmpty()));
+    }
+
+    @Override
+    public List<String> adminActions() {
+        return LdapAdminActions.ACTIONS;
+    }
+
+    /** {@code test-connection}, {@code test-authentication}, {@code search-groups}: see {@link LdapAdminActions}. */
+    @Override
+    public Object adminAction(RealmModel realm, String action, ObjectNode body, Directory existing) {
+        return new LdapAdminActions(session, realm).run(action, body, existing);
     }
 
     /** Rule 9: the users are unlinked before the component goes (see {@link LdapDirectories#beforeDelete}). */

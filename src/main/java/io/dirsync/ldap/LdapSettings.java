@@ -104,6 +104,11 @@ public final class LdapSettings {
         return new LdapSettings(directory.settings(), directory.mappings());
     }
 
+    /** Settings an admin typed (not saved yet), without their mappings: for the admin actions' connection tests. */
+    static LdapSettings typed(ObjectNode settings) {
+        return new LdapSettings(settings, List.of());
+    }
+
     /** Checks what a new or changed LDAP directory needs before anything is written. */
     public static void validate(ObjectNode settings) {
         if (settings == null) {
@@ -147,6 +152,13 @@ public final class LdapSettings {
         } catch (InvalidNameException | IllegalArgumentException e) {
             throw invalid("'" + dn + "' is not a valid LDAP DN");
         }
+    }
+
+    /** The naming context of a DN: its dc= components (dc=example,dc=org), or the DN itself when it has none. */
+    static String namingContext(String dn) {
+        String lower = dn.toLowerCase(Locale.ROOT);
+        int i = lower.indexOf("dc=");
+        return i < 0 ? dn : dn.substring(i);
     }
 
     /** Escapes a value for use inside an LDAP filter (RFC 4515). */

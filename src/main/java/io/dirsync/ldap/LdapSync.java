@@ -227,7 +227,7 @@ public final class LdapSync {
             }
             try (LDAPQuery q = new LDAPQuery(provider)) {
                 q.setSearchDn(provider.getLdapIdentityStore().getConfig().getBaseDn() != null
-                    ? provider.getLdapIdentityStore().getConfig().getBaseDn() : rootOf(settings.usersDn));
+                    ? provider.getLdapIdentityStore().getConfig().getBaseDn() : LdapSettings.namingContext(settings.usersDn));
                 q.setSearchScope(SearchControls.SUBTREE_SCOPE);
                 q.addWhereCondition(new LDAPQueryConditionsBuilder().addCustomLDAPFilter(
                     "(&(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))(memberOf="
@@ -239,13 +239,6 @@ public final class LdapSync {
             }
         }
         return result;
-    }
-
-    /** The naming context of a DN: its dc= components (dc=example,dc=org). */
-    private static String rootOf(String dn) {
-        String lower = dn.toLowerCase(java.util.Locale.ROOT);
-        int i = lower.indexOf("dc=");
-        return i < 0 ? dn : dn.substring(i);
     }
 
     private LDAPQuery query(KeycloakSession s, Plan plan, RunKind kind, String username) {
