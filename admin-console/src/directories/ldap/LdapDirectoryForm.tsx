@@ -22,6 +22,7 @@ import { ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { GroupSearch, TestResult } from "../../api/dirsync";
 import { useDirSyncApi } from "../../api/dirsync";
+import { EnrollmentFields } from "../EnrollmentFields";
 import { GroupPicker } from "./GroupPicker";
 import "./ldap.css";
 import {
@@ -511,17 +512,12 @@ export const LdapDirectoryForm = ({
       </FormSection>
 
       <FormSection title={t("dirsyncLdapEnrollment")} titleElement="h2">
-        <FormGroup fieldId="ldap-enrollment">
-          <Switch
-            id="ldap-enrollment"
-            data-testid="ldap-enrollment"
-            label={t("dirsyncLdapEnrollmentEmails")}
-            isChecked={form.enrollmentEmails}
-            isDisabled={readOnly}
-            onChange={(_e, v) => field("enrollmentEmails")(v)}
-          />
-          <Helper text={t("dirsyncLdapEnrollmentEmailsHelp")} />
-        </FormGroup>
+        <EnrollmentFields
+          value={{ enrollmentEmails: form.enrollmentEmails, enrollmentFactors: form.enrollmentFactors }}
+          onChange={(v) => setForm((f) => ({ ...f, ...v }))}
+          readOnly={readOnly}
+        />
+        <Helper text={t("dirsyncLdapEnrollmentEmailsHelp")} />
       </FormSection>
 
       {actions}

@@ -44,6 +44,7 @@ export type LdapForm = {
   adminSyncMinutes: string;
   schedulePaused: boolean;
   enrollmentEmails: boolean;
+  enrollmentFactors: string[];
 };
 
 type Preset = { usernameAttribute: string; uuidAttribute: string; userObjectClasses: string };
@@ -88,6 +89,7 @@ export function newForm(name: string): LdapForm {
     adminSyncMinutes: String(DEFAULT_ADMIN_SYNC_MINUTES),
     schedulePaused: false,
     enrollmentEmails: false,
+    enrollmentFactors: ["otp"],
   };
 }
 
@@ -132,6 +134,7 @@ export function fromSettings(name: string, s: Record<string, unknown>): LdapForm
     adminSyncMinutes: text(s.adminSyncMinutes) || String(DEFAULT_ADMIN_SYNC_MINUTES),
     schedulePaused: s.schedulePaused === true,
     enrollmentEmails: s.enrollmentEmails === true,
+    enrollmentFactors: Array.isArray(s.enrollmentFactors) ? (s.enrollmentFactors as string[]) : ["otp"],
   };
 }
 
@@ -178,6 +181,7 @@ export function toSettings(form: LdapForm, stored: Record<string, unknown> = {})
   s.adminSyncMinutes = minutes(form.adminSyncMinutes, DEFAULT_ADMIN_SYNC_MINUTES);
   s.schedulePaused = form.schedulePaused;
   s.enrollmentEmails = form.enrollmentEmails;
+  s.enrollmentFactors = form.enrollmentFactors;
   return s;
 }
 
