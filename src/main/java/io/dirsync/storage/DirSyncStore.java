@@ -394,6 +394,19 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
+    /** How many runs the directory has (the history's total). */
+    public long countRuns(String directoryId) {
+        return em.createNamedQuery("dirsync.countRunsByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).getSingleResult();
+    }
+
+    /** Writes a run's progress without loading it (one short statement; see {@link SyncRunEntity}). */
+    public void recordRunProgress(String runId, long read, long applied, long failed, int page, long at) {
+        em.createNamedQuery("dirsync.runProgress").setParameter("read", read).setParameter("applied", applied)
+            .setParameter("failed", failed).setParameter("page", page).setParameter("at", at).setParameter("id", runId)
+            .executeUpdate();
+    }
+
     /** The directory's newest run, of any kind. */
     public Optional<SyncRunEntity> latestRun(String directoryId) {
         return em.createNamedQuery("dirsync.runsByDirectory", SyncRunEntity.class)
