@@ -36,8 +36,9 @@ import io.dirsync.storage.SyncRunItemEntity;
  * Progress (issue 12: a 100,000-user first sync is not a silent wait): the adapter says when it has read a page of the
  * source ({@link #pageRead}); the run counts what it applied and what failed and writes these figures on the run's row,
  * each time in a short transaction of its own, so that the history shows them from any node while the run goes on.
- * It writes once per page, and within a long page at most every {@link #PROGRESS_INTERVAL_MILLIS} ms: never once per
- * entry.
+ * It writes when a page is read, when every entry of it was applied or failed (an entry the adapter leaves out, e.g.
+ * AD-disabled, is seen at the next page's write instead), and within a long page at most every
+ * {@link #PROGRESS_INTERVAL_MILLIS} ms: a few statements per page, never one per entry.
  */
 public final class PullRun {
 
@@ -55,6 +56,8 @@ public final class PullRun {
     private long applied;
     private long failed;
     private int page;
+    /** Entries of the current page not yet applied or failed. */
+    private long pageLeft;
     private long progressWrittenAt = System.nanoTime();
 
     private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run,
@@ -95,6 +98,7 @@ public final class PullRun {
     public void pageRead(int entries) {
         page++;
         read += entries;
+        pageLeft = entries;
         writeProgress();
     }
 
@@ -109,9 +113,13 @@ public final class PullRun {
         KeycloakModelUtils.runJobInTransaction(factory, s -> DirectorySyncEngine.of(s).runs().progress(run, now));
     }
 
-    /** After an entry: within a long page, the figures are written again once the interval has passed. */
+    /**
+     * After an entry: the figures are written again when it was the page's last, or within a long page once the interval
+     * has passed.
+     */
     private void entryDone() {
-        if (System.nanoTime() - progressWrittenAt >= PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
+        boolean pageDone = pageLeft > 0 && --pageLeft == 0;
+        if (pageDone || System.nanoTime() - progressWrittenAt >= PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
             writeProgress();
         }
     }
@@ -176,7 +184,7 @@ public final class PullRun {
                 }
             }
         } catch (SyncConflictException e) {
-            recordFailure(entryName, e.getMessage());
+            fail(entryName, e.getMessage());
             return keepInScope(source);
         } finally {
             entryDone();
@@ -232,6 +240,14 @@ public final class PullRun {
 
     /** Records a per-entry error found by the adapter itself (e.g. the username attribute has no value). */
     public void recordFailure(String entryName, String message) {
+        try {
+            fail(entryName, message);
+        } finally {
+            entryDone();
+        }
+    }
+
+    private void fail(String entryName, String message) {
         failed++;
         KeycloakModelUtils.runJobInTransaction(factory, s -> {
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
