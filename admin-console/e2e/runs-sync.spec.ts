@@ -50,7 +50,8 @@ test("Sync now follows the run's progress, and History opens its report", async 
   await expect(rows.nth(0)).toContainText("Single-user sync");
   const full = page.getByRole("row", { name: /Full sync/ });
   await expect(full.getByTestId("status")).toHaveText("completed");
-  await expect(full.getByRole("cell").nth(4)).toHaveText("13");
+  await expect(full.getByTestId("run-created")).toHaveText("13");
+  await expect(full.getByTestId("run-trashed")).toHaveText("0");
   await expectAccessible(page, "the History tab");
   await screenshot(page, "directory-history");
 

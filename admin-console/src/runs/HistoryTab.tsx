@@ -25,6 +25,8 @@ const RunsTable = ({ directoryId }: { directoryId: string }) => {
   const api = useDirSyncApi();
   const { realm } = useParams();
   const [total, setTotal] = useState<number>();
+  // A run seen running that ends reloads the table: its counts are final then.
+  const [reloads, setReloads] = useState(0);
 
   const loader = async (first?: number, max?: number) => {
     const [runs, count] = await Promise.all([api.runs(directoryId, first ?? 0, max ?? 10), api.runCount(directoryId)]);
@@ -32,9 +34,10 @@ const RunsTable = ({ directoryId }: { directoryId: string }) => {
     return runs;
   };
 
-  const count = (o: string) => (r: RunSummary) => formatCount(r.counts[o]);
+  const count = (o: string) => (r: RunSummary) => <span data-testid={`run-${o}`}>{formatCount(r.counts[o])}</span>;
   return (
     <KeycloakDataTable<RunSummary>
+      key={reloads}
       ariaLabelKey="dirsyncRunHistory"
       isPaginated
       loader={loader}
@@ -56,7 +59,11 @@ const RunsTable = ({ directoryId }: { directoryId: string }) => {
           ),
         },
         { name: "kind", displayKey: "dirsyncRunKindLabel", cellRenderer: (r) => t(`dirsyncRunKind.${r.kind}`, r.kind) },
-        { name: "status", displayKey: "status", cellRenderer: (r) => <RunStatus directoryId={directoryId} run={r} /> },
+        {
+          name: "status",
+          displayKey: "status",
+          cellRenderer: (r) => <RunStatus directoryId={directoryId} run={r} onEnd={() => setReloads((k) => k + 1)} />,
+        },
         { name: "duration", displayKey: "dirsyncDuration", cellRenderer: (r) => formatDuration(r.startedAt, r.endedAt) },
         { name: "created", displayKey: "dirsyncOutcome.created", cellRenderer: count("created") },
         { name: "updated", displayKey: "dirsyncOutcome.updated", cellRenderer: count("updated") },
@@ -69,9 +76,9 @@ const RunsTable = ({ directoryId }: { directoryId: string }) => {
 };
 
 /** A run's status; while it runs, the page it is on and the entries read, read again every 2 s until it ends. */
-const RunStatus = ({ directoryId, run }: { directoryId: string; run: RunSummary }) => {
+const RunStatus = ({ directoryId, run, onEnd }: { directoryId: string; run: RunSummary; onEnd: () => void }) => {
   const { t } = useTranslation();
-  const { run: live } = useFollowedRun(directoryId, run.status === "running" ? run.id : undefined);
+  const { run: live } = useFollowedRun(directoryId, run.status === "running" ? run.id : undefined, onEnd);
   const shown = live ?? run;
   return (
     <Flex spaceItems={{ default: "spaceItemsSm" }} flexWrap={{ default: "nowrap" }}>

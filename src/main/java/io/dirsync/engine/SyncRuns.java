@@ -64,7 +64,7 @@ public final class SyncRuns {
                     return handle(e);
                 });
             } catch (RuntimeException concurrentOpen) {
-                // Another request opened today's run first (unique DIRECTORY_ID, PUSH_DAY): use that one.
+                // Another request opened today's run first (unique PUSH_DAY, DIRECTORY_ID): use that one.
                 run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
                     s -> new DirSyncStore(s).pushRunOfDay(directory.id(), day).map(SyncRuns::handle).orElseThrow(() -> concurrentOpen));
             }

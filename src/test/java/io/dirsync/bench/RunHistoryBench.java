@@ -149,7 +149,8 @@ class RunHistoryBench {
                 + directoryId + "' ORDER BY DIRECTORY_ID, STARTED_AT DESC, ID DESC " + (pg ? "LIMIT 21" : "FETCH FIRST 21 ROWS ONLY");
             List<?> rows = em.createNativeQuery(sql).getResultList();
             StringBuilder b = new StringBuilder(product).append(": ");
-            rows.forEach(r -> b.append(String.valueOf(r).replaceAll("\\s+", " ")).append(" | "));
+            rows.forEach(r -> b.append(String.valueOf(r).replaceAll("\\s+", " ")
+                .replaceAll("SELECT .* FROM ", "SELECT ... FROM ")).append(" | "));
             return b.toString();
         });
     }
