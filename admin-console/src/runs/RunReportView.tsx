@@ -73,16 +73,16 @@ export const RunReportView = ({ directoryId, runId }: { directoryId: string; run
           />
         </StackItem>
       )}
+      {run.status === "held" && (
+        <StackItem>
+          <HeldUsers directoryId={directoryId} run={run} onConfirmed={reload} />
+        </StackItem>
+      )}
       {run.progress && (
         <StackItem>
           <Section title={t(running ? "dirsyncProgressLive" : "dirsyncProgressFinal")}>
             <RunProgressView progress={run.progress} live={running} />
           </Section>
-        </StackItem>
-      )}
-      {run.status === "held" && (
-        <StackItem>
-          <HeldUsers directoryId={directoryId} run={run} onConfirmed={reload} />
         </StackItem>
       )}
       <StackItem>
@@ -200,7 +200,7 @@ const HeldUsers = ({ directoryId, run, onConfirmed }: { directoryId: string; run
   const { realm } = useParams();
   const { addAlert, addError } = useAlerts();
   const { canManageUsers } = useDirSyncAccess();
-  const held = run.held ?? [];
+  const held = [...(run.held ?? [])].sort((a, b) => a.username.localeCompare(b.username));
   const total = run.counts.held ?? held.length;
 
   const [confirm, ConfirmDialog] = useConfirmDialog({

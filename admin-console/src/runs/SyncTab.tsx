@@ -90,7 +90,7 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
 
   return (
     <Grid hasGutter>
-      <GridItem lg={7}>
+      <GridItem lg={6}>
         <Card isFlat className="pf-v5-u-h-100">
           <CardTitle>
             <Title headingLevel="h2" size="lg">
@@ -102,7 +102,7 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
             <Form
               onSubmit={(e) => {
                 e.preventDefault();
-                if (canManageUsers && !paused && !needsUsername && !starting) syncNow();
+                if (canManageUsers && !paused && !needsUsername && !starting && !running) syncNow();
               }}
             >
               <FormGroup role="radiogroup" isStack fieldId="dirsync-sync-kind" label={t("dirsyncSyncKindLabel")}>
@@ -135,53 +135,19 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
                   <Button
                     type="submit"
                     data-testid="sync-now"
-                    isDisabled={paused || needsUsername || starting}
+                    isDisabled={paused || needsUsername || starting || running}
                     isLoading={starting}
                   >
                     {t("dirsyncSyncNow")}
                   </Button>
+                  {running && <Text className="pf-v5-u-align-self-center">{t("dirsyncSyncRunning")}</Text>}
                 </ActionGroup>
               )}
             </Form>
           </CardBody>
         </Card>
       </GridItem>
-      <GridItem lg={5}>
-        <Card isFlat className="pf-v5-u-h-100">
-          <CardTitle>
-            <Title headingLevel="h2" size="lg">
-              {t("dirsyncSchedulesTitle")}
-            </Title>
-          </CardTitle>
-          <CardBody>
-            <DescriptionList isCompact data-testid="schedules">
-              <DescriptionListGroup>
-                <DescriptionListTerm>{t("dirsyncSyncKind.full")}</DescriptionListTerm>
-                <DescriptionListDescription data-testid="schedule-full">{formatInterval(t, fullMinutes)}</DescriptionListDescription>
-              </DescriptionListGroup>
-              <DescriptionListGroup>
-                <DescriptionListTerm>{t("dirsyncSyncKind.admin")}</DescriptionListTerm>
-                <DescriptionListDescription data-testid="schedule-admin">{formatInterval(t, adminMinutes)}</DescriptionListDescription>
-              </DescriptionListGroup>
-            </DescriptionList>
-            {(schedulePaused || directory.status !== "active") && (
-              <Alert
-                isInline
-                variant="warning"
-                className="pf-v5-u-mt-md"
-                data-testid="schedules-off"
-                title={t(schedulePaused ? "dirsyncSchedulesPaused" : "dirsyncSchedulesInactive")}
-              />
-            )}
-            <Text className="pf-v5-u-mt-md">
-              <Link to={settingsPath} data-testid="schedules-settings">
-                {t("dirsyncSchedulesInSettings")}
-              </Link>
-            </Text>
-          </CardBody>
-        </Card>
-      </GridItem>
-      <GridItem lg={7}>
+      <GridItem lg={6}>
         <Card isFlat className="pf-v5-u-h-100" data-testid="followed-run">
           <CardTitle>
             <Title headingLevel="h2" size="lg">
@@ -239,7 +205,42 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
           </CardBody>
         </Card>
       </GridItem>
-      <GridItem lg={5}>
+      <GridItem lg={6}>
+        <Card isFlat className="pf-v5-u-h-100">
+          <CardTitle>
+            <Title headingLevel="h2" size="lg">
+              {t("dirsyncSchedulesTitle")}
+            </Title>
+          </CardTitle>
+          <CardBody>
+            <DescriptionList isCompact data-testid="schedules">
+              <DescriptionListGroup>
+                <DescriptionListTerm>{t("dirsyncSyncKind.full")}</DescriptionListTerm>
+                <DescriptionListDescription data-testid="schedule-full">{formatInterval(t, fullMinutes)}</DescriptionListDescription>
+              </DescriptionListGroup>
+              <DescriptionListGroup>
+                <DescriptionListTerm>{t("dirsyncSyncKind.admin")}</DescriptionListTerm>
+                <DescriptionListDescription data-testid="schedule-admin">{formatInterval(t, adminMinutes)}</DescriptionListDescription>
+              </DescriptionListGroup>
+            </DescriptionList>
+            {(schedulePaused || directory.status !== "active") && (
+              <Alert
+                isInline
+                variant="warning"
+                className="pf-v5-u-mt-md"
+                data-testid="schedules-off"
+                title={t(schedulePaused ? "dirsyncSchedulesPaused" : "dirsyncSchedulesInactive")}
+              />
+            )}
+            <Text className="pf-v5-u-mt-md">
+              <Link to={settingsPath} data-testid="schedules-settings">
+                {t("dirsyncSchedulesInSettings")}
+              </Link>
+            </Text>
+          </CardBody>
+        </Card>
+      </GridItem>
+      <GridItem lg={6}>
         <Card isFlat className="pf-v5-u-h-100">
           <CardTitle>
             <Title headingLevel="h2" size="lg">
