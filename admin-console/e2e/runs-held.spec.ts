@@ -14,6 +14,7 @@ test("a view-users admin reads the held run but sees no Confirm, Sync or Pause b
   await page.getByTestId("tab-sync").click();
   await expect(page.getByRole("heading", { name: "Sync now" })).toBeVisible();
   await expect(page.getByTestId("schedule-full")).toBeVisible();
+  await expect(page.getByTestId("sync-read-only")).toBeVisible();
   await expect(page.getByTestId("sync-now")).toHaveCount(0);
   await expect(page.getByTestId("sync-pause-resume")).toHaveCount(0);
   await expectAccessible(page, "the Sync tab, read-only");

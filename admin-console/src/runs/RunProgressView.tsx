@@ -27,7 +27,12 @@ export const RunProgressView = ({ progress, live }: { progress: RunProgress; liv
   return (
     <div data-testid="run-progress">
       {live && (
-        <Flex spaceItems={{ default: "spaceItemsSm" }} className="pf-v5-u-mb-sm">
+        <Flex
+          spaceItems={{ default: "spaceItemsSm" }}
+          flexWrap={{ default: "nowrap" }}
+          alignItems={{ default: "alignItemsCenter" }}
+          className="pf-v5-u-mb-sm"
+        >
           <FlexItem>
             <Spinner size="md" aria-label={t("dirsyncRunning")} />
           </FlexItem>

@@ -99,38 +99,39 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
           </CardTitle>
           <CardBody>
             {paused && <Alert isInline variant="info" className="pf-v5-u-mb-md" title={t("dirsyncPausedNoSync")} />}
-            <Form
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (canManageUsers && !paused && !needsUsername && !starting && !running) syncNow();
-              }}
-            >
-              <FormGroup role="radiogroup" isStack fieldId="dirsync-sync-kind" label={t("dirsyncSyncKindLabel")}>
-                {KINDS.map((k) => (
-                  <Radio
-                    key={k}
-                    id={`dirsync-sync-kind-${k}`}
-                    name="dirsync-sync-kind"
-                    data-testid={`sync-kind-${k}`}
-                    isChecked={kind === k}
-                    onChange={() => setKind(k)}
-                    label={t(`dirsyncSyncKind.${k}`)}
-                    description={t(`dirsyncSyncKindHelp.${k}`)}
-                  />
-                ))}
-              </FormGroup>
-              {kind === "user" && (
-                <FormGroup label={t("username")} fieldId="dirsync-sync-username" isRequired>
-                  <TextInput
-                    id="dirsync-sync-username"
-                    data-testid="sync-username"
-                    value={username}
-                    onChange={(_e, v) => setUsername(v)}
-                    isRequired
-                  />
+            {!canManageUsers && <Text data-testid="sync-read-only">{t("dirsyncSyncNeedsRole")}</Text>}
+            {canManageUsers && (
+              <Form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (!paused && !needsUsername && !starting && !running) syncNow();
+                }}
+              >
+                <FormGroup role="radiogroup" isStack fieldId="dirsync-sync-kind" label={t("dirsyncSyncKindLabel")}>
+                  {KINDS.map((k) => (
+                    <Radio
+                      key={k}
+                      id={`dirsync-sync-kind-${k}`}
+                      name="dirsync-sync-kind"
+                      data-testid={`sync-kind-${k}`}
+                      isChecked={kind === k}
+                      onChange={() => setKind(k)}
+                      label={t(`dirsyncSyncKind.${k}`)}
+                      description={t(`dirsyncSyncKindHelp.${k}`)}
+                    />
+                  ))}
                 </FormGroup>
-              )}
-              {canManageUsers && (
+                {kind === "user" && (
+                  <FormGroup label={t("username")} fieldId="dirsync-sync-username" isRequired>
+                    <TextInput
+                      id="dirsync-sync-username"
+                      data-testid="sync-username"
+                      value={username}
+                      onChange={(_e, v) => setUsername(v)}
+                      isRequired
+                    />
+                  </FormGroup>
+                )}
                 <ActionGroup>
                   <Button
                     type="submit"
@@ -142,8 +143,8 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
                   </Button>
                   {running && <Text className="pf-v5-u-align-self-center">{t("dirsyncSyncRunning")}</Text>}
                 </ActionGroup>
-              )}
-            </Form>
+              </Form>
+            )}
           </CardBody>
         </Card>
       </GridItem>
@@ -197,9 +198,11 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
                     className="pf-v5-u-mb-md"
                   />
                 )}
-                <Link to={reportPath(realm!, directory.id, run.id)} data-testid="open-report">
-                  {t("dirsyncOpenReport")}
-                </Link>
+                <Text className="pf-v5-u-mt-md">
+                  <Link to={reportPath(realm!, directory.id, run.id)} data-testid="open-report">
+                    {t("dirsyncOpenReport")}
+                  </Link>
+                </Text>
               </>
             )}
           </CardBody>
