@@ -163,9 +163,20 @@ public final class SyncRuns {
             s -> new DirSyncStore(s).persist(item(run, Outcome.FAILED, subjectType, subject, null, message)));
     }
 
-    /** The directory's runs, newest first, as reports (rule 13). */
+    /**
+     * The directory's runs, newest first, as reports (rule 13). The page's outcome counts are read in one statement; a
+     * run's errors and warnings are read only when it has some.
+     */
     public List<RunReport> reports(Directory directory, int first, int max) {
-        return store.runs(directory.id(), first, max).stream().map(this::report).toList();
+        List<SyncRunEntity> runs = store.runs(directory.id(), first, max);
+        Map<String, List<Object[]>> counts = new java.util.HashMap<>();
+        if (!runs.isEmpty()) {
+            for (Object[] row : store.countItemsOfRuns(runs.stream().map(SyncRunEntity::getId).toList())) {
+                counts.computeIfAbsent((String) row[0], k -> new java.util.ArrayList<>())
+                    .add(new Object[] {row[1], row[2], row[3]});
+            }
+        }
+        return runs.stream().map(r -> report(r, counts.getOrDefault(r.getId(), List.of()))).toList();
     }
 
     /** How many runs the directory has (the history's total). */
@@ -181,10 +192,15 @@ public final class SyncRuns {
     }
 
     public RunReport report(SyncRunEntity run) {
+        return report(run, store.countItemsByTypeAndOutcome(run.getId()));
+    }
+
+    /** A run's report from its rows of (subject type, outcome, count). */
+    private RunReport report(SyncRunEntity run, List<Object[]> itemCounts) {
         Map<String, Long> counts = zeroCounts();
         Map<String, Long> users = zeroCounts();
         Map<String, Long> groups = zeroCounts();
-        for (Object[] row : store.countItemsByTypeAndOutcome(run.getId())) {
+        for (Object[] row : itemCounts) {
             String outcome = ((Outcome) row[1]).id();
             long n = (Long) row[2];
             counts.merge(outcome, n, Long::sum);
@@ -192,12 +208,8 @@ public final class SyncRuns {
         }
         counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
         users.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
-        List<RunReport.Error> errors = store.itemsOfRun(run.getId(), Outcome.FAILED, LISTED).stream()
-            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
-            .toList();
-        List<RunReport.Error> warnings = store.itemsOfRun(run.getId(), Outcome.WARNING, LISTED).stream()
-            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
-            .toList();
+        List<RunReport.Error> errors = messages(run, Outcome.FAILED, counts);
+        List<RunReport.Error> warnings = messages(run, Outcome.WARNING, counts);
         // Only a run still held lists whom it would trash: once confirmed, its trashed count says what happened.
         List<RunReport.HeldUser> held = run.getStatus() != RunStatus.HELD ? List.of()
             : store.itemsOfRun(run.getId(), Outcome.HELD, LISTED).stream()
@@ -205,6 +217,16 @@ public final class SyncRuns {
                 .toList();
         return new RunReport(run.getId(), run.getDirectoryId(), run.getKind().id(), run.getStatus().id(), run.getStartedAt(),
             run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage(), progress(run), held);
+    }
+
+    /** A run's items of one outcome as errors or warnings; none read when its count says there are none. */
+    private List<RunReport.Error> messages(SyncRunEntity run, Outcome outcome, Map<String, Long> counts) {
+        if (counts.getOrDefault(outcome.id(), 0L) == 0) {
+            return List.of();
+        }
+        return store.itemsOfRun(run.getId(), outcome, LISTED).stream()
+            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
+            .toList();
     }
 
     private static RunReport.Progress progress(SyncRunEntity run) {

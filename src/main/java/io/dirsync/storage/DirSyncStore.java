@@ -432,6 +432,12 @@ public final class DirSyncStore {
             .setParameter("runId", runId).getResultList();
     }
 
+    /** Rows of (run id, subject type, outcome, count) of the items of these runs (a page of the history). */
+    public List<Object[]> countItemsOfRuns(Collection<String> runIds) {
+        return em.createNamedQuery("dirsync.countItemsOfRuns", Object[].class)
+            .setParameter("runIds", runIds).getResultList();
+    }
+
     /** A run's items of one outcome in the order they happened (errors, warnings), at most {@code max}. */
     public List<SyncRunItemEntity> itemsOfRun(String runId, Outcome outcome, int max) {
         return em.createNamedQuery("dirsync.itemsOfRunWithOutcome", SyncRunItemEntity.class)
