@@ -36,6 +36,12 @@ export const dirsyncRoutes: ConsoleRoute[] = [
     handle: { access: "view-users", breadcrumb: (t) => t("dirsyncDirectoryDetails") },
   },
   {
+    // A run's report, under the directory's History tab.
+    path: "/:realm/dirsync/directories/:id/history/:runId",
+    element: <DirectoryDetails />,
+    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncRunReport") },
+  },
+  {
     path: "/:realm/dirsync/enrollments",
     element: <EnrollmentsSection />,
     handle: { access: "view-users", breadcrumb: (t) => t("dirsyncPendingEnrollments") },

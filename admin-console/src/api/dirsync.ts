@@ -21,9 +21,17 @@ export type RunSummary = {
   warnings: RunMessage[];
   message?: string | null;
   progress?: RunProgress | null;
+  /** a held run (rule 10): the users it would trash (at most 1000; counts.held says how many) */
+  held?: HeldUser[];
 };
 
+/** How far a pull run is: entries read from the source, applied, failed, the page it is on (0: none read yet). */
 export type RunProgress = { read: number; applied: number; failed: number; page: number; updatedAt: number };
+
+export type HeldUser = { at: number; userId: string; username: string; message?: string | null };
+
+/** The answer of an on-demand sync: the report when it ended at once, else (202) the id of the run going on. */
+export type SyncStarted = { id: string; status: string; message?: string | null };
 
 export type RunMessage = { at: number; subjectType: string; subject: string; message: string };
 
@@ -191,9 +199,11 @@ export function useDirSyncApi() {
         call<Mappings>("PUT", `/directories/${id(d)}/mappings`, { optional }),
       runs: (d: string, first: number, max: number) =>
         call<RunSummary[]>("GET", `/directories/${id(d)}/runs${q({ first, max })}`),
+      runCount: (d: string) => call<{ count: number }>("GET", `/directories/${id(d)}/runs/count`),
       run: (d: string, run: string) => call<RunSummary>("GET", `/directories/${id(d)}/runs/${id(run)}`),
+      /** wait=0: the server answers as soon as the run is open (202 + its id); the page then follows the run. */
       sync: (d: string, kind: string, username?: string) =>
-        call<RunSummary>("POST", `/directories/${id(d)}/sync?wait=0`, { kind, username }),
+        call<SyncStarted>("POST", `/directories/${id(d)}/sync?wait=0`, { kind, username }),
       confirmRun: (d: string, run: string) => call<RunSummary>("POST", `/directories/${id(d)}/runs/${id(run)}/confirm`),
       groups: (d: string) => call<ManagedGroup[]>("GET", `/directories/${id(d)}/groups`),
       removeGroup: (d: string, g: string) => call<void>("DELETE", `/directories/${id(d)}/groups/${id(g)}`),

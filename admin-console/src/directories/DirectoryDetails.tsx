@@ -34,7 +34,9 @@ function tabsOf(d: Directory) {
 export const DirectoryDetails = () => {
   const { t } = useTranslation();
   const api = useDirSyncApi();
-  const { realm, id, tab } = useParams();
+  const { realm, id, runId, tab: tabParam } = useParams();
+  // .../history/:runId is a run's report, shown in the History tab
+  const tab = runId ? "history" : tabParam;
   const navigate = useNavigate();
   const { addAlert, addError } = useAlerts();
   const { canConfigure } = useDirSyncAccess();

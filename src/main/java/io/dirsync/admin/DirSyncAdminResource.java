@@ -255,6 +255,14 @@ public class DirSyncAdminResource {
         return rules(() -> service.runs(service.directory(realm, id), first, max));
     }
 
+    /** The history's total: how many runs the directory has ({@code runs} pages them, newest first). */
+    @GET
+    @Path("directories/{id}/runs/count")
+    public Count runCount(@PathParam("id") String id) {
+        auth.users().requireView();
+        return rules(() -> service.runCount(service.directory(realm, id)));
+    }
+
     @GET
     @Path("directories/{id}/runs/{runId}")
     public RunReport run(@PathParam("id") String id, @PathParam("runId") String runId) {

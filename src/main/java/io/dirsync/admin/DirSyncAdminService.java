@@ -272,6 +272,11 @@ public final class DirSyncAdminService {
         return engine.runs().reports(d, Math.max(0, first), Math.min(Math.max(1, max), MAX_RUNS_PAGE));
     }
 
+    /** How many runs the directory has: the history's total, for paging. */
+    public Count runCount(Directory d) {
+        return new Count(engine.runs().count(d));
+    }
+
     public RunReport run(Directory d, String runId) {
         return engine.runs().report(d, runId).orElseThrow(() ->
             new SyncConflictException(Kind.NOT_FOUND, "No run '" + runId + "' in directory \"" + d.name() + "\""));

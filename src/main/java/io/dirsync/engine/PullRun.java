@@ -32,9 +32,18 @@ import io.dirsync.storage.SyncRunItemEntity;
  * directory's admin groups ({@link AdminGroups}) among them, and a complete admin sync ({@link RunKind#ADMIN}, which
  * reads the members of the admin groups) revokes them from the directory's users it did not return.
  * Only user ids are kept in memory.
+ * <p>
+ * Progress (issue 12: a 100,000-user first sync is not a silent wait): the adapter says when it has read a page of the
+ * source ({@link #pageRead}); the run counts what it applied and what failed and writes these figures on the run's row,
+ * each time in a short transaction of its own, so that the history shows them from any node while the run goes on.
+ * It writes when a page is read, when every entry of it was applied or failed (an entry the adapter leaves out, e.g.
+ * AD-disabled, is seen at the next page's write instead), and within a long page at most every
+ * {@link #PROGRESS_INTERVAL_MILLIS} ms: a few statements per page, never one per entry.
  */
 public final class PullRun {
 
+    /** Within a page whose entries take long to apply, progress is written at most this often. */
+    static final long PROGRESS_INTERVAL_MILLIS = 2000;
 
     private final KeycloakSessionFactory factory;
     private final String realmId;
@@ -43,7 +52,13 @@ public final class PullRun {
     private final AdminGroups adminGroups;
     private final Set<String> seen = new HashSet<>();
     private int unchanged;
-    private int failed;
+    private long read;
+    private long applied;
+    private long failed;
+    private int page;
+    /** Entries of the current page not yet applied or failed. */
+    private long pageLeft;
+    private long progressWrittenAt = System.nanoTime();
 
     private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run,
                     AdminGroups adminGroups) {
@@ -73,6 +88,40 @@ public final class PullRun {
 
     public SyncRuns.Run run() {
         return run;
+    }
+
+    /**
+     * The adapter has read one more page of the source, of {@code entries} entries (in scope or not), and is about to
+     * hand them to {@link #apply}: the run's progress is written (page, entries read so far, and what was applied and
+     * failed up to now).
+     */
+    public void pageRead(int entries) {
+        page++;
+        read += entries;
+        pageLeft = entries;
+        writeProgress();
+    }
+
+    /** How far the run is, as the history shows it. */
+    public RunReport.Progress progress() {
+        return new RunReport.Progress(read, applied, failed, page, org.keycloak.common.util.Time.currentTimeMillis());
+    }
+
+    private void writeProgress() {
+        progressWrittenAt = System.nanoTime();
+        RunReport.Progress now = progress();
+        KeycloakModelUtils.runJobInTransaction(factory, s -> DirectorySyncEngine.of(s).runs().progress(run, now));
+    }
+
+    /**
+     * After an entry: the figures are written again when it was the page's last, or within a long page once the interval
+     * has passed.
+     */
+    private void entryDone() {
+        boolean pageDone = pageLeft > 0 && --pageLeft == 0;
+        if (pageDone || System.nanoTime() - progressWrittenAt >= PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
+            writeProgress();
+        }
     }
 
     /**
@@ -135,9 +184,10 @@ public final class PullRun {
                 }
             }
         } catch (SyncConflictException e) {
-            failed++;
-            recordFailure(entryName, e.getMessage());
+            fail(entryName, e.getMessage());
             return keepInScope(source);
+        } finally {
+            entryDone();
         }
     }
 
@@ -173,6 +223,7 @@ public final class PullRun {
             return applied;
         });
         // counted once committed
+        applied++;
         if (change.outcome() == Outcome.UNCHANGED) {
             unchanged++;
         }
@@ -189,6 +240,15 @@ public final class PullRun {
 
     /** Records a per-entry error found by the adapter itself (e.g. the username attribute has no value). */
     public void recordFailure(String entryName, String message) {
+        try {
+            fail(entryName, message);
+        } finally {
+            entryDone();
+        }
+    }
+
+    private void fail(String entryName, String message) {
+        failed++;
         KeycloakModelUtils.runJobInTransaction(factory, s -> {
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
             engine.runs().recordFailure(run, SubjectType.USER, entryName, message);
@@ -210,7 +270,7 @@ public final class PullRun {
         return inTransaction((realm, engine, directory) -> {
             if (!sourceComplete) {
                 return engine.runs().finish(realm, directory, run, RunStatus.FAILED, unchanged,
-                    "The source failed mid-run; nobody was trashed: " + failureMessage);
+                    "The source failed mid-run; nobody was trashed: " + failureMessage, progress());
             }
             engine.publish(new DirSyncEvent.PullRunEnding(engine.session(), realm, directory, run));
             List<String> missing = missingUsers(engine);
@@ -224,7 +284,7 @@ public final class PullRun {
                 markSynced(engine);
                 return engine.runs().finish(realm, directory, run, RunStatus.HELD, unchanged,
                     "This run would trash " + missing.size() + " of " + active + " users (" + guard.describe()
-                        + "); nobody was trashed. Confirm the run to trash them.");
+                        + "); nobody was trashed. Confirm the run to trash them.", progress());
             }
             for (String userId : missing) {
                 UserModel user = engine.users().userOf(realm, directory, userId);
@@ -233,7 +293,7 @@ public final class PullRun {
                 }
             }
             markSynced(engine);
-            return engine.runs().finish(realm, directory, run, RunStatus.COMPLETED, unchanged, null);
+            return engine.runs().finish(realm, directory, run, RunStatus.COMPLETED, unchanged, null, progress());
         });
     }
 
@@ -250,7 +310,7 @@ public final class PullRun {
             }
             return engine.runs().finish(realm, directory, run,
                 sourceComplete ? RunStatus.COMPLETED : RunStatus.FAILED, unchanged,
-                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage);
+                sourceComplete ? null : "The source failed mid-run; nobody was trashed: " + failureMessage, progress());
         });
     }
 

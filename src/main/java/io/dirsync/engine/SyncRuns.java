@@ -28,6 +28,8 @@ import io.dirsync.storage.SyncRunItemEntity;
  */
 public final class SyncRuns {
 
+    /** How many errors, warnings and held users a report lists at most (its counts say how many there are). */
+    public static final int LISTED = 1000;
 
     /** A handle on a run, safe to keep across transactions. */
     public record Run(String id, String realmId, String directoryId, RunKind kind) {
@@ -62,7 +64,7 @@ public final class SyncRuns {
                     return handle(e);
                 });
             } catch (RuntimeException concurrentOpen) {
-                // Another request opened today's run first (unique DIRECTORY_ID, PUSH_DAY): use that one.
+                // Another request opened today's run first (unique PUSH_DAY, DIRECTORY_ID): use that one.
                 run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
                     s -> new DirSyncStore(s).pushRunOfDay(directory.id(), day).map(SyncRuns::handle).orElseThrow(() -> concurrentOpen));
             }
@@ -92,17 +94,36 @@ public final class SyncRuns {
         }
     }
 
-    /** Opens a pull run (full, admin, user) in its own transaction so that it is visible while it runs. */
+    /**
+     * Opens a pull run (full, admin, user) in its own transaction so that it is visible while it runs, with its progress
+     * at zero (no page read yet).
+     */
     public Run startPull(Directory directory, RunKind kind) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
             SyncRunEntity e = newRun(directory, kind);
+            e.setProgressRead(0L);
+            e.setProgressApplied(0L);
+            e.setProgressFailed(0L);
+            e.setProgressPage(0);
+            e.setProgressAt(e.getStartedAt());
             new DirSyncStore(s).persist(e);
             return handle(e);
         });
     }
 
-    /** Closes a pull run, stores its unchanged count and emits the report as an admin event. */
-    public RunReport finish(RealmModel realm, Directory directory, Run run, RunStatus status, int unchanged, String message) {
+    /**
+     * Writes a running pull's progress in a short transaction of its own, so that the history (another request, another
+     * node) shows it at once. Called a page at a time, not per entry.
+     */
+    public void progress(Run run, RunReport.Progress progress) {
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> new DirSyncStore(s)
+            .recordRunProgress(run.id(), progress.read(), progress.applied(), progress.failed(), progress.page(),
+                progress.updatedAt()));
+    }
+
+    /** Closes a pull run, stores its unchanged count and last progress and emits the report as an admin event. */
+    public RunReport finish(RealmModel realm, Directory directory, Run run, RunStatus status, int unchanged, String message,
+                            RunReport.Progress progress) {
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
             SyncRunEntity e = new DirSyncStore(s).find(SyncRunEntity.class, run.id());
             if (e != null) {
@@ -110,6 +131,13 @@ public final class SyncRuns {
                 e.setEndedAt(Time.currentTimeMillis());
                 e.setUnchangedCount(unchanged);
                 e.setMessage(message);
+                if (progress != null) {
+                    e.setProgressRead(progress.read());
+                    e.setProgressApplied(progress.applied());
+                    e.setProgressFailed(progress.failed());
+                    e.setProgressPage(progress.page());
+                    e.setProgressAt(progress.updatedAt());
+                }
             }
         });
         RunReport report = report(store.find(SyncRunEntity.class, run.id()));
@@ -135,9 +163,25 @@ public final class SyncRuns {
             s -> new DirSyncStore(s).persist(item(run, Outcome.FAILED, subjectType, subject, null, message)));
     }
 
-    /** The directory's runs, newest first, as reports (rule 13). */
+    /**
+     * The directory's runs, newest first, as reports (rule 13). The page's outcome counts are read in one statement; a
+     * run's errors and warnings are read only when it has some.
+     */
     public List<RunReport> reports(Directory directory, int first, int max) {
-        return store.runs(directory.id(), first, max).stream().map(this::report).toList();
+        List<SyncRunEntity> runs = store.runs(directory.id(), first, max);
+        Map<String, List<Object[]>> counts = new java.util.HashMap<>();
+        if (!runs.isEmpty()) {
+            for (Object[] row : store.countItemsOfRuns(runs.stream().map(SyncRunEntity::getId).toList())) {
+                counts.computeIfAbsent((String) row[0], k -> new java.util.ArrayList<>())
+                    .add(new Object[] {row[1], row[2], row[3]});
+            }
+        }
+        return runs.stream().map(r -> report(r, counts.getOrDefault(r.getId(), List.of()))).toList();
+    }
+
+    /** How many runs the directory has (the history's total). */
+    public long count(Directory directory) {
+        return store.countRuns(directory.id());
     }
 
     /** One run of the directory, as its report; empty when the directory has no such run. */
@@ -148,10 +192,15 @@ public final class SyncRuns {
     }
 
     public RunReport report(SyncRunEntity run) {
+        return report(run, store.countItemsByTypeAndOutcome(run.getId()));
+    }
+
+    /** A run's report from its rows of (subject type, outcome, count). */
+    private RunReport report(SyncRunEntity run, List<Object[]> itemCounts) {
         Map<String, Long> counts = zeroCounts();
         Map<String, Long> users = zeroCounts();
         Map<String, Long> groups = zeroCounts();
-        for (Object[] row : store.countItemsByTypeAndOutcome(run.getId())) {
+        for (Object[] row : itemCounts) {
             String outcome = ((Outcome) row[1]).id();
             long n = (Long) row[2];
             counts.merge(outcome, n, Long::sum);
@@ -159,14 +208,37 @@ public final class SyncRuns {
         }
         counts.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
         users.put(Outcome.UNCHANGED.id(), (long) run.getUnchangedCount());
-        List<RunReport.Error> errors = store.itemsOfRun(run.getId(), Outcome.FAILED, 1000).stream()
-            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
-            .toList();
-        List<RunReport.Error> warnings = store.itemsOfRun(run.getId(), Outcome.WARNING, 1000).stream()
-            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
-            .toList();
+        List<RunReport.Error> errors = messages(run, Outcome.FAILED, counts);
+        List<RunReport.Error> warnings = messages(run, Outcome.WARNING, counts);
+        // Only a run still held lists whom it would trash: once confirmed, its trashed count says what happened.
+        List<RunReport.HeldUser> held = run.getStatus() != RunStatus.HELD ? List.of()
+            : store.itemsOfRun(run.getId(), Outcome.HELD, LISTED).stream()
+                .map(i -> new RunReport.HeldUser(i.getAt(), i.getSubjectId(), i.getSubject(), i.getMessage()))
+                .toList();
         return new RunReport(run.getId(), run.getDirectoryId(), run.getKind().id(), run.getStatus().id(), run.getStartedAt(),
-            run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage());
+            run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage(), progress(run), held);
+    }
+
+    /** A run's items of one outcome as errors or warnings; none read when its count says there are none. */
+    private List<RunReport.Error> messages(SyncRunEntity run, Outcome outcome, Map<String, Long> counts) {
+        if (counts.getOrDefault(outcome.id(), 0L) == 0) {
+            return List.of();
+        }
+        return store.itemsOfRun(run.getId(), outcome, LISTED).stream()
+            .map(i -> new RunReport.Error(i.getAt(), i.getSubjectType(), i.getSubject(), i.getMessage()))
+            .toList();
+    }
+
+    private static RunReport.Progress progress(SyncRunEntity run) {
+        if (run.getProgressAt() == null) {
+            return null;
+        }
+        return new RunReport.Progress(orZero(run.getProgressRead()), orZero(run.getProgressApplied()),
+            orZero(run.getProgressFailed()), run.getProgressPage() == null ? 0 : run.getProgressPage(), run.getProgressAt());
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
     }
 
     private static Map<String, Long> zeroCounts() {

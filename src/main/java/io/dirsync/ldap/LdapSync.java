@@ -107,6 +107,7 @@ public final class LdapSync {
                 List<LDAPObject> page = query.getResultList();
                 readNanos += System.nanoTime() - asked;
                 entries += page.size();
+                run.pageRead(page.size()); // the engine keeps the run's progress
                 more = query.getPaginationContext() != null && query.getPaginationContext().hasNextPage();
                 Map<LDAPObject, SourceUser> sources = new LinkedHashMap<>();
                 for (LDAPObject entry : page) {

@@ -428,6 +428,19 @@ public final class DirSyncStore {
             .setParameter("directoryId", directoryId).setFirstResult(first).setMaxResults(max).getResultList();
     }
 
+    /** How many runs the directory has (the history's total). */
+    public long countRuns(String directoryId) {
+        return em.createNamedQuery("dirsync.countRunsByDirectory", Long.class)
+            .setParameter("directoryId", directoryId).getSingleResult();
+    }
+
+    /** Writes a run's progress without loading it (one short statement; see {@link SyncRunEntity}). */
+    public void recordRunProgress(String runId, long read, long applied, long failed, int page, long at) {
+        em.createNamedQuery("dirsync.runProgress").setParameter("read", read).setParameter("applied", applied)
+            .setParameter("failed", failed).setParameter("page", page).setParameter("at", at).setParameter("id", runId)
+            .executeUpdate();
+    }
+
     /** The directory's newest run, of any kind. */
     public Optional<SyncRunEntity> latestRun(String directoryId) {
         return em.createNamedQuery("dirsync.runsByDirectory", SyncRunEntity.class)
@@ -451,6 +464,12 @@ public final class DirSyncStore {
     public List<Object[]> countItemsByTypeAndOutcome(String runId) {
         return em.createNamedQuery("dirsync.countItemsByTypeAndOutcome", Object[].class)
             .setParameter("runId", runId).getResultList();
+    }
+
+    /** Rows of (run id, subject type, outcome, count) of the items of these runs (a page of the history). */
+    public List<Object[]> countItemsOfRuns(Collection<String> runIds) {
+        return em.createNamedQuery("dirsync.countItemsOfRuns", Object[].class)
+            .setParameter("runIds", runIds).getResultList();
     }
 
     /** A run's items of one outcome in the order they happened (errors, warnings), at most {@code max}. */

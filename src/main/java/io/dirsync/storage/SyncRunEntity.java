@@ -16,8 +16,17 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "DIRSYNC_RUN")
 @NamedQueries({
+    // Newest first. Ordering by the (fixed) directory too is what lets H2 read the page off IDX_DIRSYNC_RUN_HISTORY in
+    // its order instead of sorting every run of the directory (H2 matches an ORDER BY against an index from its first
+    // column on); PostgreSQL reads that index either way.
     @NamedQuery(name = "dirsync.runsByDirectory",
-        query = "select r from SyncRunEntity r where r.directoryId = :directoryId order by r.startedAt desc, r.id desc"),
+        query = "select r from SyncRunEntity r where r.directoryId = :directoryId"
+            + " order by r.directoryId, r.startedAt desc, r.id desc"),
+    @NamedQuery(name = "dirsync.countRunsByDirectory",
+        query = "select count(r) from SyncRunEntity r where r.directoryId = :directoryId"),
+    @NamedQuery(name = "dirsync.runProgress",
+        query = "update SyncRunEntity r set r.progressRead = :read, r.progressApplied = :applied,"
+            + " r.progressFailed = :failed, r.progressPage = :page, r.progressAt = :at where r.id = :id"),
     @NamedQuery(name = "dirsync.pushRunOfDay",
         query = "select r from SyncRunEntity r where r.directoryId = :directoryId and r.pushDay = :pushDay"),
     @NamedQuery(name = "dirsync.deleteRunsByDirectory",
@@ -63,6 +72,26 @@ public class SyncRunEntity {
     @Column(name = "MESSAGE", length = 1024)
     private String message;
 
+    /*
+     * A pull run's progress, written as it goes (a page at a time) so that another request or node sees how far a long
+     * run is: entries read from the source, applied, failed, the page it is on, and when this was written. Null for
+     * runs that report none (a day's pushes).
+     */
+    @Column(name = "PROGRESS_READ")
+    private Long progressRead;
+
+    @Column(name = "PROGRESS_APPLIED")
+    private Long progressApplied;
+
+    @Column(name = "PROGRESS_FAILED")
+    private Long progressFailed;
+
+    @Column(name = "PROGRESS_PAGE")
+    private Integer progressPage;
+
+    @Column(name = "PROGRESS_AT")
+    private Long progressAt;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -83,4 +112,14 @@ public class SyncRunEntity {
     public void setUnchangedCount(int unchangedCount) { this.unchangedCount = unchangedCount; }
     public String getMessage() { return message; }
     public void setMessage(String message) { this.message = message; }
+    public Long getProgressRead() { return progressRead; }
+    public void setProgressRead(Long progressRead) { this.progressRead = progressRead; }
+    public Long getProgressApplied() { return progressApplied; }
+    public void setProgressApplied(Long progressApplied) { this.progressApplied = progressApplied; }
+    public Long getProgressFailed() { return progressFailed; }
+    public void setProgressFailed(Long progressFailed) { this.progressFailed = progressFailed; }
+    public Integer getProgressPage() { return progressPage; }
+    public void setProgressPage(Integer progressPage) { this.progressPage = progressPage; }
+    public Long getProgressAt() { return progressAt; }
+    public void setProgressAt(Long progressAt) { this.progressAt = progressAt; }
 }

@@ -17,6 +17,9 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "dirsync.countItemsByTypeAndOutcome",
         query = "select i.subjectType, i.outcome, count(i) from SyncRunItemEntity i where i.runId = :runId"
             + " group by i.subjectType, i.outcome"),
+    @NamedQuery(name = "dirsync.countItemsOfRuns",
+        query = "select i.runId, i.subjectType, i.outcome, count(i) from SyncRunItemEntity i where i.runId in :runIds"
+            + " group by i.runId, i.subjectType, i.outcome"),
     @NamedQuery(name = "dirsync.itemsOfRunWithOutcome",
         query = "select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome order by i.at, i.id"),
     @NamedQuery(name = "dirsync.deleteItemsByDirectory",

@@ -243,6 +243,57 @@ class RepresentationJsonTest {
     }
 
     @Test
+    void aRunReportKeepsItsFieldsAndAddsProgressAndHeldUsersAtTheEnd() throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("created", 3L);
+        counts.put("held", 2L);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("at", 7L);
+        error.put("subjectType", "USER");
+        error.put("subject", "uid=x,ou=people");
+        error.put("message", "no value for uid");
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("read", 40L);
+        progress.put("applied", 37L);
+        progress.put("failed", 1L);
+        progress.put("page", 4);
+        progress.put("updatedAt", 9L);
+        Map<String, Object> heldUser = new LinkedHashMap<>();
+        heldUser.put("at", 8L);
+        heldUser.put("userId", "u1");
+        heldUser.put("username", "m0");
+        heldUser.put("message", "would be trashed: no longer in the source's scope");
+
+        Map<String, Object> old = new LinkedHashMap<>();
+        old.put("id", "r1");
+        old.put("directoryId", "d1");
+        old.put("kind", "full");
+        old.put("status", "held");
+        old.put("startedAt", 5L);
+        old.put("endedAt", 6L);
+        old.put("counts", counts);
+        old.put("userCounts", counts);
+        old.put("groupCounts", Map.of("created", 0L));
+        old.put("errors", List.of(error));
+        old.put("warnings", List.of());
+        old.put("message", "This run would trash 2 of 3 users");
+        old.put("progress", progress);
+        old.put("held", List.of(heldUser));
+        assertSameJson(old, new io.dirsync.engine.RunReport("r1", "d1", "full", "held", 5L, 6L, counts, counts,
+            Map.of("created", 0L), List.of(new io.dirsync.engine.RunReport.Error(7L, io.dirsync.storage.SubjectType.USER,
+                "uid=x,ou=people", "no value for uid")), List.of(), "This run would trash 2 of 3 users",
+            new io.dirsync.engine.RunReport.Progress(40L, 37L, 1L, 4, 9L),
+            List.of(new io.dirsync.engine.RunReport.HeldUser(8L, "u1", "m0",
+                "would be trashed: no longer in the source's scope"))));
+
+        // A day's pushes report no progress: the REST answer leaves it out, as it leaves out other nulls.
+        JsonNode push = REST.readTree(REST.writeValueAsString(new io.dirsync.engine.RunReport("r2", "d1", "push",
+            "running", 5L, null, counts, counts, Map.of(), List.of(), List.of(), null, null, List.of())));
+        assertTrue(push.path("progress").isMissingNode(), push.toString());
+        assertTrue(push.get("held").isEmpty(), push.toString());
+    }
+
+    @Test
     void credentialsAreFlatAndTheirEventsLeaveTheTokenOut() throws Exception {
         Map<String, Object> issued = new LinkedHashMap<>();
         issued.put("baseUrl", "https://kc/realms/r/dirsync/d1/scim/v2");

@@ -58,6 +58,9 @@ public final class TestDirectory implements AutoCloseable {
     private final String ou;
     private final String upnSuffix;
     private volatile int failPagesAfter = -1;
+    private volatile int holdPagesAfter = -1;
+    private volatile java.util.concurrent.CountDownLatch pageGate = new java.util.concurrent.CountDownLatch(0);
+    private volatile long pageDelayMillis;
     private final AtomicInteger pagedRequests = new AtomicInteger();
 
     private TestDirectory(String flavour) throws Exception {
@@ -80,6 +83,12 @@ public final class TestDirectory implements AutoCloseable {
                             int n = pagedRequests.incrementAndGet();
                             if (failPagesAfter >= 0 && n > failPagesAfter) {
                                 throw new LDAPException(ResultCode.UNAVAILABLE, "simulated outage in the middle of a paged search");
+                            }
+                            if (holdPagesAfter >= 0 && n > holdPagesAfter) {
+                                awaitGate();
+                            }
+                            if (pageDelayMillis > 0) {
+                                pause(pageDelayMillis);
                             }
                         }
                     }
@@ -293,6 +302,42 @@ public final class TestDirectory implements AutoCloseable {
     }
 
     /**
+     * In-memory only: the next {@code pages} paged search requests are answered, the ones after wait until
+     * {@link #releasePages} (at most 2 minutes): a run stays in the middle of its pages for as long as a test looks at it.
+     */
+    public void holdPagedSearchesAfter(int pages) {
+        pagedRequests.set(0);
+        pageGate = new java.util.concurrent.CountDownLatch(1);
+        holdPagesAfter = pages;
+    }
+
+    public void releasePages() {
+        holdPagesAfter = -1;
+        pageGate.countDown();
+    }
+
+    /** In-memory only: every paged search request is answered {@code millis} late (a slow directory); 0 ends it. */
+    public void slowPagedSearches(long millis) {
+        pageDelayMillis = millis;
+    }
+
+    private void awaitGate() {
+        try {
+            pageGate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Leaves this directory's entries on a remote server at {@link #close} (a benchmark's throwaway slapd: deleting
      * 100,000 entries one by one, each updating memberOf, takes longer than the benchmark).
      */
@@ -302,6 +347,7 @@ public final class TestDirectory implements AutoCloseable {
 
     @Override
     public void close() {
+        releasePages();
         if (memory != null) {
             memory.shutDown(true);
         }
