@@ -130,8 +130,8 @@ class ConsolePagingBench {
         Files.deleteIfExists(browserOut);
         Map<String, Object> seed = new HashMap<>();
         seed.put("realm", realm.getName());
-        seed.put("adminUser", ConsoleBrowserSuite.ADMIN);
-        seed.put("adminPassword", ConsoleBrowserSuite.ADMIN_PASSWORD);
+        seed.put("adminUser", BrowserSuiteBase.ADMIN);
+        seed.put("adminPassword", BrowserSuiteBase.ADMIN_PASSWORD);
         seed.put("out", browserOut.toString());
         seed.put("rounds", Integer.getInteger("bench.browserRounds", 10));
         Browser.run("paging-bench.spec.ts", urls.getBase(), seed);

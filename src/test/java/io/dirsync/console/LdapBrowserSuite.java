@@ -4,25 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
-import io.dirsync.it.DirSyncIntegrationTest;
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.ldap.TestDirectory;
 
@@ -32,7 +23,7 @@ import io.dirsync.ldap.TestDirectory;
  * pages saved. Run with {@code mvn -Pbrowser verify -Dtest=LdapBrowserSuite}.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class LdapBrowserSuite extends DirSyncIntegrationTest {
+class LdapBrowserSuite extends BrowserSuiteBase {
 
     TestDirectory ldap;
     String engineering;
@@ -41,11 +32,6 @@ class LdapBrowserSuite extends DirSyncIntegrationTest {
 
     @BeforeEach
     void startTheDirectory() throws Exception {
-        RealmRepresentation master = admin.realm("master").toRepresentation();
-        if (!"dirsync".equals(master.getAdminTheme())) {
-            master.setAdminTheme("dirsync");
-            admin.realm("master").update(master);
-        }
         ldap = TestDirectory.start("memory-openldap");
         String alice = ldap.user("alice", "Alice", "Liddell", "alice@example.org");
         String bob = ldap.user("bob", "Bob", "Builder", "bob@example.org");
@@ -56,20 +42,15 @@ class LdapBrowserSuite extends DirSyncIntegrationTest {
 
     @AfterEach
     void stopTheDirectory() {
-        if (auditorId != null) {
-            admin.realm("master").users().delete(auditorId).close();
-        }
         if (ldap != null) {
             ldap.close();
         }
     }
 
-    private Map<String, Object> seed() {
+    @Override
+    protected Map<String, Object> seed() {
         Map<String, Object> connection = ldap.settings("uid");
-        Map<String, Object> seed = new HashMap<>();
-        seed.put("realm", realm.getName());
-        seed.put("adminUser", ConsoleBrowserSuite.ADMIN);
-        seed.put("adminPassword", ConsoleBrowserSuite.ADMIN_PASSWORD);
+        Map<String, Object> seed = super.seed();
         seed.put("connectionUrl", connection.get("connectionUrl"));
         seed.put("bindDn", connection.get("bindDn"));
         seed.put("bindCredential", connection.get("bindCredential"));
@@ -122,7 +103,7 @@ class LdapBrowserSuite extends DirSyncIntegrationTest {
         seed.put("directoryId", id);
         seed.put("auditorUser", "auditor-" + realm.getName());
         seed.put("auditorPassword", "Auditor-Passw0rd!");
-        auditorId = viewUsersOnlyMasterAdmin((String) seed.get("auditorUser"), (String) seed.get("auditorPassword"));
+        auditorId = viewOnlyMasterAdmin((String) seed.get("auditorUser"), (String) seed.get("auditorPassword"));
 
         Browser.run("ldap-settings.spec.ts", urls.getBase(), seed);
 
@@ -135,29 +116,4 @@ class LdapBrowserSuite extends DirSyncIntegrationTest {
         assertEquals(3, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
     }
 
-    /** A master-realm admin who may only view the test realm's users (realm-management's view-users there). */
-    private String viewUsersOnlyMasterAdmin(String username, String password) {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setEnabled(true);
-        u.setEmail(username + "@corp.test");
-        u.setFirstName("Audi");
-        u.setLastName("Tor");
-        CredentialRepresentation pw = new CredentialRepresentation();
-        pw.setType(CredentialRepresentation.PASSWORD);
-        pw.setValue(password);
-        pw.setTemporary(false);
-        u.setCredentials(List.of(pw));
-        String userId;
-        try (Response r = admin.realm("master").users().create(u)) {
-            assertEquals(201, r.getStatus());
-            String location = r.getLocation().toString();
-            userId = location.substring(location.lastIndexOf('/') + 1);
-        }
-        ClientRepresentation client = admin.realm("master").clients().findByClientId(realm.getName() + "-realm").get(0);
-        RoleRepresentation viewUsers = admin.realm("master").clients().get(client.getId()).roles().get("view-users")
-            .toRepresentation();
-        admin.realm("master").users().get(userId).roles().clientLevel(client.getId()).add(List.of(viewUsers));
-        return userId;
-    }
 }

@@ -3,25 +3,15 @@ package io.dirsync.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import jakarta.ws.rs.core.Response;
-
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
-import io.dirsync.it.DirSyncIntegrationTest;
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.it.Http;
 import io.dirsync.ldap.TestDirectory;
@@ -33,29 +23,16 @@ import io.dirsync.ldap.TestDirectory;
  * Pause or Confirm button. Run with {@code mvn -Pbrowser verify -Dtest=RunsBrowserSuite}.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class RunsBrowserSuite extends DirSyncIntegrationTest {
+class RunsBrowserSuite extends BrowserSuiteBase {
 
     static final String VIEWER_PASSWORD = "V1ewer-Passw0rd!";
 
     TestDirectory ldap;
-    String viewerId;
-
-    @BeforeEach
-    void selectTheAdminTheme() {
-        RealmRepresentation master = admin.realm("master").toRepresentation();
-        if (!"dirsync".equals(master.getAdminTheme())) {
-            master.setAdminTheme("dirsync");
-            admin.realm("master").update(master);
-        }
-    }
 
     @AfterEach
     void tearDown() {
         if (ldap != null) {
             ldap.close();
-        }
-        if (viewerId != null) {
-            admin.realm("master").users().get(viewerId).remove();
         }
     }
 
@@ -103,7 +80,9 @@ class RunsBrowserSuite extends DirSyncIntegrationTest {
         Map<String, Object> seed = seed();
         seed.put("directoryId", id);
         seed.put("heldRunId", held.get("id").asText());
-        seed.put("viewerUser", viewer());
+        String viewer = "viewer-" + realm.getName().toLowerCase();
+        viewOnlyMasterAdmin(viewer, VIEWER_PASSWORD);
+        seed.put("viewerUser", viewer);
         seed.put("viewerPassword", VIEWER_PASSWORD);
         Browser.run("runs-held.spec.ts", urls.getBase(), seed);
 
@@ -114,14 +93,6 @@ class RunsBrowserSuite extends DirSyncIntegrationTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private Map<String, Object> seed() {
-        Map<String, Object> seed = new HashMap<>();
-        seed.put("realm", realm.getName());
-        seed.put("adminUser", ConsoleBrowserSuite.ADMIN);
-        seed.put("adminPassword", ConsoleBrowserSuite.ADMIN_PASSWORD);
-        return seed;
-    }
-
     /** An LDAP directory with setup completed (active: it can be paused). */
     private String activeLdapDirectory(String name, Map<String, Object> settings) {
         String id = dirsync.ldapDirectory(name, settings);
@@ -130,30 +101,4 @@ class RunsBrowserSuite extends DirSyncIntegrationTest {
         return id;
     }
 
-    /** A master-realm admin who may only view the test realm's users (view-users); its username. */
-    private String viewer() {
-        String username = "viewer-" + realm.getName().toLowerCase();
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setFirstName("View");
-        u.setLastName("Only");
-        u.setEmail(username + "@corp.test");
-        u.setEmailVerified(true);
-        u.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(VIEWER_PASSWORD);
-        password.setTemporary(false);
-        u.setCredentials(List.of(password));
-        try (Response r = admin.realm("master").users().create(u)) {
-            assertEquals(201, r.getStatus(), () -> r.readEntity(String.class));
-            String location = r.getLocation().toString();
-            viewerId = location.substring(location.lastIndexOf('/') + 1);
-        }
-        ClientRepresentation realmClient = admin.realm("master").clients().findByClientId(realm.getName() + "-realm").get(0);
-        RoleRepresentation viewUsers = admin.realm("master").clients().get(realmClient.getId()).roles().get("view-users")
-            .toRepresentation();
-        admin.realm("master").users().get(viewerId).roles().clientLevel(realmClient.getId()).add(List.of(viewUsers));
-        return username;
-    }
 }

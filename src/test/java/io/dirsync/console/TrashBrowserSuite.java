@@ -4,29 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.ws.rs.core.Response;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
 
 import io.dirsync.it.DirSync;
-import io.dirsync.it.DirSyncIntegrationTest;
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.it.Http;
 
@@ -36,28 +27,10 @@ import io.dirsync.it.Http;
  * Run with {@code mvn -Pbrowser verify} (Debian's chromium).
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
-class TrashBrowserSuite extends DirSyncIntegrationTest {
+class TrashBrowserSuite extends BrowserSuiteBase {
 
     @InjectMailServer
     MailServer mail;
-
-    @BeforeEach
-    void selectTheAdminTheme() {
-        // A master-realm admin gets master's admin theme, whichever realm they manage.
-        RealmRepresentation master = admin.realm("master").toRepresentation();
-        if (!"dirsync".equals(master.getAdminTheme())) {
-            master.setAdminTheme("dirsync");
-            admin.realm("master").update(master);
-        }
-    }
-
-    private Map<String, Object> seed() {
-        Map<String, Object> seed = new HashMap<>();
-        seed.put("realm", realm.getName());
-        seed.put("adminUser", ConsoleBrowserSuite.ADMIN);
-        seed.put("adminPassword", ConsoleBrowserSuite.ADMIN_PASSWORD);
-        return seed;
-    }
 
     @Test
     void theTrashPageFindsRestoresAndDeletesTrashedUsers() {
@@ -120,15 +93,11 @@ class TrashBrowserSuite extends DirSyncIntegrationTest {
         assertEquals(201, okta.scim("POST", "/Users", DirSync.scimUser("newbie", "N", "B", "newbie@corp.test")).status());
         waitUntil(() -> dirsync.admin("GET", "/enrollments", null).json().at("/enrollments/0").hasNonNull("lastError"), 30);
         String viewer = "viewer-" + UUID.randomUUID().toString().substring(0, 8);
-        String viewerId = masterAdminWhoOnlyViewsUsers(viewer, "Viewer-Pass-123");
-        try {
-            Map<String, Object> seed = seed();
-            seed.put("viewerUser", viewer);
-            seed.put("viewerPassword", "Viewer-Pass-123");
-            Browser.run("trash-read-only.spec.ts", urls.getBase(), seed);
-        } finally {
-            admin.realm("master").users().get(viewerId).remove();
-        }
+        viewOnlyMasterAdmin(viewer, "Viewer-Pass-123");
+        Map<String, Object> seed = seed();
+        seed.put("viewerUser", viewer);
+        seed.put("viewerPassword", "Viewer-Pass-123");
+        Browser.run("trash-read-only.spec.ts", urls.getBase(), seed);
         assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
     }
 
@@ -144,36 +113,6 @@ class TrashBrowserSuite extends DirSyncIntegrationTest {
             "schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"),
             "Operations", List.of(Map.of("op", "replace", "value", Map.of("active", false)))));
         assertEquals(204, off.status(), off::toString);
-        return id;
-    }
-
-    /**
-     * A master-realm admin whose only role for the test realm is {@code view-users} (a client role of master's client
-     * {@code <realm>-realm}, as master admins get roles for another realm); its id.
-     */
-    private String masterAdminWhoOnlyViewsUsers(String username, String password) {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setFirstName("View");
-        u.setLastName("Only");
-        u.setEmail(username + "@corp.test");
-        u.setEmailVerified(true);
-        u.setEnabled(true);
-        CredentialRepresentation c = new CredentialRepresentation();
-        c.setType(CredentialRepresentation.PASSWORD);
-        c.setValue(password);
-        c.setTemporary(false);
-        u.setCredentials(List.of(c));
-        String id;
-        try (Response r = admin.realm("master").users().create(u)) {
-            assertEquals(201, r.getStatus(), () -> "viewer not created: " + r.readEntity(String.class));
-            String location = r.getLocation().toString();
-            id = location.substring(location.lastIndexOf('/') + 1);
-        }
-        ClientRepresentation realmClient = admin.realm("master").clients().findByClientId(realm.getName() + "-realm").get(0);
-        RoleRepresentation viewUsers = admin.realm("master").clients().get(realmClient.getId()).roles().get("view-users")
-            .toRepresentation();
-        admin.realm("master").users().get(id).roles().clientLevel(realmClient.getId()).add(List.of(viewUsers));
         return id;
     }
 
