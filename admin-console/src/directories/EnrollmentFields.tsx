@@ -39,7 +39,6 @@ export const EnrollmentFields = ({
           id="enrollment-emails"
           data-testid="enrollment-emails"
           label={t("dirsyncEnrollmentEmailsOn")}
-          labelOff={t("dirsyncEnrollmentEmailsOff")}
           isChecked={value.enrollmentEmails}
           isDisabled={readOnly}
           onChange={(_e, on) => onChange({ ...value, enrollmentEmails: on })}
