@@ -53,6 +53,7 @@ test("a held run lists whom it would trash; Confirm sends them to the trash", as
 
   // The user is in the trash: its page says so.
   await page.goto(`/admin/master/console/${userPage}`);
-  await expect(page.getByTestId("user-status")).toHaveText("pending deletion");
+  await expect(page.getByTestId("user-status")).toContainText("pending deletion");
+  await expect(page.getByTestId("user-status")).toContainText("deleted for good on");
   expect(errors).toEqual([]);
 });
