@@ -50,6 +50,10 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.s
 if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
   die "JDK 17 or newer is required (found: ${java_major:-unknown})"
 fi
+# The build compiles the admin console pages (admin-console/, Vite): Node.js 20.19+ with npm.
+if [ "${SKIP_BUILD:-0}" != 1 ] && ! command -v node >/dev/null; then
+  die "node not found: the build needs Node.js 20.19 or newer (it compiles the admin console pages)"
+fi
 RUN_DEMO_SETUP=1
 if [ "${SKIP_DEMO_SETUP:-0}" = 1 ]; then
   RUN_DEMO_SETUP=0
