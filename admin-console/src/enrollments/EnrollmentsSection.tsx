@@ -4,8 +4,6 @@ import {
   AlertVariant,
   Button,
   ButtonVariant,
-  FormSelect,
-  FormSelectOption,
   PageSection,
   Text,
   ToolbarItem,
@@ -15,6 +13,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { Directory, PendingEnrollment, useDirSyncApi } from "../api/dirsync";
+import { DirectoryFilter } from "../shell/DirectoryFilter";
 import { useDirSyncAccess } from "../shell/access";
 import { relativeTime, shortTime } from "../shell/times";
 
@@ -100,19 +99,7 @@ export const EnrollmentsSection = () => {
   const toolbar = (
     <>
       <ToolbarItem>
-        <FormSelect
-          id="dirsync-enrollments-directory"
-          data-testid="directory-filter"
-          aria-label={t("dirsyncFilterByDirectory")}
-          style={{ minWidth: "13rem" }}
-          value={directory}
-          onChange={(_e, value) => setDirectory(value)}
-        >
-          <FormSelectOption value="" label={t("dirsyncAllDirectories")} />
-          {directories.map((d) => (
-            <FormSelectOption key={d.id} value={d.id} label={d.name} />
-          ))}
-        </FormSelect>
+        <DirectoryFilter id="dirsync-enrollments-directory" directories={directories} value={directory} onChange={setDirectory} />
       </ToolbarItem>
       {canManageUsers && (
         <ToolbarItem>

@@ -4,8 +4,6 @@ import {
   AlertVariant,
   Button,
   ButtonVariant,
-  FormSelect,
-  FormSelectOption,
   Label,
   PageSection,
   Text,
@@ -15,6 +13,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { BulkResult, Directory, TrashedUser, useDirSyncApi } from "../api/dirsync";
+import { DirectoryFilter } from "../shell/DirectoryFilter";
 import { useDirSyncAccess } from "../shell/access";
 import { formatTime } from "../shell/format";
 import { relativeTime } from "../shell/times";
@@ -127,22 +126,15 @@ export const TrashSection = () => {
   const toolbar = (
     <>
       <ToolbarItem>
-        <FormSelect
+        <DirectoryFilter
           id="dirsync-trash-directory"
-          data-testid="directory-filter"
-          aria-label={t("dirsyncFilterByDirectory")}
-          style={{ minWidth: "13rem" }}
+          directories={directories}
           value={directory}
-          onChange={(_e, value) => {
+          onChange={(value) => {
             setDirectory(value);
             refresh();
           }}
-        >
-          <FormSelectOption value="" label={t("dirsyncAllDirectories")} />
-          {directories.map((d) => (
-            <FormSelectOption key={d.id} value={d.id} label={d.name} />
-          ))}
-        </FormSelect>
+        />
       </ToolbarItem>
       {canManageUsers && (
         <>
