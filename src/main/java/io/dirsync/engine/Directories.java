@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.common.util.Time;
@@ -16,6 +17,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
+import io.dirsync.storage.DirectoryStateEntity;
 import io.dirsync.storage.ManagedGroupEntity;
 import io.dirsync.storage.ManagedUserEntity;
 
@@ -182,6 +184,58 @@ public final class Directories {
         });
     }
 
+    /**
+     * Keeps secrets a type took out of an admin's settings ({@link DirectoryTypeProvider#prepareSettings}): each named
+     * value replaces the stored one; the others stay. Stored beside the directory, never in its settings.
+     */
+    public void keepSecrets(Directory directory, DirectoryTypeProvider.Secrets secrets) {
+        if (secrets.values().isEmpty()) {
+            return;
+        }
+        DirectoryStateEntity state = store.directoryState(directory.realmId(), directory.id());
+        ObjectNode stored = readObject(state.getSecrets());
+        secrets.values().forEach(stored::put);
+        state.setSecrets(stored.toString());
+        state.setUpdatedAt(Time.currentTimeMillis());
+    }
+
+    /** A secret the directory's type stored ({@link #keepSecrets}), or null. */
+    public String secret(Directory directory, String name) {
+        DirectoryStateEntity state = store.findDirectoryState(directory.id());
+        if (state == null) {
+            return null;
+        }
+        JsonNode v = readObject(state.getSecrets()).get(name);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /**
+     * Where a pull source's next incremental run starts (its own JSON, e.g. Graph delta links), or null when there is
+     * none (the next run reads everything).
+     */
+    public String syncState(Directory directory) {
+        DirectoryStateEntity state = store.findDirectoryState(directory.id());
+        return state == null ? null : state.getSyncState();
+    }
+
+    /** Replaces the sync state ({@link #syncState}); null forgets it. */
+    public void setSyncState(Directory directory, String syncState) {
+        DirectoryStateEntity state = store.directoryState(directory.realmId(), directory.id());
+        state.setSyncState(syncState);
+        state.setUpdatedAt(Time.currentTimeMillis());
+    }
+
+    private static ObjectNode readObject(String json) {
+        if (json == null || json.isBlank()) {
+            return Directory.JSON.createObjectNode();
+        }
+        try {
+            return (ObjectNode) Directory.JSON.readTree(json);
+        } catch (java.io.IOException | ClassCastException e) {
+            throw new IllegalStateException("Stored directory state is not a JSON object", e);
+        }
+    }
+
     /** The name a new directory of {@code type} gets when the admin gives none: the type's, numbered when taken. */
     public String defaultName(RealmModel realm, DirectoryTypeFactory type) {
         String base = type.defaultName();
@@ -204,7 +258,7 @@ public final class Directories {
 
     /** What every directory's settings must satisfy, whatever its type. */
     private static void validateSettings(ObjectNode settings) {
-        com.fasterxml.jackson.databind.JsonNode adopt = settings.get(AdoptionGuard.SETTING);
+        JsonNode adopt = settings.get(AdoptionGuard.SETTING);
         if (adopt != null && !adopt.isNull() && !adopt.isBoolean()) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                 "settings." + AdoptionGuard.SETTING + " must be true or false (default false: administrators, service"

@@ -45,6 +45,15 @@ public interface DirectoryTypeFactory extends ProviderFactory<DirectoryTypeProvi
     }
 
     /**
+     * Whether the type's pull source runs incremental syncs ({@link io.dirsync.storage.RunKind#INCREMENTAL}: only the
+     * changes since its last run, e.g. Graph delta queries), on demand and every {@code incrementalSyncMinutes} (15)
+     * of a directory's settings.
+     */
+    default boolean incrementalSync() {
+        return false;
+    }
+
+    /**
      * Rule 12: how the type's directories name a group in their {@code adminGroups} setting ({@link AdminGroups}), or
      * null when they have no admin groups (a push source never grants an admin role). A pull source then reports, for
      * each user it applies, which of its groups the user is in ({@link PullRun#apply(SourceUser, String, KnownAbsent,

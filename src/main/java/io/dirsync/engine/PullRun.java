@@ -2,7 +2,9 @@ package io.dirsync.engine;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
@@ -51,6 +53,8 @@ public final class PullRun {
     private final SyncRuns.Run run;
     private final AdminGroups adminGroups;
     private final Set<String> seen = new HashSet<>();
+    /** Users an incremental run was told left the scope, with why: trashed by {@link #finishPartial} (rule 10 first). */
+    private final Map<String, String> leaving = new LinkedHashMap<>();
     private int unchanged;
     private long read;
     private long applied;
@@ -229,6 +233,7 @@ public final class PullRun {
         }
         String id = change.user().getId();
         seen.add(id);
+        leaving.remove(id);
         return id;
     }
 
@@ -253,6 +258,18 @@ public final class PullRun {
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
             engine.runs().recordFailure(run, SubjectType.USER, entryName, message);
         });
+    }
+
+    /**
+     * In a run that does not read the whole scope (an incremental run): the source says this user of the directory left
+     * it (deleted, disabled, removed from every synced group). {@link #finishPartial} trashes such users, unless they
+     * are a mass deprovisioning by the directory's {@link DeprovisionGuard} (rule 10: the run is then held, as a full
+     * run would be). A user applied later in the same run stays.
+     */
+    public void leftScope(String userId, String reason) {
+        if (!seen.contains(userId)) {
+            leaving.put(userId, reason);
+        }
     }
 
     /** Marks a user as still in scope without re-applying it (e.g. an unchanged entry the adapter skipped). */
@@ -301,12 +318,33 @@ public final class PullRun {
      * Ends a run that did not cover the whole scope (admin sync, single-user sync): it trashes nobody by absence;
      * the adapter deprovisions what it positively found out of scope. A complete admin sync ({@link RunKind#ADMIN}: the
      * source returned every member of the directory's admin groups) revokes the directory admin roles of the
-     * directory's users it did not return (rule 12).
+     * directory's users it did not return (rule 12). Users the source said left its scope ({@link #leftScope}) are trashed
+     * here, or held as a full run's would be (rule 10).
      */
     public RunReport finishPartial(boolean sourceComplete, String failureMessage) {
         return inTransaction((realm, engine, directory) -> {
             if (sourceComplete && run.kind() == RunKind.ADMIN) {
                 engine.adminRoles().revokeAllBut(realm, directory, seen);
+            }
+            if (sourceComplete && !leaving.isEmpty()) {
+                long active = engine.store().countActiveUsers(directoryId);
+                DeprovisionGuard guard = DeprovisionGuard.of(directory);
+                List<String> left = new ArrayList<>(leaving.keySet());
+                if (guard.holds(left.size(), active)) {
+                    for (String userId : left) {
+                        UserModel user = engine.users().userOf(realm, directory, userId);
+                        engine.store().persist(heldItem(userId, user == null ? userId : user.getUsername()));
+                    }
+                    return engine.runs().finish(realm, directory, run, RunStatus.HELD, unchanged,
+                        "This run would trash " + left.size() + " of " + active + " users (" + guard.describe()
+                            + "); nobody was trashed. Confirm the run to trash them.", progress());
+                }
+                for (Map.Entry<String, String> l : leaving.entrySet()) {
+                    UserModel user = engine.users().userOf(realm, directory, l.getKey());
+                    if (user != null && engine.users().managed(directory, user.getId()).filter(m -> !m.trashed()).isPresent()) {
+                        engine.trash().deprovision(realm, directory, user, l.getValue(), run);
+                    }
+                }
             }
             return engine.runs().finish(realm, directory, run,
                 sourceComplete ? RunStatus.COMPLETED : RunStatus.FAILED, unchanged,

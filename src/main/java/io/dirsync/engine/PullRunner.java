@@ -58,8 +58,10 @@ public final class PullRunner {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                 "Directory \"" + directory.name() + "\" is not a pull directory; its source pushes changes");
         }
-        if (kind == null || !KINDS.contains(kind)) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "'kind' must be one of full, admin, user");
+        boolean incremental = directory.type().incrementalSync();
+        if (kind == null || !KINDS.contains(kind) && !(incremental && kind == RunKind.INCREMENTAL)) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "'kind' must be one of full, admin, user" + (incremental ? ", incremental" : ""));
         }
         if (directory.status() == DirectoryStatus.PAUSED) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,

@@ -13,11 +13,13 @@ import io.dirsync.storage.RunKind;
 
 /**
  * The pull directories' schedules: a tick (cluster-aware, so ticks do not overlap) that starts each active pull
- * directory's full sync (every 12 h by default) or admin sync (every 30 min) when it is due. Whether a run is due is
+ * directory's full sync (every 12 h by default), incremental sync (every 15 min, for types that have one) or admin
+ * sync (every 30 min) when it is due. Whether a run is due is
  * decided from the persisted run history by Keycloak's clock, and each run holds its directory's lock
  * ({@link PullRunner}), so a second node neither repeats nor doubles a run.
  *
- * <p>Per-directory settings: {@code fullSyncMinutes} (720), {@code adminSyncMinutes} (30), {@code schedulePaused}.
+ * <p>Per-directory settings: {@code fullSyncMinutes} (720), {@code incrementalSyncMinutes} (15),
+ * {@code adminSyncMinutes} (30), {@code schedulePaused}.
  */
 public class PullScheduler implements ScheduledTask {
 
@@ -61,7 +63,7 @@ public class PullScheduler implements ScheduledTask {
         return started;
     }
 
-    /** Which sync is due now, full first; null when none (or the schedule is paused). */
+    /** Which sync is due now, full first, then incremental, then admin; null when none (or the schedule is paused). */
     static RunKind due(DirectorySyncEngine engine, Directory d) {
         if (d.settings().path("schedulePaused").asBoolean(false)) {
             return null;
@@ -71,6 +73,12 @@ public class PullScheduler implements ScheduledTask {
         long now = Time.currentTimeMillis();
         if (now - lastStart(engine, d, List.of(RunKind.FULL)) >= fullMillis) {
             return RunKind.FULL;
+        }
+        if (d.type().incrementalSync()) {
+            long incrementalMillis = Math.max(1, d.settings().path("incrementalSyncMinutes").asLong(15)) * 60_000L;
+            if (now - lastStart(engine, d, List.of(RunKind.FULL, RunKind.INCREMENTAL)) >= incrementalMillis) {
+                return RunKind.INCREMENTAL;
+            }
         }
         return now - lastStart(engine, d, List.of(RunKind.FULL, RunKind.ADMIN)) >= adminMillis
             ? RunKind.ADMIN : null;

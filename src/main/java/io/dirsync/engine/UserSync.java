@@ -5,6 +5,7 @@ import static io.dirsync.storage.SubjectType.USER;
 import java.io.IOException;
 import java.text.MessageFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageUtil;
 import org.keycloak.theme.Theme;
 
+import io.dirsync.storage.Condition;
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.DirectoryEntity;
 import io.dirsync.storage.IdentifierEntity;
@@ -269,6 +271,20 @@ public final class UserSync {
     /** The managed-user record of {@code userId} if {@code directory} owns the user (rule 1), as a read view. */
     public Optional<ManagedUser> managed(Directory directory, String userId) {
         return managed(userId).filter(m -> m.directoryId().equals(directory.id()));
+    }
+
+    /** The user of {@code directory} whose source id is {@code externalId} (a pull source's stable id), as a read view. */
+    public Optional<ManagedUser> managedByExternalId(Directory directory, String externalId) {
+        return store.managedUserByExternalId(directory.id(), externalId).map(ManagedUser::of);
+    }
+
+    /**
+     * Ids of the directory's users whose last source document has {@code value} at {@code path} (lower-case path, e.g.
+     * {@code memberof} for an element of a list; compared ignoring case), a page at a time in id order.
+     */
+    public List<String> withDocumentValue(Directory directory, String path, String value, int first, int max) {
+        return store.userQuery(directory.realmId(), directory.id())
+            .ids(new Condition.DocumentValue(path, Condition.Op.EQUAL, value), List.of(), false, first, max);
     }
 
     /** A user of {@code directory} by Keycloak id, read the way the engine writes it (see {@link #users}). */

@@ -534,10 +534,28 @@ public final class DirSyncStore {
             .setParameter("realmId", realmId).setParameter("link", federationLink).executeUpdate();
     }
 
+    /** The type's own row of a directory (secrets, sync state), created empty when it has none yet. */
+    public DirectoryStateEntity directoryState(String realmId, String directoryId) {
+        DirectoryStateEntity state = em.find(DirectoryStateEntity.class, directoryId);
+        if (state == null) {
+            state = new DirectoryStateEntity();
+            state.setDirectoryId(directoryId);
+            state.setRealmId(realmId);
+            state.setUpdatedAt(org.keycloak.common.util.Time.currentTimeMillis());
+            em.persist(state);
+        }
+        return state;
+    }
+
+    /** The type's own row of a directory, or null when nothing was stored for it. */
+    public DirectoryStateEntity findDirectoryState(String directoryId) {
+        return em.find(DirectoryStateEntity.class, directoryId);
+    }
+
     public void deleteDirectoryData(String directoryId) {
         for (String q : List.of("dirsync.deleteTokensByDirectory", "dirsync.deleteItemsByDirectory",
                 "dirsync.deleteRunsByDirectory", "dirsync.deleteSourceValuesByDirectory", "dirsync.deleteEnrollmentsByDirectory",
-                "dirsync.deleteManagedUsersByDirectory")) {
+                "dirsync.deleteManagedUsersByDirectory", "dirsync.deleteStateByDirectory")) {
             em.createNamedQuery(q).setParameter("directoryId", directoryId).executeUpdate();
         }
     }
@@ -555,7 +573,7 @@ public final class DirSyncStore {
                 "dirsync.deleteManagedUsersByRealm", "dirsync.deleteEnrollmentsByRealm",
                 "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteStatusByRealm",
                 "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
-                "dirsync.deleteDirectoriesByRealm")) {
+                "dirsync.deleteStateByRealm", "dirsync.deleteDirectoriesByRealm")) {
             em.createNamedQuery(q).setParameter("realmId", realmId).executeUpdate();
         }
     }
