@@ -1010,13 +1010,22 @@ class GraphStandInTest {
         assertEquals(Set.copyOf(changed), incremental.byId().keySet());
         assertTrue(incremental.items().stream().allMatch(n -> names(n).equals(List.of("id", "givenName"))));
 
+        // small answers must not wait for delayed ACKs (Nagle): ~40 ms each would dominate a sync of small pages
+        String token = bearer();
+        long s0 = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(200, get("/v1.0/users?$top=1&$select=id", "Bearer " + token).status());
+        }
+        double smallMs = (System.nanoTime() - s0) / 1e6 / 100;
+
         double populateS = (populated - t0) / 1e9;
         double usersS = (usersRound - populated) / 1e9;
         double groupsS = (groupsDone - usersRound) / 1e9;
         double incS = (incrementalDone - t1) / 1e9;
-        System.out.printf("GraphStandIn 50k/100: populate %.2fs, users delta %.2fs, groups delta %.2fs, incremental %.2fs%n",
-            populateS, usersS, groupsS, incS);
+        System.out.printf("GraphStandIn 50k/100: populate %.2fs, users delta %.2fs, groups delta %.2fs, incremental %.2fs, "
+            + "small request %.1fms%n", populateS, usersS, groupsS, incS, smallMs);
         assertTrue(populateS < 10 && usersS < 20 && groupsS < 20 && incS < 10, "too slow for a benchmark stand-in");
+        assertTrue(smallMs < 25, "small requests take " + smallMs + " ms: TCP_NODELAY off?");
     }
 
     // ---------------------------------------------------------------- helpers
