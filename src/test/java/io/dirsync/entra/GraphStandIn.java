@@ -38,8 +38,8 @@ import io.dirsync.entra.StandInHttp.Answer;
  * random token, or Entra's JSON errors: unknown tenant (400 invalid_request AADSTS90002), missing parameter (400
  * AADSTS900144), other grant (400 unsupported_grant_type AADSTS70003), unknown client id (400 unauthorized_client
  * AADSTS700016), scope without "/.default" (400 invalid_scope AADSTS1002012), scope of another resource (400
- * invalid_resource AADSTS500011; accepted: {@code <url()>/.default}, {@code https://graph.microsoft.com/.default} and
- * Graph's app id), missing secret (401 invalid_client AADSTS7000218), wrong secret (401 invalid_client AADSTS7000215),
+ * invalid_resource AADSTS500011; accepted: {@code <url()>/.default} (also spelled with "localhost"),
+ * {@code https://graph.microsoft.com/.default} and Graph's app id), missing secret (401 invalid_client AADSTS7000218), wrong secret (401 invalid_client AADSTS7000215),
  * GET (400 AADSTS900561).</li>
  * <li><b>Graph authentication</b>: missing/empty bearer token, unknown token (IDX14100), expired token (after
  * {@link #expireTokens()} or 3599 s) answer 401 InvalidAuthenticationToken with a WWW-Authenticate header.</li>

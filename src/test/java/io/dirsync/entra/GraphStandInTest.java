@@ -124,6 +124,8 @@ class GraphStandInTest {
             .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
                 + enc("https://graph.microsoft.com/.default"))));
         assertEquals(200, viaBasic.status(), viaBasic.toString());
+        assertEquals(200, token(GraphStandIn.TENANT, form("client_credentials", GraphStandIn.CLIENT_ID, GraphStandIn.CLIENT_SECRET,
+            graph.url().replace("127.0.0.1", "localhost") + "/.default")).status(), "the same resource by host name");
     }
 
     @Test

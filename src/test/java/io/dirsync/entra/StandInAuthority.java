@@ -115,8 +115,10 @@ final class StandInAuthority {
                 + "flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
         }
         String resource = scope.substring(0, scope.length() - "/.default".length());
-        if (!List.of(graphUrl, graphUrl + "/", "https://graph.microsoft.com", "https://graph.microsoft.com/", GRAPH_APP_ID)
-            .contains(resource)) {
+        // The stand-in by either name of the loopback host, or Graph by its public names (what a real tenant expects).
+        String byName = graphUrl.replace("://127.0.0.1:", "://localhost:");
+        if (!List.of(graphUrl, graphUrl + "/", byName, byName + "/", "https://graph.microsoft.com", "https://graph.microsoft.com/",
+            GRAPH_APP_ID).contains(resource)) {
             return error(400, "invalid_resource", 500011, "The resource principal named " + resource + " was not found in the tenant "
                 + "named " + tenant + ". This can happen if the application has not been installed by the administrator of the tenant "
                 + "or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.");
