@@ -298,8 +298,10 @@ final class EntraSync {
                 Set<String> users = new HashSet<>();
                 nested.put(group, members(group, users));
                 nowIn.put(group, users);
-                affected.addAll(users);
-                affected.addAll(formerMembers(group));
+                // only who joined or left: a one-member change of a 50,000-member group re-applies one user
+                Set<String> former = new HashSet<>(formerMembers(group));
+                users.stream().filter(u -> !former.contains(u)).forEach(affected::add);
+                former.stream().filter(u -> !users.contains(u)).forEach(affected::add);
             }
             inTx(s -> {
                 renameGroups(s, run, renamed);

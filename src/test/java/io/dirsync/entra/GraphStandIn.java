@@ -203,6 +203,13 @@ public final class GraphStandIn implements AutoCloseable {
         }
     }
 
+    /** The object id of the (not deleted) user with this userPrincipalName, or null. */
+    public String userIdOf(String userPrincipalName) {
+        synchronized (directory) {
+            return directory.userIdOf(userPrincipalName);
+        }
+    }
+
     // ---- Groups ----
 
     public String addGroup(String displayName) {

@@ -273,6 +273,11 @@ final class StandInDirectory {
     }
 
     /** A user's properties with its id (also for a soft-deleted user); null if there is no such user. */
+    /** The id of the not deleted user with this userPrincipalName (any case), or null. */
+    String userIdOf(String upn) {
+        return upn == null ? null : idByUpn.get(upn.toLowerCase(Locale.ROOT));
+    }
+
     Map<String, Object> userCopy(String id) {
         User u = users.get(id);
         if (u == null) {
