@@ -54,7 +54,8 @@ class EntraSyncTest extends DirSyncIntegrationTest {
     @Test
     void aFullSyncOfThreeGroupsOneNestedCreatesUsersAndManagedGroupsAndASecondRunWritesNothing() {
         String alice = user("alice@contoso.example", "Alice", "Liddell", Map.of("mobilePhone", "+1 555 0100",
-            "otherMails", List.of("ali@home.example"), "employeeId", "E-1"));
+            "otherMails", List.of("ali@home.example"), "employeeId", "E-1",
+            "extension_0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5_costCenter", "CC-42"));
         String bob = user("bob@contoso.example", "Bob", "Builder", Map.of());
         String dave = user("dave@contoso.example", "Dave", "Sales", Map.of());
         String erin = user("erin@contoso.example", "Erin", "Platform", Map.of());
@@ -67,7 +68,8 @@ class EntraSyncTest extends DirSyncIntegrationTest {
         Map<String, Object> settings = settings(eng, sales, support);
         settings.put("transitiveMembers", true);
         settings.put("mappings", List.of(Map.of("source", "mobilePhone", "target", "phone"),
-            Map.of("source", "otherMails", "target", "alias1"), Map.of("source", "employeeId", "target", "employeeNumber")));
+            Map.of("source", "otherMails", "target", "alias1"), Map.of("source", "employeeId", "target", "employeeNumber"),
+            Map.of("source", "extension_0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5_costCenter", "target", "costCenter")));
         String id = createDirectory("Corp Entra", settings);
 
         JsonNode run = sync(id, "full");
@@ -93,6 +95,7 @@ class EntraSyncTest extends DirSyncIntegrationTest {
         assertEquals(List.of("+1 555 0100"), a.getAttributes().get("phone"));
         assertEquals(List.of("ali@home.example"), a.getAttributes().get("alias1"), "the first of otherMails");
         assertEquals(List.of("E-1"), a.getAttributes().get("employeeNumber"));
+        assertEquals(List.of("CC-42"), a.getAttributes().get("costCenter"), "an extension attribute");
         // the documented sign-in path: the realm's Microsoft identity provider, linked to the user by object id
         List<FederatedIdentityRepresentation> links = realm.admin().users().get(a.getId()).getFederatedIdentity();
         assertEquals(1, links.size(), links::toString);
@@ -152,6 +155,22 @@ class EntraSyncTest extends DirSyncIntegrationTest {
             assertEquals(1, realm.admin().users().get(userId).getUserSessions().size(),
                 "the session is the synced user's (found by its link), not a new account");
             assertEquals(1, realm.admin().users().search("alice@contoso.example", true).size());
+
+            // With an identity provider, a Keycloak password is no way in (passwordSignIn is off by default then)
+            org.keycloak.representations.idm.CredentialRepresentation password =
+                new org.keycloak.representations.idm.CredentialRepresentation();
+            password.setType("password");
+            password.setValue("Corr3ct-Horse-Battery");
+            password.setTemporary(false);
+            realm.admin().users().get(userId).resetPassword(password);
+            Http.Result flow = dirsync.admin("POST", "/login-flow", Map.of());
+            assertEquals(200, flow.status(), flow::toString);
+            LoginPages browser = new LoginPages();
+            LoginPages.Page form = browser.open(urls.getBase(), realm.getName(), web);
+            LoginPages.Page refused = browser.submit(form, Map.of("username", "alice@contoso.example",
+                "password", "Corr3ct-Horse-Battery"));
+            assertFalse(refused.signedIn(), refused::toString);
+            assertTrue(refused.body().contains("Your organization signs you in with its own account"), refused::body);
         }
     }
 
@@ -258,12 +277,18 @@ class EntraSyncTest extends DirSyncIntegrationTest {
             users.add(user("m" + i + "@contoso.example", "Mass", "User" + i, Map.of()));
         }
         String all = group("Everyone", users.toArray(String[]::new));
-        String id = createDirectory("Mass Entra", settings(all));
+        Map<String, Object> settings = settings(all);
+        // pages of 5: the groups delta round lists the group's 12 removals on three pages, the group on each of them
+        settings.put("pageSize", 5);
+        String id = createDirectory("Mass Entra", settings);
         assertEquals(31, sync(id, "full").at("/counts/created").asInt(), "30 users and the managed group");
         for (int i = 0; i < 12; i++) {
             graph.removeMember(all, users.get(i));
         }
+        graph.clearRequests();
         JsonNode held = sync(id, "incremental");
+        assertTrue(graph.requests().stream().filter(r -> r.path().endsWith("/groups/delta")).count() >= 3,
+            "the group's changes span pages: " + graph.requests());
         assertEquals("held", held.get("status").asText(), held::toString);
         assertTrue(held.get("message").asText().contains("12 of 30"), held::toString);
         assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt(), "nobody was trashed");
