@@ -153,6 +153,11 @@ final class EntraSync {
                 return null;
             });
             return pull(factory, realmId, directoryId, RunKind.FULL, null, id -> { });
+        } catch (RuntimeException e) {
+            // anything unforeseen ends the run as failed (and trashes nobody) rather than leaving it "running"
+            LOG.warnf(e, "Entra directory %s: the %s sync failed", directory.name(), runKind);
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return runKind == RunKind.FULL ? run.finish(false, message) : run.finishPartial(false, message);
         }
         LOG.infof("Entra directory %s: %s sync sent %d Graph requests (%d throttled) in %d ms", directory.name(), runKind,
             graph.requests(), graph.throttled(), (System.nanoTime() - started) / 1_000_000);
