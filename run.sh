@@ -19,7 +19,10 @@
 #   KC_MANAGEMENT_PORT            management port: health, metrics (default 9000)
 #   KC_BOOTSTRAP_ADMIN_USERNAME   master-realm admin created on the FIRST start only (default admin)
 #   KC_BOOTSTRAP_ADMIN_PASSWORD   its password (default admin)
-#   SKIP_BUILD=1                  do not run Maven; use the JAR already in target/
+#   DEMO_LDAP_PORT, DEMO_SMTP_PORT, DEMO_MAIL_PORT, DEMO_GRAPH_PORT
+#                                 ports of the demo LDAP server, mail catcher (SMTP, web page) and Microsoft Graph
+#                                 stand-in (defaults 10389, 3025, 8025, 18080); a busy one skips that helper
+#   SKIP_BUILD=1                  do not run Maven; use the JAR (and test classes) already in target/
 #   SKIP_DEMO_SETUP=1             do not run scripts/demo-setup.mjs
 # Extra arguments are passed on to `kc.sh start-dev`, e.g.
 #   ./run.sh --spi-dirsync-engine--default--trash-retention-days=1
