@@ -129,8 +129,8 @@ public final class GraphStandIn implements AutoCloseable {
     private final List<Fault> faults = new ArrayList<>();
     private volatile Double throttle;
 
-    private GraphStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
+    private GraphStandIn(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 256);
         url = "http://127.0.0.1:" + server.getAddress().getPort();
         graph = new StandInGraphApi(directory, authority, this::url);
         AtomicInteger threads = new AtomicInteger();
@@ -146,8 +146,16 @@ public final class GraphStandIn implements AutoCloseable {
 
     /** Starts a stand-in on 127.0.0.1 and a free port, with an empty tenant. */
     public static GraphStandIn start() {
+        return start(0);
+    }
+
+    /**
+     * Starts a stand-in on 127.0.0.1 and the given port (0: a free one), with an empty tenant; a port in use throws
+     * {@link UncheckedIOException} (a {@link java.net.BindException} inside).
+     */
+    public static GraphStandIn start(int port) {
         try {
-            return new GraphStandIn();
+            return new GraphStandIn(port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -161,6 +169,17 @@ public final class GraphStandIn implements AutoCloseable {
     /** Replaces the app's application permissions (default: User.Read.All, GroupMember.Read.All). */
     public void grant(String... permissions) {
         graph.grant(permissions);
+    }
+
+    /**
+     * From now on, new users and groups get object ids drawn from a generator seeded with {@code seed}: the same calls
+     * after the same seed give the same ids, in every run (a demo tenant that keeps its ids across restarts). Without
+     * it, ids are random.
+     */
+    public void seedIds(long seed) {
+        synchronized (directory) {
+            directory.seedIds(seed);
+        }
     }
 
     // ---- Users ----

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The tenant behind {@link GraphStandIn}: users, groups, memberships, and a log of every change for delta queries.
@@ -126,6 +128,8 @@ final class StandInDirectory {
     /** User properties set by a test that are not in the catalogue (extension_..., others): lower-case -> spelling. */
     private final HashMap<String, String> userNames = new HashMap<>();
     private long ordinals;
+    /** Set by {@link #seedIds}: where new object ids come from; null: {@link StandInHttp#guid()}. */
+    private Random ids;
     private int populatedUsers;
     private int populatedGroups;
 
@@ -155,6 +159,20 @@ final class StandInDirectory {
         return GROUP_NAMES.get(name.toLowerCase(Locale.ROOT));
     }
 
+    void seedIds(long seed) {
+        ids = new Random(seed);
+    }
+
+    /** A new object id: a random version-4 GUID, repeatable after {@link #seedIds}. */
+    private String newId() {
+        if (ids == null) {
+            return StandInHttp.guid();
+        }
+        long hi = (ids.nextLong() & ~0xf000L) | 0x4000L;
+        long lo = (ids.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+
     // ---- Users ----
 
     String addUser(String upn, Map<String, Object> properties) {
@@ -164,7 +182,7 @@ final class StandInDirectory {
         if (idByUpn.containsKey(upn.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("userPrincipalName already in use: " + upn);
         }
-        User u = new User(StandInHttp.guid(), ordinals++);
+        User u = new User(newId(), ordinals++);
         u.props.put("userPrincipalName", upn);
         u.props.put("accountEnabled", true);
         u.props.put("createdDateTime", now());
@@ -322,7 +340,7 @@ final class StandInDirectory {
         if (displayName == null || displayName.isBlank()) {
             throw new IllegalArgumentException("displayName is required");
         }
-        Group g = new Group(StandInHttp.guid(), ordinals++, displayName);
+        Group g = new Group(newId(), ordinals++, displayName);
         groups.put(g.id, g);
         groupsByOrdinal.put(g.ordinal, g);
         record(new Change(Kind.GROUP_CREATED, g.id, Set.of(), null, false));
