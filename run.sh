@@ -19,7 +19,10 @@
 #   KC_MANAGEMENT_PORT            management port: health, metrics (default 9000)
 #   KC_BOOTSTRAP_ADMIN_USERNAME   master-realm admin created on the FIRST start only (default admin)
 #   KC_BOOTSTRAP_ADMIN_PASSWORD   its password (default admin)
-#   SKIP_BUILD=1                  do not run Maven; use the JAR already in target/
+#   DEMO_LDAP_PORT, DEMO_SMTP_PORT, DEMO_MAIL_PORT, DEMO_GRAPH_PORT
+#                                 ports of the demo LDAP server, mail catcher (SMTP, web page) and Microsoft Graph
+#                                 stand-in (defaults 10389, 3025, 8025, 18080); a busy one skips that helper
+#   SKIP_BUILD=1                  do not run Maven; use the JAR (and test classes) already in target/
 #   SKIP_DEMO_SETUP=1             do not run scripts/demo-setup.mjs
 # Extra arguments are passed on to `kc.sh start-dev`, e.g.
 #   ./run.sh --spi-dirsync-engine--default--trash-retention-days=1
@@ -136,6 +139,7 @@ KC_PID=""
 NODE_PID=""
 LDAP_PID=""
 MAIL_PID=""
+GRAPH_PID=""
 stopping=0
 stop_keycloak() {
   if [ "$stopping" = 0 ] && [ -n "$KC_PID" ] && kill -0 "$KC_PID" 2>/dev/null; then
@@ -152,6 +156,9 @@ cleanup() {
   fi
   if [ -n "$MAIL_PID" ] && kill -0 "$MAIL_PID" 2>/dev/null; then
     kill -TERM "$MAIL_PID" 2>/dev/null || true
+  fi
+  if [ -n "$GRAPH_PID" ] && kill -0 "$GRAPH_PID" 2>/dev/null; then
+    kill -TERM "$GRAPH_PID" 2>/dev/null || true
   fi
   if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
     kill -TERM "$NODE_PID" 2>/dev/null || true
@@ -195,6 +202,34 @@ if [ "$RUN_DEMO_SETUP" = 1 ]; then
   fi
 fi
 
+# The demo Microsoft Entra ID tenant for the demo realm's Entra directory: the tests' local stand-in for Entra's token
+# endpoint and Microsoft Graph, filled with a small company (io.dirsync.entra.DemoGraph in src/test, which the build
+# compiles into target/test-classes; Jackson through Maven, the versions the tests resolve). It writes the tenant's ids
+# to .run/demo-graph.json for scripts/demo-setup.mjs. Its data lives in memory, with the same object ids on every start.
+GRAPH_PORT="${DEMO_GRAPH_PORT:-18080}"
+GRAPH_FILE="$RUN_DIR/demo-graph.json"
+if [ "$RUN_DEMO_SETUP" = 1 ]; then
+  rm -f "$GRAPH_FILE"
+  GRAPH_CP="$ROOT/target/test-classes"
+  graph_jars=1
+  for a in com.fasterxml.jackson.core:jackson-databind:2.21.5 com.fasterxml.jackson.core:jackson-core:2.21.2 \
+           com.fasterxml.jackson.core:jackson-annotations:2.21; do
+    IFS=: read -r g n v <<<"$a"
+    jar="$HOME/.m2/repository/${g//.//}/$n/$v/$n-$v.jar"
+    [ -f "$jar" ] || mvn -B -q dependency:get -Dtransitive=false -Dartifact="$a" \
+      || { warn "could not fetch $n: the demo Entra ID directory will not sync"; graph_jars=0; }
+    GRAPH_CP="$GRAPH_CP:$jar"
+  done
+  if [ ! -f "$ROOT/target/test-classes/io/dirsync/entra/DemoGraph.class" ]; then
+    warn "no target/test-classes/io/dirsync/entra/DemoGraph.class (the build compiles it): the demo Graph is not started"
+  elif port_busy "$GRAPH_PORT"; then
+    warn "port $GRAPH_PORT is in use: the demo Microsoft Graph stand-in is not started (set DEMO_GRAPH_PORT)"
+  elif [ "$graph_jars" = 1 ]; then
+    java -cp "$GRAPH_CP" io.dirsync.entra.DemoGraph "$GRAPH_PORT" "$GRAPH_FILE" &
+    GRAPH_PID=$!
+  fi
+fi
+
 say "Starting Keycloak ${KC_VERSION} on http://localhost:${HTTP_PORT} (management port ${MGMT_PORT}); Ctrl-C stops it"
 "$KC_HOME/bin/kc.sh" start-dev \
   --import-realm \
@@ -205,7 +240,7 @@ KC_PID=$!
 
 if [ "$RUN_DEMO_SETUP" = 1 ]; then
   KC_HTTP_PORT="$HTTP_PORT" DEMO_LDAP_PORT="$LDAP_PORT" DEMO_SMTP_PORT="$MAIL_SMTP_PORT" DEMO_MAIL_PORT="$MAIL_WEB_PORT" \
-    node "$ROOT/scripts/demo-setup.mjs" &
+    DEMO_GRAPH_FILE="${GRAPH_PID:+$GRAPH_FILE}" node "$ROOT/scripts/demo-setup.mjs" &
   NODE_PID=$!
 fi
 

@@ -7,17 +7,21 @@
 //    so that enrollment e-mails (on for the demo directories) land in the catcher with working links;
 //    in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
 //    (matched by type and name), completes the setup of SCIM directories still in "draft",
-//    and gets a fresh bearer token for each SCIM directory;
+//    and gets a fresh bearer token for each SCIM directory; points the LDAP directory at the demo LDAP server and the
+//    Entra ID directory at the demo Microsoft Graph stand-in (its tenant, client, secret, URLs and the object ids of
+//    the groups named in syncedGroups and adminGroups come from DEMO_GRAPH_FILE), completes their setup and runs a
+//    full sync of each;
 // 4. installs the login policy's browser flow "directory sync browser" and binds it (POST .../dirsync/login-flow);
 // 5. prints the admin console URL, the mail catcher's page, the SCIM base URL, the token and a curl example.
 //
 // Environment: KC_HTTP_PORT (8080), KC_URL (http://localhost:$KC_HTTP_PORT), DEMO_REALM (demo),
 // KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin),
 // DEMO_DIRECTORIES_FILE (realm-config/demo-directories.json), KC_WAIT_SECONDS (300),
-// DEMO_SMTP_PORT (3025) and DEMO_MAIL_PORT (8025) of the mail catcher.
+// DEMO_SMTP_PORT (3025) and DEMO_MAIL_PORT (8025) of the mail catcher, DEMO_LDAP_PORT (10389) of the LDAP server,
+// DEMO_GRAPH_FILE: the ids the demo Graph stand-in wrote (io.dirsync.entra.DemoGraph; unset: it is not running).
 // Exit status: 0 when everything is set up, 1 on any error (printed in a framed box).
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -130,11 +134,51 @@ const sameName = (a, b) => String(a || '').trim().toLowerCase() === String(b || 
 const ldapPort = process.env.DEMO_LDAP_PORT || '10389';
 const mailSmtpPort = process.env.DEMO_SMTP_PORT || '3025';
 const mailWebPort = process.env.DEMO_MAIL_PORT || '8025';
+const graphFile = process.env.DEMO_GRAPH_FILE || '';
 
-/** The demo LDAP directory: point it at this run's demo server, activate it, and run a full sync now. */
-async function syncLdap(api, dir, want, apiHint) {
+/** What the demo Graph stand-in wrote once it answers (it starts with Keycloak, so it is there long before), or null. */
+async function demoGraph() {
+  if (!graphFile) return null;
+  for (let i = 0; i < 30; i++) {
+    try {
+      if ((await stat(graphFile)).size > 0) return JSON.parse(await readFile(graphFile, 'utf8'));
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+    await sleep(1000);
+  }
+  return null;
+}
+
+/**
+ * The demo Entra ID directory's settings for this run's Graph stand-in: its tenant, client, secret and URLs, and the
+ * object ids of the groups demo-directories.json names by display name (syncedGroups, adminGroups[].group).
+ */
+function entraSettings(want, graph) {
+  const id = (name) => {
+    const found = Object.entries(graph.groups || {}).find(([n]) => sameName(n, name));
+    if (!found) {
+      throw new ApiError('READ', graphFile, 'no such group', JSON.stringify(graph.groups),
+        `The demo Graph stand-in has no group "${name}" (named in ${path.relative(process.cwd(), directoriesFile)}).`);
+    }
+    return found[1];
+  };
+  const s = want.settings || {};
+  return {
+    ...s,
+    tenantId: graph.tenantId,
+    clientId: graph.clientId,
+    clientSecret: graph.clientSecret,
+    authorityHost: graph.url,
+    graphEndpoint: graph.url,
+    syncedGroups: (s.syncedGroups || []).map(id),
+    adminGroups: (s.adminGroups || []).map((g) => ({ ...g, group: id(g.group) })),
+  };
+}
+
+/** A pull directory (LDAP, Entra ID): point it at this run's demo server, activate it, and run a full sync now. */
+async function syncPull(api, dir, settings, apiHint) {
   const dirUrl = `${apiBase}/directories/${encodeURIComponent(dir.id)}`;
-  const settings = { ...(want.settings || {}), connectionUrl: `ldap://127.0.0.1:${ldapPort}` };
   await api('PUT', dirUrl, { settings }, { hint: apiHint });
   if (dir.status === 'draft') {
     await api('POST', `${dirUrl}/complete-setup`, undefined, { okStatuses: [409], hint: apiHint });
@@ -142,7 +186,8 @@ async function syncLdap(api, dir, want, apiHint) {
   }
   const run = await api('POST', `${dirUrl}/sync?wait=120`, { kind: 'full' }, { okStatuses: [202, 409], hint: apiHint });
   log(`directory "${dir.name}": full sync ${run.status === 200 ? 'done' : 'started'}`);
-  return run.status === 200 ? run.json : null;
+  const now = (await api('GET', dirUrl, undefined, { hint: apiHint })).json || dir;
+  return { dir: now, report: run.status === 200 ? run.json : null };
 }
 
 async function main() {
@@ -195,18 +240,28 @@ async function main() {
   log(`admin theme "dirsync" selected for realms "master" and "${realm}"`);
 
   const results = [];
+  const graph = await demoGraph();
   for (const want of wanted) {
     let dir = existing.find((d) => d.type === want.type && sameName(d.name, want.name));
+    if (want.type === 'entra' && !graph) {
+      // Its settings need the stand-in's ids: without it the directory is left as it is (or not created).
+      log(`directory "${want.name}" (entra): skipped, the demo Graph stand-in is not running`);
+      results.push({ dir: dir || { name: want.name, type: 'entra', id: '(not created)' }, graphMissing: true });
+      continue;
+    }
+    const settings = want.type === 'entra' ? entraSettings(want, graph)
+      : want.type === 'ldap' ? { ...(want.settings || {}), connectionUrl: `ldap://127.0.0.1:${ldapPort}` }
+        : want.settings;
     if (dir) {
       log(`directory "${dir.name}" (${dir.type}) exists: ${dir.id}, status ${dir.status}`);
     } else {
-      const created = await api('POST', `${apiBase}/directories`, want, { hint: apiHint });
+      const created = await api('POST', `${apiBase}/directories`, { ...want, settings }, { hint: apiHint });
       dir = created.json;
       if (!dir || !dir.id) throw new ApiError('POST', `${apiBase}/directories`, created.status, created.text, 'The answer has no directory id.');
       log(`directory "${dir.name}" (${dir.type}) created: ${dir.id}, status ${dir.status}`);
     }
-    if (dir.type === 'ldap') {
-      results.push({ dir, report: await syncLdap(api, dir, want, apiHint) });
+    if (dir.type === 'ldap' || dir.type === 'entra') {
+      results.push(await syncPull(api, dir, settings, apiHint));
       continue;
     }
     if (dir.type !== 'scim') {
@@ -239,7 +294,7 @@ async function main() {
   const lines = [
     `Admin console:  ${kcUrl}/admin/master/console/#/${realm}/dirsync/directories`,
     `Login:          ${adminUser} / ${adminPassword === 'admin' ? 'admin' : '(your KC_BOOTSTRAP_ADMIN_PASSWORD)'}`,
-    'Console pages:  "Directory sync" in the navigation (admin theme "dirsync"): External Directories (both demo',
+    'Console pages:  "Directory sync" in the navigation (admin theme "dirsync"): External Directories (the demo',
     '                directories, their wizards, mappings, groups, sync and history), Pending Enrollments, Trash;',
     '                Keycloak\'s user and group pages show the owning directory, locked fields and status.',
     '',
@@ -249,18 +304,33 @@ async function main() {
     `Sign in at:     ${kcUrl}/realms/${realm}/account`,
     '',
     `Mail catcher:   http://localhost:${mailWebPort}/  (every mail the realm sends; SMTP 127.0.0.1:${mailSmtpPort})`,
-    'Enrollment:     on for both demo directories: each synced user with an e-mail gets a link to set up OTP',
+    'Enrollment:     on for every demo directory: each synced user with an e-mail gets a link to set up OTP',
     '                (reminders after 2 and 10 days, a new link after 30). Pending enrollments:',
     `                ${kcUrl}/admin/master/console/#/${realm}/dirsync/enrollments`,
   ];
-  for (const { dir, credentials, report } of results) {
+  for (const { dir, credentials, report, graphMissing } of results) {
     lines.push('', `Directory:      ${dir.name} (${dir.type}, id ${dir.id})`);
+    if (graphMissing) {
+      lines.push('Demo Entra ID:  not synced: the demo Microsoft Graph stand-in is not running (see run.sh\'s warnings)');
+      continue;
+    }
     if (report) {
       const c = report.counts || {};
       lines.push(`Full sync:      ${report.status}: ${c.created || 0} created, ${c.updated || 0} updated, `
-        + `${c.adopted || 0} adopted, ${c.unchanged || 0} unchanged, ${c.trashed || 0} trashed, ${c.failed || 0} failed`,
-        'Demo LDAP:      ldap://127.0.0.1:' + ldapPort + ' (users ada, alan, grace, mary, ... password "password")',
+        + `${c.adopted || 0} adopted, ${c.unchanged || 0} unchanged, ${c.trashed || 0} trashed, ${c.failed || 0} failed`);
+    } else if (dir.type === 'ldap' || dir.type === 'entra') {
+      lines.push('Full sync:      still running: see the directory\'s history in the console');
+    }
+    if (dir.type === 'ldap') {
+      lines.push('Demo LDAP:      ldap://127.0.0.1:' + ldapPort + ' (users ada, alan, grace, mary, ... password "password")',
         'No e-mail:      hedy / password (no mail in the directory: signs in without an e-mail)');
+    }
+    if (dir.type === 'entra') {
+      lines.push(`Demo Entra ID:  ${dir.userCount} users, ${dir.groupCount} groups from a local Microsoft Graph stand-in at ${graph.url}`,
+        '                (Fabrikam: Marketing, and Finance with its nested group Finance Leads; Entra Admins are',
+        '                help-desk admins; Ethan Brooks is in no synced group and stays out)',
+        `Sign-in:        realm "${realm}" has no Microsoft identity provider, so Entra users set a Keycloak password`,
+        '                (and OTP) from their enrollment e-mail: open it in the mail catcher');
     }
     if (!credentials) continue;
     const expires = credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : 'unknown';

@@ -97,6 +97,11 @@ public final class Directory {
         return settings.path(AdoptionGuard.SETTING).asBoolean(false);
     }
 
+    /** Whether its users may sign in with a Keycloak password ({@link DirectoryTypeFactory#passwordSignIn}). */
+    public boolean passwordSignIn() {
+        return type.passwordSignIn(this);
+    }
+
     /** The optional mappings, in the order the admin configured them. */
     public List<AttributeMapping> mappings() {
         return mappingsOf(settings);

@@ -45,6 +45,15 @@ public interface DirectoryTypeFactory extends ProviderFactory<DirectoryTypeProvi
     }
 
     /**
+     * Whether the directory's users may sign in with a Keycloak password (true by default; an Entra directory whose users
+     * sign in through the realm's Microsoft identity provider says no): the login policy refuses a password otherwise,
+     * and enrollment never asks for one.
+     */
+    default boolean passwordSignIn(Directory directory) {
+        return true;
+    }
+
+    /**
      * Whether the type's pull source runs incremental syncs ({@link io.dirsync.storage.RunKind#INCREMENTAL}: only the
      * changes since its last run, e.g. Graph delta queries), on demand and every {@code incrementalSyncMinutes} (15)
      * of a directory's settings.

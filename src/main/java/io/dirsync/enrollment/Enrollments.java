@@ -384,7 +384,7 @@ public final class Enrollments {
         List<String> factors = directory == null ? List.of(UserModel.RequiredAction.CONFIGURE_TOTP.name())
             : EnrollmentSettings.of(directory).requiredActions();
         java.util.ArrayList<String> actions = new java.util.ArrayList<>(factors);
-        if (cannotSignIn(realm, user)) {
+        if (cannotSignIn(realm, user) && (directory == null || directory.passwordSignIn())) {
             actions.add(0, UserModel.RequiredAction.UPDATE_PASSWORD.name());
         }
         return actions;

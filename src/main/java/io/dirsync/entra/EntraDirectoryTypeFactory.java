@@ -58,6 +58,15 @@ public class EntraDirectoryTypeFactory implements DirectoryTypeFactory {
             "companyName", "preferredLanguage");
     }
 
+    /**
+     * {@code passwordSignIn}: by default only without an identity provider; with one, its users sign in through it and a
+     * Keycloak password is refused (unless the setting says {@code true}).
+     */
+    @Override
+    public boolean passwordSignIn(Directory directory) {
+        return directory.settings().path("passwordSignIn").asBoolean(EntraSettings.of(directory).identityProvider == null);
+    }
+
     @Override
     public PullSource pullSource() {
         return EntraSync::pull;

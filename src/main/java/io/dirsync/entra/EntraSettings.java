@@ -37,6 +37,8 @@ import io.dirsync.engine.SyncConflictException;
  *                      mobilePhone → mobile, businessPhones → phone, extension_&lt;appId&gt;_costCenter → costCenter
  * identityProvider     alias of the realm's identity provider its users sign in with (Keycloak's "Microsoft" provider,
  *                      whose user id is the Entra object id); each synced user is linked to it by object id
+ * passwordSignIn       whether its users may sign in with a Keycloak password (default: only without identityProvider;
+ *                      read by {@link EntraDirectoryTypeFactory#passwordSignIn})
  * pageSize             users per Graph page (default and maximum 999)
  * fullSyncMinutes, incrementalSyncMinutes, adminSyncMinutes   schedule (720, 15, 30); schedulePaused: true stops all
  * </pre>

@@ -153,6 +153,11 @@ final class EntraSync {
                 return null;
             });
             return pull(factory, realmId, directoryId, RunKind.FULL, null, id -> { });
+        } catch (RuntimeException e) {
+            // anything unforeseen ends the run as failed (and trashes nobody) rather than leaving it "running"
+            LOG.warnf(e, "Entra directory %s: the %s sync failed", directory.name(), runKind);
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return runKind == RunKind.FULL ? run.finish(false, message) : run.finishPartial(false, message);
         }
         LOG.infof("Entra directory %s: %s sync sent %d Graph requests (%d throttled) in %d ms", directory.name(), runKind,
             graph.requests(), graph.throttled(), (System.nanoTime() - started) / 1_000_000);
@@ -298,8 +303,10 @@ final class EntraSync {
                 Set<String> users = new HashSet<>();
                 nested.put(group, members(group, users));
                 nowIn.put(group, users);
-                affected.addAll(users);
-                affected.addAll(formerMembers(group));
+                // only who joined or left: a one-member change of a 50,000-member group re-applies one user
+                Set<String> former = new HashSet<>(formerMembers(group));
+                users.stream().filter(u -> !former.contains(u)).forEach(affected::add);
+                former.stream().filter(u -> !users.contains(u)).forEach(affected::add);
             }
             inTx(s -> {
                 renameGroups(s, run, renamed);

@@ -20,8 +20,18 @@ final class LoginPolicy {
     static final String ACCOUNT_DISABLED = "dirsyncAccountDisabled";
     static final String GROUP_DISABLED = "dirsyncGroupDisabled";
     static final String ACCOUNT_REMOVED = "dirsyncAccountRemoved";
+    static final String PASSWORD_SIGN_IN_OFF = "dirsyncPasswordSignInOff";
 
     private LoginPolicy() {
+    }
+
+    /**
+     * The message refusing a password sign-in of a user whose directory does not let its users sign in with a Keycloak
+     * password ({@link io.dirsync.engine.Directory#passwordSignIn()}), or null.
+     */
+    static String passwordRefusal(KeycloakSession session, UserModel user) {
+        return DirectorySyncEngine.of(session).guards().ownerOf(user)
+            .filter(d -> !d.passwordSignIn()).map(d -> PASSWORD_SIGN_IN_OFF).orElse(null);
     }
 
     static SubjectStatus effectiveStatus(KeycloakSession session, RealmModel realm, UserModel user) {

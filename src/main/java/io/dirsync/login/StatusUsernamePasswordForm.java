@@ -10,8 +10,10 @@ import org.keycloak.services.managers.AuthenticationManager;
 /**
  * {@code dirsync-auth-username-password-form}: Keycloak's username/password form, except that a user whose account is
  * off because of its directory status (disabled, a disabled group's member, trashed) is told why instead of Keycloak's
- * generic "Account is disabled". Keycloak asks {@link #enabledUser} only after the password was accepted
- * ({@code validateUserAndPassword}: password first, then the user), and this form also requires Keycloak's note that
+ * generic "Account is disabled", and a user whose directory signs its users in through an identity provider
+ * ({@code passwordSignIn} off) is refused with a message saying so. Keycloak asks {@link #enabledUser} only after the
+ * password was accepted ({@code validateUserAndPassword}: password first, then the user), and this form also requires
+ * Keycloak's note that
  * the password was validated in this auth session, so that nobody learns a user's status without its password.
  * Everything else (brute force, wrong passwords, accounts an admin disabled by hand) is Keycloak's own.
  */
@@ -23,7 +25,10 @@ public final class StatusUsernamePasswordForm extends UsernamePasswordForm {
 
     @Override
     public boolean enabledUser(AuthenticationFlowContext context, UserModel user) {
-        String refusal = user.isEnabled() || !passwordAccepted(context) ? null : LoginPolicy.refusal(
+        if (!passwordAccepted(context)) {
+            return super.enabledUser(context, user);
+        }
+        String refusal = user.isEnabled() ? LoginPolicy.passwordRefusal(context.getSession(), user) : LoginPolicy.refusal(
             context.getSession(), user, LoginPolicy.effectiveStatus(context.getSession(), context.getRealm(), user));
         if (refusal == null) {
             return super.enabledUser(context, user); // not the directory's doing: as Keycloak answers
@@ -31,7 +36,8 @@ public final class StatusUsernamePasswordForm extends UsernamePasswordForm {
         if (isDisabledByBruteForce(context, user)) {
             return false; // Keycloak's first check, with Keycloak's answer
         }
-        context.getEvent().user(user).error(Errors.USER_DISABLED);
+        // a directory whose users sign in through an identity provider: the password is right but not a way in
+        context.getEvent().user(user).error(user.isEnabled() ? Errors.NOT_ALLOWED : Errors.USER_DISABLED);
         context.forceChallenge(challenge(context, refusal, null));
         return false;
     }

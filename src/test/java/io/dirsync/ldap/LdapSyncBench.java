@@ -39,7 +39,7 @@ import io.dirsync.it.Http;
  * data goes to a real slapd (see .ci/ldap-suites.sh) instead of the in-memory server.
  */
 @KeycloakIntegrationTest(config = BenchServerConfig.class)
-class LdapSyncBench {
+public class LdapSyncBench {
 
     @InjectRealm
     ManagedRealm realm;
@@ -271,18 +271,18 @@ class LdapSyncBench {
      * PostgreSQL ({@code -Dkc.test.database=remote}, as .ci/run does); "n/a" on H2. Counters of other backends are
      * published when they go idle (at most 10 s later in PostgreSQL 15), hence the wait before each reading.
      */
-    static final class RowWrites implements AutoCloseable {
+    public static final class RowWrites implements AutoCloseable {
         private final java.sql.Connection connection;
 
         private RowWrites(java.sql.Connection connection) {
             this.connection = connection;
         }
 
-        static RowWrites none() {
+        public static RowWrites none() {
             return new RowWrites(null);
         }
 
-        static RowWrites connect() throws java.sql.SQLException {
+        public static RowWrites connect() throws java.sql.SQLException {
             String url = System.getProperty("kc.test.database.url", "");
             if (!url.startsWith("jdbc:postgresql:")) {
                 return new RowWrites(null);
@@ -292,7 +292,7 @@ class LdapSyncBench {
         }
 
         /** The database's row counters, and each table's under its name (null on H2). */
-        Map<String, long[]> read() throws Exception {
+        public Map<String, long[]> read() throws Exception {
             if (connection == null) {
                 return null;
             }
@@ -315,7 +315,7 @@ class LdapSyncBench {
         }
 
         /** Rows written since {@code before}: the database's totals, then the tables that were written most. */
-        String since(Map<String, long[]> before) throws Exception {
+        public String since(Map<String, long[]> before) throws Exception {
             Map<String, long[]> now = read();
             if (now == null) {
                 return "n/a (H2)";
@@ -348,12 +348,12 @@ class LdapSyncBench {
     }
 
     /** Samples the Keycloak server's used heap (jstat -gc) and keeps the peak. */
-    static final class HeapSampler {
+    public static final class HeapSampler {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong peak = new AtomicLong();
         private Thread thread;
 
-        static HeapSampler start() {
+        public static HeapSampler start() {
             HeapSampler s = new HeapSampler();
             String pid = keycloakPid();
             if (pid == null) {
@@ -391,7 +391,7 @@ class LdapSyncBench {
             return s;
         }
 
-        long stop() throws InterruptedException {
+        public long stop() throws InterruptedException {
             running.set(false);
             if (thread != null) {
                 thread.join(2000);
