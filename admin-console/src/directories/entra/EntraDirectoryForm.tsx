@@ -560,6 +560,19 @@ export const EntraDirectoryForm = ({
           )}
           <Helper testid="entra-identity-provider-help" text={t("dirsyncEntraIdentityProviderHelp")} />
         </FormGroup>
+        {form.identityProvider && (
+          <FormGroup fieldId="entra-password-sign-in">
+            <Switch
+              id="entra-password-sign-in"
+              data-testid="entra-password-sign-in"
+              label={t("dirsyncEntraPasswordSignIn")}
+              isChecked={form.passwordSignIn}
+              isDisabled={readOnly}
+              onChange={(_e, v) => field("passwordSignIn")(v)}
+            />
+            <Helper text={t("dirsyncEntraPasswordSignInHelp")} />
+          </FormGroup>
+        )}
         <EnrollmentFields
           value={{ enrollmentEmails: form.enrollmentEmails, enrollmentFactors: form.enrollmentFactors }}
           onChange={(v) => setForm((f) => ({ ...f, ...v }))}

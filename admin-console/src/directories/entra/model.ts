@@ -5,7 +5,7 @@
  *   tenantId, clientId, clientSecret (write-only: sent only when typed; empty keeps the stored one),
  *   authorityHost, graphEndpoint (the cloud's), syncedGroups [object id], transitiveMembers,
  *   adminGroups [{group: object id, role}], usernameAttribute, mappings [{source, target}],
- *   identityProvider (alias), fullSyncMinutes (720), incrementalSyncMinutes (15), adminSyncMinutes (30),
+ *   identityProvider (alias), passwordSignIn (default: only without an identity provider), fullSyncMinutes (720), incrementalSyncMinutes (15), adminSyncMinutes (30),
  *   schedulePaused, enrollmentEmails, enrollmentFactors.
  *
  * Saving starts from the directory's stored settings, so keys this form does not edit (the mapping
@@ -52,6 +52,8 @@ export type EntraForm = {
   /** the optional mappings; undefined on a saved directory, whose Mappings tab edits them */
   mappings?: { source: string; target: string }[];
   identityProvider: string;
+  /** with an identity provider: whether its users may also sign in with a Keycloak password (default no) */
+  passwordSignIn: boolean;
   fullSyncMinutes: string;
   incrementalSyncMinutes: string;
   adminSyncMinutes: string;
@@ -75,6 +77,7 @@ export function newForm(name: string): EntraForm {
     usernameAttribute: "userPrincipalName",
     mappings: [],
     identityProvider: "",
+    passwordSignIn: false,
     fullSyncMinutes: String(DEFAULT_FULL_SYNC_MINUTES),
     incrementalSyncMinutes: String(DEFAULT_INCREMENTAL_SYNC_MINUTES),
     adminSyncMinutes: String(DEFAULT_ADMIN_SYNC_MINUTES),
@@ -125,6 +128,7 @@ export function fromSettings(name: string, s: Record<string, unknown>, groupName
     usernameAttribute: text(s.usernameAttribute) || "userPrincipalName",
     mappings: undefined,
     identityProvider: text(s.identityProvider),
+    passwordSignIn: s.passwordSignIn === true,
     fullSyncMinutes: text(s.fullSyncMinutes) || String(DEFAULT_FULL_SYNC_MINUTES),
     incrementalSyncMinutes: text(s.incrementalSyncMinutes) || String(DEFAULT_INCREMENTAL_SYNC_MINUTES),
     adminSyncMinutes: text(s.adminSyncMinutes) || String(DEFAULT_ADMIN_SYNC_MINUTES),
@@ -160,6 +164,9 @@ export function toSettings(form: EntraForm, stored: Record<string, unknown> = {}
       .map((m) => ({ source: m.source.trim(), target: m.target.trim() }));
   }
   set("identityProvider", form.identityProvider);
+  // Without an identity provider a Keycloak password is the only way in (the server's default): not saved then.
+  delete s.passwordSignIn;
+  if (form.identityProvider.trim() && form.passwordSignIn) s.passwordSignIn = true;
   s.fullSyncMinutes = minutes(form.fullSyncMinutes, DEFAULT_FULL_SYNC_MINUTES);
   s.incrementalSyncMinutes = minutes(form.incrementalSyncMinutes, DEFAULT_INCREMENTAL_SYNC_MINUTES);
   s.adminSyncMinutes = minutes(form.adminSyncMinutes, DEFAULT_ADMIN_SYNC_MINUTES);
