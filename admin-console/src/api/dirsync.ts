@@ -5,7 +5,7 @@ import { useMemo } from "react";
  * The directory-sync admin REST API (/admin/realms/{realm}/dirsync), called with the console's own
  * admin token. Every page acts only through it, so the console never does what the API would refuse.
  */
-export type DirectoryType = "scim" | "ldap" | string;
+export type DirectoryType = "scim" | "ldap" | "entra" | string;
 
 export type RunSummary = {
   id: string;
@@ -50,6 +50,8 @@ export type Directory = {
   groupCount?: number;
   lastRun?: RunSummary | null;
   ldap?: { bindCredentialStored: boolean };
+  /** an Entra ID directory: whether a client secret is kept (the secret itself is never answered) */
+  entra?: { clientSecretStored: boolean };
   scim?: {
     baseUrl: string;
     tokenStatus: string;
@@ -121,6 +123,10 @@ export type DirectoryTypeInfo = {
   pull: boolean;
   adminGroups: boolean;
   actions: string[];
+  /** it has incremental pulls (only the changes since the last run): Sync now offers them */
+  incremental?: boolean;
+  /** the source attributes its mappings offer */
+  sources?: string[];
 };
 
 /** The answer of a type's test action (LDAP test-connection, test-authentication). */
@@ -130,6 +136,19 @@ export type TestResult = { ok: boolean; message: string };
 export type GroupSearch = {
   base: string;
   groups: { dn: string; name: string; memberCount: number; memberCountAtLeast: boolean }[];
+  more: boolean;
+};
+
+/** The answer of Entra ID's test-connection: each check (the token, one per Graph permission) and what it found. */
+export type EntraTestResult = {
+  ok: boolean;
+  message: string;
+  checks: { name: string; ok: boolean; message: string }[];
+};
+
+/** The answer of Entra ID's search-groups: the tenant's groups whose name starts with the text. */
+export type EntraGroupSearch = {
+  groups: { id: string; name: string; description?: string | null }[];
   more: boolean;
 };
 

@@ -102,10 +102,10 @@ export const DirectoriesSection = () => {
             },
           ]}
           emptyState={
-            <ListEmptyState
-              message={t("dirsyncNoDirectories")}
-              instructions={t("dirsyncNoDirectoriesInstructions")}
-            />
+            // The table hides its toolbar while the realm has no directory: "Add directory" is offered here then.
+            <ListEmptyState message={t("dirsyncNoDirectories")} instructions={t("dirsyncNoDirectoriesInstructions")}>
+              {addButton}
+            </ListEmptyState>
           }
         />
       </PageSection>

@@ -4,7 +4,7 @@ import { DropdownItem, PageSection, Tab, Tabs, TabTitleText } from "@patternfly/
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
-import { Directory, useDirSyncApi } from "../api/dirsync";
+import { Directory, DirectoryTypeInfo, useDirSyncApi } from "../api/dirsync";
 import { useDirSyncAccess } from "../shell/access";
 import { directoryHealth } from "../shell/format";
 import { StatusLabel } from "../shell/StatusLabel";
@@ -15,11 +15,19 @@ import { SettingsTab } from "./tabs/SettingsTab";
 import { SyncTab } from "../runs/SyncTab";
 import { HistoryTab } from "../runs/HistoryTab";
 
-export type DirectoryTabProps = { directory: Directory; refresh: () => void };
+export type DirectoryTabProps = {
+  directory: Directory;
+  refresh: () => void;
+  /** what the directory's type offers (GET /directory-types/{type}); undefined if it could not be read */
+  typeInfo?: DirectoryTypeInfo;
+};
 
-/** Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP). */
-function tabsOf(d: Directory) {
-  const push = d.type === "scim";
+/**
+ * Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP, Entra ID), as
+ * the type's `pull` flag says (SCIM is the push type if the type could not be read).
+ */
+function tabsOf(d: Directory, type?: DirectoryTypeInfo) {
+  const push = type ? !type.pull : d.type === "scim";
   return [
     { key: "settings", title: "dirsyncTabSettings", Body: SettingsTab },
     ...(push ? [{ key: "credentials", title: "dirsyncTabCredentials", Body: CredentialsTab }] : []),
@@ -41,10 +49,23 @@ export const DirectoryDetails = () => {
   const { addAlert, addError } = useAlerts();
   const { canConfigure } = useDirSyncAccess();
   const [directory, setDirectory] = useState<Directory>();
+  const [typeInfo, setTypeInfo] = useState<DirectoryTypeInfo>();
   const [key, setKey] = useState(0);
   const refresh = () => setKey((k) => k + 1);
 
-  useFetch(() => api.directory(id!), setDirectory, [id, key]);
+  useFetch(
+    async () => {
+      const d = await api.directory(id!);
+      // the type is read once per directory page; an old server without it leaves the tabs as by type id
+      const type = typeInfo?.id === d.type ? typeInfo : await api.directoryType(d.type).catch(() => undefined);
+      return { d, type };
+    },
+    ({ d, type }) => {
+      setTypeInfo(type);
+      setDirectory(d);
+    },
+    [id, key],
+  );
 
   const [confirmDelete, DeleteDialog] = useConfirmDialog({
     titleKey: "dirsyncDeleteDirectoryTitle",
@@ -76,7 +97,7 @@ export const DirectoryDetails = () => {
     }
   };
 
-  const tabs = tabsOf(directory);
+  const tabs = tabsOf(directory, typeInfo);
   const active = tabs.find((x) => x.key === tab) ? tab! : "settings";
   const go = (k: string | number) =>
     navigate(`/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/${k}`);
@@ -113,7 +134,7 @@ export const DirectoryDetails = () => {
           {tabs.map(({ key: k, title, Body }) => (
             <Tab key={k} eventKey={k} data-testid={`tab-${k}`} title={<TabTitleText>{t(title)}</TabTitleText>}>
               <PageSection variant="light">
-                <Body directory={directory} refresh={refresh} />
+                <Body directory={directory} refresh={refresh} typeInfo={typeInfo} />
               </PageSection>
             </Tab>
           ))}

@@ -30,15 +30,16 @@ import { StatusLabel } from "../shell/StatusLabel";
 import { RunProgressView } from "./RunProgressView";
 import { formatCount, formatInterval, reportPath, useFollowedRun } from "./runs";
 
-const KINDS = ["full", "admin", "user"] as const;
+const KINDS = ["full", "incremental", "admin", "user"] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
- * A pull directory's Sync tab: Sync now (full, admin groups only, one user) without blocking the page (the server
- * answers 202 with the run's id; the tab follows the run), Pause / Resume, and the schedules (changed in Settings).
+ * A pull directory's Sync tab: Sync now (full, incremental where the type has it, admin groups only, one user)
+ * without blocking the page (the server answers 202 with the run's id; the tab follows the run), Pause / Resume,
+ * and the schedules (changed in Settings).
  * Sync needs manage-users, pause manage-realm, as the API does; a view-users admin sees no buttons.
  */
-export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
+export const SyncTab = ({ directory, refresh, typeInfo }: DirectoryTabProps) => {
   const { t } = useTranslation();
   const api = useDirSyncApi();
   const { realm } = useParams();
@@ -51,6 +52,9 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
   const [followed, setFollowed] = useState<string | undefined>(directory.lastRun?.id);
   // When the followed run ends, the directory (status, last run, counts) is read again.
   const { run } = useFollowedRun(directory.id, followed, refresh);
+
+  const incremental = typeInfo?.incremental === true;
+  const kinds = KINDS.filter((k) => k !== "incremental" || incremental);
 
   const paused = directory.status === "paused";
   const running = run?.status === "running";
@@ -85,6 +89,7 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
   const settings = directory.settings ?? {};
   const fullMinutes = Math.max(1, Number(settings.fullSyncMinutes ?? 720));
   const adminMinutes = Math.max(1, Number(settings.adminSyncMinutes ?? 30));
+  const incrementalMinutes = Math.max(1, Number(settings.incrementalSyncMinutes ?? 15));
   const schedulePaused = settings.schedulePaused === true;
   const settingsPath = `/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/settings`;
 
@@ -108,7 +113,7 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
                 }}
               >
                 <FormGroup role="radiogroup" isStack fieldId="dirsync-sync-kind" label={t("dirsyncSyncKindLabel")}>
-                  {KINDS.map((k) => (
+                  {kinds.map((k) => (
                     <Radio
                       key={k}
                       id={`dirsync-sync-kind-${k}`}
@@ -221,6 +226,14 @@ export const SyncTab = ({ directory, refresh }: DirectoryTabProps) => {
                 <DescriptionListTerm>{t("dirsyncSyncKind.full")}</DescriptionListTerm>
                 <DescriptionListDescription data-testid="schedule-full">{formatInterval(t, fullMinutes)}</DescriptionListDescription>
               </DescriptionListGroup>
+              {incremental && (
+                <DescriptionListGroup>
+                  <DescriptionListTerm>{t("dirsyncSyncKind.incremental")}</DescriptionListTerm>
+                  <DescriptionListDescription data-testid="schedule-incremental">
+                    {formatInterval(t, incrementalMinutes)}
+                  </DescriptionListDescription>
+                </DescriptionListGroup>
+              )}
               <DescriptionListGroup>
                 <DescriptionListTerm>{t("dirsyncSyncKind.admin")}</DescriptionListTerm>
                 <DescriptionListDescription data-testid="schedule-admin">{formatInterval(t, adminMinutes)}</DescriptionListDescription>

@@ -194,7 +194,8 @@ public final class DirSyncAdminService {
     public DirectoryTypeRepresentation directoryType(RealmModel realm, String typeId) {
         DirectoryTypeFactory type = type(typeId);
         return new DirectoryTypeRepresentation(type.getId(), engine.directories().defaultName(realm, type),
-            type.pullSource() != null, type.adminGroups() != null, typeProvider(type).adminActions());
+            type.pullSource() != null, type.adminGroups() != null, typeProvider(type).adminActions(), type.incrementalSync(),
+            type.offeredSources());
     }
 
     /**

@@ -236,6 +236,8 @@ class LdapAdminActionsTest extends DirSyncIntegrationTest {
         assertTrue(type.json().get("pull").asBoolean());
         assertTrue(type.json().get("adminGroups").asBoolean());
         assertEquals("[\"test-connection\",\"test-authentication\",\"search-groups\"]", type.json().get("actions").toString());
+        assertFalse(type.json().get("incremental").asBoolean(), "LDAP has no incremental pull");
+        assertTrue(type.json().get("sources").toString().contains("\"mail\""), type.json()::toString);
 
         settings.put("syncedGroups", List.of(ldap.group("Staff", ldap.user("sam", "Sam", "Staff", null))));
         ldapDirectory("New LDAP Directory", settings);
