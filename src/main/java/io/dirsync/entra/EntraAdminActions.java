@@ -2,7 +2,6 @@ package io.dirsync.entra;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -175,13 +174,7 @@ final class EntraAdminActions {
         if (stored == null) {
             throw EntraSettings.invalid("settings.clientSecret is required: the Value of a client secret of the app");
         }
-        EntraSettings saved = EntraSettings.of(existing);
-        if (!typed.tenantId.equalsIgnoreCase(saved.tenantId) || !typed.clientId.equalsIgnoreCase(saved.clientId)
-                || !Objects.equals(typed.authorityHost, saved.authorityHost)
-                || !Objects.equals(typed.graphEndpoint, saved.graphEndpoint)) {
-            throw EntraSettings.invalid("The client secret stored for directory \"" + existing.name() + "\" is used only "
-                + "with its saved tenant, client id, authority host and Graph endpoint; type the secret to test others");
-        }
+        EntraDirectoryTypeProvider.requireSameApp(typed, EntraSettings.of(existing));
         return stored;
     }
 }

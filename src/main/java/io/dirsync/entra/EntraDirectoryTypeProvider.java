@@ -52,9 +52,24 @@ final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
                 throw EntraSettings.invalid("settings.clientSecret is required: the Value of a client secret of the app "
                     + "registration (Certificates & secrets)");
             }
+            requireSameApp(EntraSettings.typed(settings), EntraSettings.of(existing));
             return Secrets.NONE;
         }
         return new Secrets(Map.of(EntraSync.CLIENT_SECRET, secret));
+    }
+
+    /**
+     * The stored secret goes only where it was typed for: changing the tenant, client id, authority host or Graph
+     * endpoint needs the secret again, or an admin who cannot read it could send it to a host of their choosing by
+     * saving the settings and syncing.
+     */
+    static void requireSameApp(EntraSettings typed, EntraSettings saved) {
+        if (!typed.tenantId.equalsIgnoreCase(saved.tenantId) || !typed.clientId.equalsIgnoreCase(saved.clientId)
+                || !typed.authorityHost.equalsIgnoreCase(saved.authorityHost)
+                || !typed.graphEndpoint.equalsIgnoreCase(saved.graphEndpoint)) {
+            throw EntraSettings.invalid("settings.clientSecret: type the client secret again when changing the tenant, "
+                + "client id, authority host or Graph endpoint (the stored secret is only sent where it was saved for)");
+        }
     }
 
     static boolean unchanged(String secret) {

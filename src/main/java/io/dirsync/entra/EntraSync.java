@@ -471,7 +471,9 @@ final class EntraSync {
         ObjectNode user;
         try {
             plan = plan(run, true);
-            user = graph.object(graph.url("/users/" + username.trim(), "$select", String.join(",", settings.properties())));
+            // a path segment of the admin's typing: encoded, so that it names one user and nothing else
+            user = graph.object(graph.url("/users/" + GraphClient.segment(username.trim()), "$select",
+                String.join(",", settings.properties())));
         } catch (GraphClient.GraphException e) {
             if (e.status == 404) {
                 return outOfScope(run, username, null, "deleted in Entra ID or not found");

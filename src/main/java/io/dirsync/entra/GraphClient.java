@@ -108,6 +108,11 @@ final class GraphClient {
         return b.toString();
     }
 
+    /** A value as one URL path segment (a UPN with {@code /}, {@code ?} or {@code #} stays one segment). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** One page of {@code url} (a first request or a nextLink/deltaLink Graph gave). */
     Page page(String url, boolean delta) {
         ObjectNode body = get(url, delta);

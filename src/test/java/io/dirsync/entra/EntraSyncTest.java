@@ -200,6 +200,19 @@ class EntraSyncTest extends DirSyncIntegrationTest {
         Http.Result saved = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", noSecret));
         assertEquals(200, saved.status(), saved::toString);
         assertEquals("completed", sync(id, "full").get("status").asText());
+
+        // the stored secret goes nowhere else: another Graph endpoint (or tenant, client, authority) needs it typed again
+        Map<String, Object> elsewhere = new HashMap<>(noSecret);
+        elsewhere.put("graphEndpoint", "http://127.0.0.1:1");
+        Http.Result moved = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", elsewhere));
+        assertEquals(400, moved.status(), moved::toString);
+        assertTrue(moved.body().contains("type the client secret again"), moved::toString);
+        Http.Result probe = dirsync.admin("POST", "/directory-types/entra/test-connection?directory=" + id,
+            Map.of("settings", elsewhere));
+        assertEquals(400, probe.status(), "nor is it sent by a test of other settings: " + probe);
+        elsewhere.put("clientSecret", GraphStandIn.CLIENT_SECRET);
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("settings", elsewhere)).status(),
+            "with the secret typed again it may change");
     }
 
     // ------------------------------------------------------------------ incremental runs
