@@ -65,6 +65,7 @@ test("The Entra ID wizard tests the app, picks groups by searching the tenant, c
   await expect(missing).toContainText("lacks the application permission GroupMember.Read.All");
   await expect(result.locator('[data-testid="entra-check"][data-check="User.Read.All"]')).toHaveAttribute("data-ok", "true");
   await expectAccessible(page, "the Entra ID wizard with a failed test");
+  await page.getByTestId("entra-test-connection").evaluate((b) => b.scrollIntoView({ block: "center" }));
   await screenshot(page, "entra-wizard-missing-permission");
 
   // The tenant whose app has every permission: each check passes.
@@ -119,7 +120,7 @@ test("The Entra ID wizard tests the app, picks groups by searching the tenant, c
   await page.getByTestId("entra-incremental-sync").fill("30");
 
   await expectAccessible(page, "the Entra ID wizard");
-  await page.getByRole("heading", { name: "Connection", exact: true }).evaluate((h) => h.scrollIntoView({ block: "start" }));
+  await page.getByRole("heading", { name: "Groups", exact: true }).evaluate((h) => h.scrollIntoView({ block: "start" }));
   await screenshot(page, "entra-wizard");
 
   // Create: the directory's page opens, the secret stored and never shown.

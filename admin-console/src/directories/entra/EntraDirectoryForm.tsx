@@ -650,7 +650,10 @@ const TestResultView = ({ test }: { test: { result?: EntraTestResult; error?: st
                 </Icon>
               }
             >
-              <strong>{c.name}</strong>: {t(c.ok ? "dirsyncEntraCheckOk" : "dirsyncEntraCheckFailed")} — {c.message}
+              {/* one text element: the list item lays its children out as flex items beside the icon */}
+              <span>
+                <strong>{c.name}</strong>: {t(c.ok ? "dirsyncEntraCheckOk" : "dirsyncEntraCheckFailed")} — {c.message}
+              </span>
             </ListItem>
           ))}
         </List>
