@@ -81,6 +81,8 @@ test("The LDAP wizard tests the connection, picks a group by searching the direc
   await page.getByTestId("ldap-create").click();
   await expect(page).toHaveURL(/\/dirsync\/directories\/[^/]+\/settings$/);
   await expect(page.getByRole("heading", { name: "Corp LDAP" })).toBeVisible();
+  // activated by the wizard: only an active directory is synced on its schedules
+  await expect(page.getByTestId("status").first()).toHaveText("active");
   await expect(page.getByTestId("ldap-credential-help")).toContainText("A credential is stored");
   await expect(page.getByTestId("ldap-bind-credential")).toHaveValue("");
   expect(errors).toEqual([]);

@@ -14,14 +14,14 @@ const FALLBACK_NAME = "New LDAP Directory";
 /**
  * Add an LDAP / Active Directory directory (/:realm/dirsync/directories/new/ldap): the name the
  * server proposes, the connection with its tests, groups picked by searching the directory; Create
- * saves it (POST /directories) and opens its page. The server's refusal is shown as it says it.
+ * saves it (POST /directories), activates it (complete-setup, so that its schedules run) and opens its page. The server's refusal is shown as it says it.
  */
 export const NewLdapDirectory = () => {
   const { t } = useTranslation();
   const api = useDirSyncApi();
   const navigate = useNavigate();
   const { realm } = useParams();
-  const { addAlert } = useAlerts();
+  const { addAlert, addError } = useAlerts();
   const { canConfigure } = useDirSyncAccess();
   const [form, setFormState] = useState<LdapForm>(() => newForm(""));
   const [saving, setSaving] = useState(false);
@@ -54,7 +54,14 @@ export const NewLdapDirectory = () => {
         name: form.name.trim(),
         settings: toSettings(form),
       });
-      addAlert(t("dirsyncLdapCreated", { name: created.name }));
+      // A new directory is a draft, and only an active one is synced on its schedules: the wizard has set
+      // everything up, so it completes the setup (an LDAP directory has no credentials to show).
+      try {
+        await api.completeSetup(created.id);
+        addAlert(t("dirsyncLdapCreated", { name: created.name }));
+      } catch (e) {
+        addError("dirsyncLdapNotActivated", e);
+      }
       navigate(`${list}/${created.id}/settings`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
