@@ -17,11 +17,12 @@ import {
   List,
   ListItem,
   Switch,
+  TextArea,
   TextInput,
 } from "@patternfly/react-core";
 import { CheckCircleIcon, ExclamationCircleIcon, LockIcon, MinusCircleIcon, PlusCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { ReactNode, useEffect, useState } from "react";
+import { ChangeEvent, ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { EntraGroupSearch, EntraTestResult } from "../../api/dirsync";
@@ -47,6 +48,9 @@ type Props = {
   /** the directory being edited: its stored client secret stands in for one not typed */
   directoryId?: string;
   secretStored?: boolean;
+  /** a certificate's private key is stored; the stored certificate's thumbprint, subject and expiry */
+  keyStored?: boolean;
+  storedCertificate?: { thumbprint: string; subject: string; notAfter: string; expired: boolean };
   usernameLocked?: boolean;
   /** the source attributes the type offers for mappings (GET /directory-types/entra) */
   sources?: string[];
@@ -74,6 +78,8 @@ export const EntraDirectoryForm = ({
   stored,
   directoryId,
   secretStored,
+  keyStored,
+  storedCertificate,
   usernameLocked,
   sources = [],
   mappingsPath,
@@ -126,8 +132,19 @@ export const EntraDirectoryForm = ({
   const field = <K extends keyof EntraForm>(key: K) => (value: EntraForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const settings = () => toSettings(form, stored);
 
+  const byCertificate = form.clientCredential === "certificate";
   const canTest =
-    !!form.tenantId.trim() && !!form.clientId.trim() && (!!form.clientSecret || !!(directoryId && secretStored));
+    !!form.tenantId.trim() &&
+    !!form.clientId.trim() &&
+    (byCertificate
+      ? !!form.certificate.trim() && (!!form.privateKey.trim() || !!(directoryId && keyStored))
+      : !!form.clientSecret || !!(directoryId && secretStored));
+  /** A PEM file read into a field (the key stays in this page until saved; the server keeps it write-only). */
+  const loadFile = (key: "certificate" | "privateKey") => (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    if (file) file.text().then((v) => field(key)(v));
+    e.target.value = "";
+  };
   const runTest = async () => {
     setTest({ running: true });
     try {
@@ -197,38 +214,115 @@ export const EntraDirectoryForm = ({
           />
           <Helper text={t("dirsyncEntraClientIdHelp")} />
         </FormGroup>
-        <FormGroup label={t("dirsyncEntraClientSecret")} isRequired={!secretStored} fieldId="entra-client-secret">
-          {readOnly ? (
-            <TextInput
-              id="entra-client-secret"
-              value={secretStored ? t("dirsyncEntraSecretStored") : ""}
-              readOnlyVariant="default"
-              data-testid="entra-client-secret"
-            />
-          ) : (
-            <TextInput
-              id="entra-client-secret"
-              data-testid="entra-client-secret"
-              type="password"
-              autoComplete="new-password"
-              value={form.clientSecret}
-              placeholder={secretStored ? t("dirsyncEntraSecretStored") : ""}
-              onChange={(_e, v) => field("clientSecret")(v)}
-            />
-          )}
-          <Helper
-            testid="entra-secret-help"
-            text={t(
-              readOnly
-                ? secretStored
-                  ? "dirsyncEntraSecretStoredReadOnly"
-                  : "dirsyncEntraNoSecret"
-                : secretStored
-                  ? "dirsyncEntraSecretStoredHelp"
-                  : "dirsyncEntraSecretHelp",
-            )}
-          />
+        <FormGroup label={t("dirsyncEntraCredential")} fieldId="entra-credential">
+          <FormSelect
+            id="entra-credential"
+            data-testid="entra-credential"
+            value={form.clientCredential}
+            isDisabled={readOnly}
+            onChange={(_e, v) => field("clientCredential")(v as EntraForm["clientCredential"])}
+          >
+            <FormSelectOption value="secret" label={t("dirsyncEntraCredential.secret")} />
+            <FormSelectOption value="certificate" label={t("dirsyncEntraCredential.certificate")} />
+          </FormSelect>
         </FormGroup>
+        {byCertificate ? (
+          <>
+            <FormGroup label={t("dirsyncEntraCertificate")} isRequired fieldId="entra-certificate">
+              <TextArea
+                id="entra-certificate"
+                data-testid="entra-certificate"
+                value={form.certificate}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                onChange={(_e, v) => field("certificate")(v)}
+                readOnlyVariant={readOnly ? "default" : undefined}
+                resizeOrientation="vertical"
+                rows={4}
+              />
+              {!readOnly && (
+                <input
+                  type="file"
+                  accept=".pem,.crt,.cer"
+                  aria-label={t("dirsyncEntraCertificateFile")}
+                  data-testid="entra-certificate-file"
+                  onChange={loadFile("certificate")}
+                />
+              )}
+              {storedCertificate && (
+                <Helper
+                  testid="entra-certificate-stored"
+                  text={t(storedCertificate.expired ? "dirsyncEntraCertificateExpired" : "dirsyncEntraCertificateStored", {
+                    thumbprint: storedCertificate.thumbprint,
+                    subject: storedCertificate.subject,
+                    notAfter: storedCertificate.notAfter,
+                  })}
+                />
+              )}
+              <Helper text={t("dirsyncEntraCertificateHelp")} />
+            </FormGroup>
+            <FormGroup label={t("dirsyncEntraPrivateKey")} isRequired={!keyStored} fieldId="entra-private-key">
+              {!readOnly && (
+                <>
+                  <TextArea
+                    id="entra-private-key"
+                    data-testid="entra-private-key"
+                    value={form.privateKey}
+                    placeholder={keyStored ? t("dirsyncEntraSecretStored") : "-----BEGIN PRIVATE KEY-----"}
+                    onChange={(_e, v) => field("privateKey")(v)}
+                    autoComplete="off"
+                    spellCheck={false}
+                    resizeOrientation="vertical"
+                    rows={4}
+                  />
+                  <input
+                    type="file"
+                    accept=".pem,.key"
+                    aria-label={t("dirsyncEntraPrivateKeyFile")}
+                    data-testid="entra-private-key-file"
+                    onChange={loadFile("privateKey")}
+                  />
+                </>
+              )}
+              <Helper
+                testid="entra-key-help"
+                text={t(keyStored ? "dirsyncEntraKeyStoredHelp" : readOnly ? "dirsyncEntraNoKey" : "dirsyncEntraKeyHelp")}
+              />
+            </FormGroup>
+          </>
+        ) : (
+          <FormGroup label={t("dirsyncEntraClientSecret")} isRequired={!secretStored} fieldId="entra-client-secret">
+            {readOnly ? (
+              <TextInput
+                id="entra-client-secret"
+                value={secretStored ? t("dirsyncEntraSecretStored") : ""}
+                readOnlyVariant="default"
+                data-testid="entra-client-secret"
+              />
+            ) : (
+              <TextInput
+                id="entra-client-secret"
+                data-testid="entra-client-secret"
+                type="password"
+                autoComplete="new-password"
+                value={form.clientSecret}
+                placeholder={secretStored ? t("dirsyncEntraSecretStored") : ""}
+                onChange={(_e, v) => field("clientSecret")(v)}
+              />
+            )}
+            <Helper
+              testid="entra-secret-help"
+              text={t(
+                readOnly
+                  ? secretStored
+                    ? "dirsyncEntraSecretStoredReadOnly"
+                    : "dirsyncEntraNoSecret"
+                  : secretStored
+                    ? "dirsyncEntraSecretStoredHelp"
+                    : "dirsyncEntraSecretHelp",
+              )}
+            />
+          </FormGroup>
+        )}
         <FormGroup label={t("dirsyncEntraCloudLabel")} fieldId="entra-cloud">
           <FormSelect
             id="entra-cloud"

@@ -57,7 +57,7 @@ export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
       await api.updateDirectory(directory.id, { name: form.name.trim(), settings: toSettings(form, directory.settings) });
       addAlert(t("dirsyncEntraSaved"));
       // the secret is stored now: the field goes back to "stored, unchanged"
-      setFormState((f) => ({ ...f, clientSecret: "" }));
+      setFormState((f) => ({ ...f, clientSecret: "", privateKey: "" }));
       setChanged(false);
       refresh();
     } catch (e) {
@@ -74,6 +74,8 @@ export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
       stored={directory.settings}
       directoryId={directory.id}
       secretStored={directory.entra?.clientSecretStored}
+      keyStored={directory.entra?.privateKeyStored}
+      storedCertificate={directory.entra?.certificate}
       usernameLocked={directory.usernameAttributeLocked}
       mappingsPath={`/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/mappings`}
       readOnly={!canConfigure}

@@ -20,14 +20,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * openssl. BouncyCastle only builds the certificate here (it is on the test classpath through Keycloak; the extension
  * itself reads and signs with the JDK alone).
  */
-record TestCertificates(KeyPair keys, X509Certificate certificate) {
+public record TestCertificates(KeyPair keys, X509Certificate certificate) {
 
     /** A 2048-bit key and a certificate valid from an hour ago for a year. */
-    static TestCertificates create(String commonName) {
+    public static TestCertificates create(String commonName) {
         return create(commonName, 2048, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
     }
 
-    static TestCertificates create(String commonName, int bits, Instant notBefore, Instant notAfter) {
+    public static TestCertificates create(String commonName, int bits, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(bits);
@@ -43,7 +43,7 @@ record TestCertificates(KeyPair keys, X509Certificate certificate) {
         }
     }
 
-    String certificatePem() {
+    public String certificatePem() {
         try {
             return pem("CERTIFICATE", certificate.getEncoded());
         } catch (Exception e) {
@@ -52,15 +52,25 @@ record TestCertificates(KeyPair keys, X509Certificate certificate) {
     }
 
     /** PKCS#8, what {@code openssl req -newkey} writes. */
-    String privateKeyPem() {
+    public String privateKeyPem() {
         return pem("PRIVATE KEY", keys.getPrivate().getEncoded());
     }
 
     /** PKCS#1, what {@code openssl genrsa -traditional} (and OpenSSL 1.x genrsa) writes. */
-    String rsaPrivateKeyPem() {
+    public String rsaPrivateKeyPem() {
         try {
             return pem("RSA PRIVATE KEY", PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded()).parsePrivateKey()
                 .toASN1Primitive().getEncoded());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The SHA-1 thumbprint in upper-case hex, as Entra's portal (and the console) show it. */
+    public String thumbprint() {
+        try {
+            return java.util.HexFormat.of().withUpperCase()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
