@@ -16,6 +16,9 @@ const s = seed as typeof seed & {
   adminsId: string;
   viewer: string;
   viewerPassword: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  certificateThumbprint: string;
 };
 
 test("The Entra ID wizard tests the app, picks groups by searching the tenant, creates the directory; it syncs and its settings keep the secret", async ({
@@ -207,5 +210,42 @@ test("An admin with only view-users sees the Entra ID directory's pages and no a
   await page.getByTestId("tab-mappings").click();
   await expect(page.getByTestId("required-mapping")).toHaveCount(4);
   await expect(page.getByTestId("mapping-add")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("The Entra ID settings switch the app to a certificate: tested, saved, its thumbprint shown and the key never", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const errors = await signIn(page, "/dirsync/directories");
+  await page.getByRole("row", { name: /Contoso Entra/ }).getByTestId("directory-link").click();
+  await expect(page.getByRole("heading", { name: "Contoso Entra" })).toBeVisible();
+  await expect(page.getByTestId("entra-credential")).toHaveValue("secret");
+
+  await page.getByTestId("entra-credential").selectOption("certificate");
+  await expect(page.getByTestId("entra-client-secret")).toHaveCount(0);
+  await expect(page.getByTestId("entra-key-help")).toContainText("never shown again");
+  await expect(page.getByTestId("entra-test-connection")).toBeDisabled();
+  await page.getByTestId("entra-certificate").fill(s.certificatePem);
+  await page.getByTestId("entra-private-key").fill(s.privateKeyPem);
+  await page.getByTestId("entra-test-connection").click();
+  await expect(page.getByTestId("entra-test-result")).toContainText("Connected");
+
+  await page.getByTestId("entra-save").click();
+  await expect(page.getByTestId("entra-certificate-stored")).toContainText(`thumbprint ${s.certificateThumbprint}`);
+  await expect(page.getByTestId("entra-certificate-stored")).toContainText("CN=contoso-entra-sync");
+  await expect(page.getByTestId("entra-private-key")).toHaveValue("");
+  await expect(page.getByTestId("entra-private-key")).toHaveAttribute("placeholder", "Stored, unchanged");
+  await expect(page.getByTestId("entra-key-help")).toContainText("A private key is stored");
+
+  // Reopened: the certificate shown, the key not; Test connection signs in with the stored key.
+  await page.reload();
+  await expect(page.getByTestId("entra-credential")).toHaveValue("certificate");
+  await expect(page.getByTestId("entra-certificate")).toHaveValue(/BEGIN CERTIFICATE/);
+  await expect(page.getByTestId("entra-private-key")).toHaveValue("");
+  await page.getByTestId("entra-test-connection").click();
+  await expect(page.getByTestId("entra-test-result")).toContainText("Connected");
+  await expectAccessible(page, "the Entra ID settings with a certificate");
+  await screenshot(page, "entra-settings-certificate");
   expect(errors).toEqual([]);
 });

@@ -53,7 +53,13 @@ export type Directory = {
   lastRun?: RunSummary | null;
   ldap?: { bindCredentialStored: boolean };
   /** an Entra ID directory: whether a client secret is kept (the secret itself is never answered) */
-  entra?: { clientSecretStored: boolean };
+  entra?: {
+    clientSecretStored: boolean;
+    clientCredential?: "secret" | "certificate";
+    privateKeyStored?: boolean;
+    /** the stored certificate: never its key */
+    certificate?: { thumbprint: string; subject: string; notAfter: string; expired: boolean; error?: string };
+  };
   scim?: {
     baseUrl: string;
     tokenStatus: string;

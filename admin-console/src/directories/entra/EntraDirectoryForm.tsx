@@ -13,11 +13,12 @@ import {
   Icon,
   List,
   ListItem,
+  TextArea,
   TextInput,
 } from "@patternfly/react-core";
 import { CheckCircleIcon, ExclamationCircleIcon, LockIcon, MinusCircleIcon, PlusCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { useEffect, useState } from "react";
+import { ChangeEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { EntraGroupSearch, EntraTestResult } from "../../api/dirsync";
@@ -44,6 +45,9 @@ const GROUP_KEYS: GroupSource["keys"] = {
 
 type Props = SourceFormProps<EntraForm> & {
   secretStored?: boolean;
+  /** a certificate's private key is stored; the stored certificate's thumbprint, subject and expiry */
+  keyStored?: boolean;
+  storedCertificate?: { thumbprint: string; subject: string; notAfter: string; expired: boolean };
   /** the source attributes the type offers for mappings (GET /directory-types/entra) */
   sources?: string[];
   /** where a saved directory's mappings are edited (its Mappings tab) */
@@ -66,6 +70,8 @@ export const EntraDirectoryForm = ({
   stored,
   directoryId,
   secretStored,
+  keyStored,
+  storedCertificate,
   usernameLocked,
   sources = [],
   mappingsPath,
@@ -116,8 +122,19 @@ export const EntraDirectoryForm = ({
   const field = fieldOf(setForm);
   const { run: test, test: runTest, searchGroups } = useTypeActions<EntraTestResult>("entra", () => toSettings(form, stored), directoryId);
 
+  const byCertificate = form.clientCredential === "certificate";
   const canTest =
-    !!form.tenantId.trim() && !!form.clientId.trim() && (!!form.clientSecret || !!(directoryId && secretStored));
+    !!form.tenantId.trim() &&
+    !!form.clientId.trim() &&
+    (byCertificate
+      ? !!form.certificate.trim() && (!!form.privateKey.trim() || !!(directoryId && keyStored))
+      : !!form.clientSecret || !!(directoryId && secretStored));
+  /** A PEM file read into a field (the key stays in this page until saved; the server keeps it write-only). */
+  const loadFile = (key: "certificate" | "privateKey") => (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    if (file) file.text().then((v) => field(key)(v));
+    e.target.value = "";
+  };
   // An object id pasted in full can be used when the search cannot run.
   const groups: GroupSource = {
     search: searchGroups((g: EntraGroup) => ({
@@ -175,38 +192,115 @@ export const EntraDirectoryForm = ({
           readOnly={readOnly}
           isRequired
         />
-        <FormGroup label={t("dirsyncEntraClientSecret")} isRequired={!secretStored} fieldId="entra-client-secret">
-          {readOnly ? (
-            <TextInput
-              id="entra-client-secret"
-              value={secretStored ? t("dirsyncEntraSecretStored") : ""}
-              readOnlyVariant="default"
-              data-testid="entra-client-secret"
-            />
-          ) : (
-            <TextInput
-              id="entra-client-secret"
-              data-testid="entra-client-secret"
-              type="password"
-              autoComplete="new-password"
-              value={form.clientSecret}
-              placeholder={secretStored ? t("dirsyncEntraSecretStored") : ""}
-              onChange={(_e, v) => field("clientSecret")(v)}
-            />
-          )}
-          <Helper
-            testid="entra-secret-help"
-            text={t(
-              readOnly
-                ? secretStored
-                  ? "dirsyncEntraSecretStoredReadOnly"
-                  : "dirsyncEntraNoSecret"
-                : secretStored
-                  ? "dirsyncEntraSecretStoredHelp"
-                  : "dirsyncEntraSecretHelp",
-            )}
-          />
+        <FormGroup label={t("dirsyncEntraCredential")} fieldId="entra-credential">
+          <FormSelect
+            id="entra-credential"
+            data-testid="entra-credential"
+            value={form.clientCredential}
+            isDisabled={readOnly}
+            onChange={(_e, v) => field("clientCredential")(v as EntraForm["clientCredential"])}
+          >
+            <FormSelectOption value="secret" label={t("dirsyncEntraCredential.secret")} />
+            <FormSelectOption value="certificate" label={t("dirsyncEntraCredential.certificate")} />
+          </FormSelect>
         </FormGroup>
+        {byCertificate ? (
+          <>
+            <FormGroup label={t("dirsyncEntraCertificate")} isRequired fieldId="entra-certificate">
+              <TextArea
+                id="entra-certificate"
+                data-testid="entra-certificate"
+                value={form.certificate}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                onChange={(_e, v) => field("certificate")(v)}
+                readOnlyVariant={readOnly ? "default" : undefined}
+                resizeOrientation="vertical"
+                rows={4}
+              />
+              {!readOnly && (
+                <input
+                  type="file"
+                  accept=".pem,.crt,.cer"
+                  aria-label={t("dirsyncEntraCertificateFile")}
+                  data-testid="entra-certificate-file"
+                  onChange={loadFile("certificate")}
+                />
+              )}
+              {storedCertificate && (
+                <Helper
+                  testid="entra-certificate-stored"
+                  text={t(storedCertificate.expired ? "dirsyncEntraCertificateExpired" : "dirsyncEntraCertificateStored", {
+                    thumbprint: storedCertificate.thumbprint,
+                    subject: storedCertificate.subject,
+                    notAfter: storedCertificate.notAfter,
+                  })}
+                />
+              )}
+              <Helper text={t("dirsyncEntraCertificateHelp")} />
+            </FormGroup>
+            <FormGroup label={t("dirsyncEntraPrivateKey")} isRequired={!keyStored} fieldId="entra-private-key">
+              {!readOnly && (
+                <>
+                  <TextArea
+                    id="entra-private-key"
+                    data-testid="entra-private-key"
+                    value={form.privateKey}
+                    placeholder={keyStored ? t("dirsyncEntraSecretStored") : "-----BEGIN PRIVATE KEY-----"}
+                    onChange={(_e, v) => field("privateKey")(v)}
+                    autoComplete="off"
+                    spellCheck={false}
+                    resizeOrientation="vertical"
+                    rows={4}
+                  />
+                  <input
+                    type="file"
+                    accept=".pem,.key"
+                    aria-label={t("dirsyncEntraPrivateKeyFile")}
+                    data-testid="entra-private-key-file"
+                    onChange={loadFile("privateKey")}
+                  />
+                </>
+              )}
+              <Helper
+                testid="entra-key-help"
+                text={t(keyStored ? "dirsyncEntraKeyStoredHelp" : readOnly ? "dirsyncEntraNoKey" : "dirsyncEntraKeyHelp")}
+              />
+            </FormGroup>
+          </>
+        ) : (
+          <FormGroup label={t("dirsyncEntraClientSecret")} isRequired={!secretStored} fieldId="entra-client-secret">
+            {readOnly ? (
+              <TextInput
+                id="entra-client-secret"
+                value={secretStored ? t("dirsyncEntraSecretStored") : ""}
+                readOnlyVariant="default"
+                data-testid="entra-client-secret"
+              />
+            ) : (
+              <TextInput
+                id="entra-client-secret"
+                data-testid="entra-client-secret"
+                type="password"
+                autoComplete="new-password"
+                value={form.clientSecret}
+                placeholder={secretStored ? t("dirsyncEntraSecretStored") : ""}
+                onChange={(_e, v) => field("clientSecret")(v)}
+              />
+            )}
+            <Helper
+              testid="entra-secret-help"
+              text={t(
+                readOnly
+                  ? secretStored
+                    ? "dirsyncEntraSecretStoredReadOnly"
+                    : "dirsyncEntraNoSecret"
+                  : secretStored
+                    ? "dirsyncEntraSecretStoredHelp"
+                    : "dirsyncEntraSecretHelp",
+              )}
+            />
+          </FormGroup>
+        )}
         <SelectField
           id="entra-cloud"
           label={t("dirsyncEntraCloudLabel")}

@@ -6,8 +6,8 @@ import { EntraDirectoryForm } from "./EntraDirectoryForm";
 import { EntraForm, fromSettings, toSettings } from "./model";
 
 /**
- * The Settings tab of a Microsoft Entra ID directory (`SettingsEditor`): the client secret is sent only when
- * a new one was typed, else the stored one stays ("stored, unchanged"); Test connection and the group search
+ * The Settings tab of a Microsoft Entra ID directory (`SettingsEditor`): the client secret (or certificate key) is
+ * sent only when a new one was typed, else the stored one stays ("stored, unchanged"); Test connection and the group search
  * use the stored secret (?directory=) when none is typed. The username attribute is locked after the first
  * sync; the mappings are edited in the Mappings tab.
  */
@@ -27,7 +27,7 @@ export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
       refresh={refresh}
       initial={(current) => fromSettings(directory.name, directory.settings, current?.groupNames)}
       toSettings={toSettings}
-      saved={(f) => ({ ...f, clientSecret: "" })}
+      saved={(f) => ({ ...f, clientSecret: "", privateKey: "" })}
       load={groupNames}
     >
       {(e) => (
@@ -37,6 +37,8 @@ export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
           stored={directory.settings}
           directoryId={directory.id}
           secretStored={directory.entra?.clientSecretStored}
+          keyStored={directory.entra?.privateKeyStored}
+          storedCertificate={directory.entra?.certificate}
           usernameLocked={directory.usernameAttributeLocked}
           mappingsPath={`/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/mappings`}
           readOnly={e.readOnly}

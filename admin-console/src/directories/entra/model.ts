@@ -2,7 +2,8 @@
  * The Microsoft Entra ID form and the directory settings it edits. The keys are the server's
  * (io.dirsync.entra.EntraSettings, engine/AdminGroups, engine/PullScheduler, enrollment/EnrollmentSettings):
  *
- *   tenantId, clientId, clientSecret (write-only: sent only when typed; empty keeps the stored one),
+ *   tenantId, clientId, clientCredential ("secret" | "certificate"), clientSecret (write-only: sent only
+ *   when typed; empty keeps the stored one), certificate (PEM, public), privateKey (write-only, as the secret),
  *   authorityHost, graphEndpoint (the cloud's), syncedGroups [object id], transitiveMembers,
  *   adminGroups [{group: object id, role}], usernameAttribute, mappings [{source, target}],
  *   identityProvider (alias), passwordSignIn (default: only without an identity provider), fullSyncMinutes (720), incrementalSyncMinutes (15), adminSyncMinutes (30),
@@ -45,8 +46,14 @@ export type EntraForm = Schedules & {
   name: string;
   tenantId: string;
   clientId: string;
+  /** how the app signs in: a client secret or a certificate's private key */
+  clientCredential: "secret" | "certificate";
   /** typed by the admin; empty = keep the stored one (edit) */
   clientSecret: string;
+  /** the certificate uploaded to the app registration (PEM; public, kept in the settings) */
+  certificate: string;
+  /** its private key, typed or loaded from a file; empty = keep the stored one (edit) */
+  privateKey: string;
   cloud: Cloud;
   authorityHost: string;
   graphEndpoint: string;
@@ -72,7 +79,10 @@ export function newForm(name: string): EntraForm {
     name,
     tenantId: "",
     clientId: "",
+    clientCredential: "secret",
     clientSecret: "",
+    certificate: "",
+    privateKey: "",
     cloud: "global",
     ...CLOUDS.global,
     syncedGroups: [],
@@ -114,7 +124,10 @@ export function fromSettings(name: string, s: Record<string, unknown>, groupName
     name,
     tenantId: text(s.tenantId),
     clientId: text(s.clientId),
+    clientCredential: s.clientCredential === "certificate" ? "certificate" : "secret",
     clientSecret: "",
+    certificate: text(s.certificate),
+    privateKey: "",
     cloud: cloudOf(authorityHost, graphEndpoint),
     authorityHost,
     graphEndpoint,
@@ -134,7 +147,7 @@ export function fromSettings(name: string, s: Record<string, unknown>, groupName
 
 /**
  * The settings to save or test: the stored ones (keys the form does not edit are kept) with the
- * form's values. The client secret is sent only when the admin typed one.
+ * form's values. The client secret (or private key) is sent only when the admin typed one.
  */
 export function toSettings(form: EntraForm, stored: Record<string, unknown> = {}): Record<string, unknown> {
   const s: Record<string, unknown> = { ...stored };
@@ -144,8 +157,14 @@ export function toSettings(form: EntraForm, stored: Record<string, unknown> = {}
   };
   set("tenantId", form.tenantId);
   set("clientId", form.clientId);
+  s.clientCredential = form.clientCredential;
   delete s.clientSecret;
-  if (form.clientSecret) s.clientSecret = form.clientSecret;
+  delete s.privateKey;
+  delete s.certificate;
+  if (form.clientCredential === "certificate") {
+    set("certificate", form.certificate);
+    if (form.privateKey.trim()) s.privateKey = form.privateKey;
+  } else if (form.clientSecret) s.clientSecret = form.clientSecret;
   set("authorityHost", noSlash(form.authorityHost));
   set("graphEndpoint", noSlash(form.graphEndpoint));
   s.syncedGroups = form.syncedGroups;

@@ -20,8 +20,9 @@ import io.dirsync.engine.DirectorySyncEngine;
  * <li>{@code search-groups}: the tenant's groups whose name starts with {@code search} (object id and name), for the
  * synced and admin groups.</li>
  * </ul>
- * A stored client secret stands in for one not typed only with the saved tenant, client id and authority host, so that it
- * is never sent anywhere else.
+ * A stored client secret (or certificate key) stands in for one not typed only with the saved tenant, client id and hosts,
+ * so that it (or an assertion signed with it) is never sent anywhere else. A typed certificate and key are checked as
+ * when saved (a mismatch is a 400 that says so, not a question to Entra).
  */
 final class EntraAdminActions {
 
@@ -153,28 +154,32 @@ final class EntraAdminActions {
         }
         ObjectNode copy = settings.deepCopy();
         copy.remove(EntraSync.CLIENT_SECRET);
+        copy.remove(ClientCertificate.PRIVATE_KEY);
         EntraSettings.validate(copy, List.of());
         return EntraSettings.typed(copy);
     }
 
     private GraphClient client(ObjectNode body, Directory existing) {
         EntraSettings s = settings(body, existing);
-        JsonNode typed = body.path("settings").get(EntraSync.CLIENT_SECRET);
-        String secret = typed == null || typed.isNull() ? null : typed.asText();
-        if (EntraDirectoryTypeProvider.unchanged(secret)) {
-            secret = storedSecret(s, existing);
-        }
-        return new GraphClient(session.getProvider(HttpClientProvider.class).getHttpClient(), s, secret);
+        return new GraphClient(session.getProvider(HttpClientProvider.class).getHttpClient(), s, credential(body, s, existing));
     }
 
-    /** The saved directory's secret, only for its saved tenant, client and hosts. */
-    private String storedSecret(EntraSettings typed, Directory existing) {
-        String stored = existing == null ? null
-            : DirectorySyncEngine.of(session).directories().secret(existing, EntraSync.CLIENT_SECRET);
-        if (stored == null) {
-            throw EntraSettings.invalid("settings.clientSecret is required: the Value of a client secret of the app");
+    /** The typed secret or certificate key, else the saved directory's, only for its saved tenant, client and hosts. */
+    private AppCredential credential(ObjectNode body, EntraSettings typed, Directory existing) {
+        JsonNode settings = body.path("settings");
+        String name = typed.usesCertificate() ? ClientCertificate.PRIVATE_KEY : EntraSync.CLIENT_SECRET;
+        JsonNode value = settings.get(name);
+        String given = value == null || value.isNull() ? null : value.asText();
+        if (EntraDirectoryTypeProvider.unchanged(given)) {
+            String stored = existing == null ? null : DirectorySyncEngine.of(session).directories().secret(existing, name);
+            if (stored == null || stored.isEmpty()) {
+                throw EntraSettings.invalid(typed.usesCertificate()
+                    ? "settings.privateKey is required: the PEM private key of the certificate"
+                    : "settings.clientSecret is required: the Value of a client secret of the app");
+            }
+            EntraDirectoryTypeProvider.requireSameApp(typed, EntraSettings.of(existing));
+            given = stored;
         }
-        EntraDirectoryTypeProvider.requireSameApp(typed, EntraSettings.of(existing));
-        return stored;
+        return typed.usesCertificate() ? ClientCertificate.of(typed.certificate, given) : AppCredential.secret(given);
     }
 }

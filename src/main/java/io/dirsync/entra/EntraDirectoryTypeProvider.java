@@ -1,5 +1,7 @@
 package io.dirsync.entra;
 
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryTypeProvider;
 
 /**
- * An Entra ID directory's part of its life: its client secret (taken out of the settings, kept by the engine beside the
- * directory, never answered), its settings check, its synced groups, and the wizard's admin actions
+ * An Entra ID directory's part of its life: its credential (the client secret or a certificate's private key, taken out
+ * of the settings, kept by the engine beside the directory, never answered), its settings check, its synced groups, and the wizard's admin actions
  * ({@link EntraAdminActions}).
  */
 final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
@@ -30,41 +32,83 @@ final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
     }
 
     /**
-     * Takes the client secret out of the settings and checks them. A missing, empty or masked ({@code **********})
-     * secret keeps the stored one; a new directory needs one.
+     * Takes the write-only credential (client secret, or a certificate's private key) out of the settings and checks
+     * them. A missing, empty or masked ({@code **********}) one keeps the stored one; a new directory, or one switching
+     * credential, needs one. A certificate is checked with its key (readable, RSA of 2048 bits or more, the key is the
+     * certificate's, in date) and kept in the settings in PEM; the key is kept beside the directory.
      */
     @Override
     public Secrets prepareSettings(RealmModel realm, ObjectNode settings, Directory existing) {
-        String secret = settings.hasNonNull(EntraSync.CLIENT_SECRET) ? settings.get(EntraSync.CLIENT_SECRET).asText() : null;
-        settings.remove(EntraSync.CLIENT_SECRET);
+        String secret = writeOnly(settings, EntraSync.CLIENT_SECRET);
+        String privateKey = writeOnly(settings, ClientCertificate.PRIVATE_KEY);
         EntraSettings.validate(settings, mappings(settings));
-        String idp = EntraSettings.typed(settings).identityProvider;
+        EntraSettings typed = EntraSettings.typed(settings);
+        String idp = typed.identityProvider;
         if (idp != null && session.identityProviders().getByAlias(idp) == null) {
             throw EntraSettings.invalid("settings.identityProvider: realm '" + realm.getName() + "' has no identity provider '"
                 + idp + "' (Identity providers → add Microsoft, then name its alias here)");
         }
+        if (typed.usesCertificate()) {
+            return certificate(settings, typed, privateKey, existing);
+        }
+        settings.remove("certificate");
         if (unchanged(secret)) {
-            if (existing == null) {
+            if (existing == null || stored(existing, EntraSync.CLIENT_SECRET) == null) {
                 throw EntraSettings.invalid("settings.clientSecret is required: the Value of a client secret of the app "
                     + "registration (Certificates & secrets)");
             }
-            requireSameApp(EntraSettings.typed(settings), EntraSettings.of(existing));
+            requireSameApp(typed, EntraSettings.of(existing));
             return Secrets.NONE;
         }
-        return new Secrets(Map.of(EntraSync.CLIENT_SECRET, secret));
+        // the other credential is forgotten, so that a directory holds only what it signs in with
+        return new Secrets(Map.of(EntraSync.CLIENT_SECRET, secret, ClientCertificate.PRIVATE_KEY, ""));
+    }
+
+    private Secrets certificate(ObjectNode settings, EntraSettings typed, String privateKey, Directory existing) {
+        X509Certificate certificate = ClientCertificate.certificate(typed.certificate);
+        PrivateKey key;
+        if (unchanged(privateKey)) {
+            String stored = existing == null ? null : stored(existing, ClientCertificate.PRIVATE_KEY);
+            if (stored == null) {
+                throw EntraSettings.invalid("settings.privateKey is required with clientCredential \"certificate\": the PEM "
+                    + "private key of the certificate (-----BEGIN PRIVATE KEY----- ...)");
+            }
+            requireSameApp(typed, EntraSettings.of(existing));
+            key = ClientCertificate.privateKey(stored);
+        } else {
+            key = ClientCertificate.privateKey(privateKey);
+        }
+        ClientCertificate.check(certificate, key, System.currentTimeMillis());
+        settings.put("certificate", ClientCertificate.pem(certificate));
+        return unchanged(privateKey) ? Secrets.NONE
+            : new Secrets(Map.of(ClientCertificate.PRIVATE_KEY, ClientCertificate.pem(key), EntraSync.CLIENT_SECRET, ""));
+    }
+
+    /** Removes a write-only value from the settings and answers it (null when absent). */
+    private static String writeOnly(ObjectNode settings, String name) {
+        String value = settings.hasNonNull(name) ? settings.get(name).asText() : null;
+        settings.remove(name);
+        return value;
+    }
+
+    /** A stored secret of the directory, null when none (or forgotten). */
+    private String stored(Directory directory, String name) {
+        String v = DirectorySyncEngine.of(session).directories().secret(directory, name);
+        return v == null || v.isEmpty() ? null : v;
     }
 
     /**
-     * The stored secret goes only where it was typed for: changing the tenant, client id, authority host or Graph
-     * endpoint needs the secret again, or an admin who cannot read it could send it to a host of their choosing by
-     * saving the settings and syncing.
+     * The stored credential goes only where it was typed for: changing the tenant, client id, authority host or Graph
+     * endpoint needs the secret (or private key) again, or an admin who cannot read it could send it (or assertions
+     * signed with it) to a host of their choosing by saving the settings and syncing.
      */
     static void requireSameApp(EntraSettings typed, EntraSettings saved) {
         if (!typed.tenantId.equalsIgnoreCase(saved.tenantId) || !typed.clientId.equalsIgnoreCase(saved.clientId)
                 || !typed.authorityHost.equalsIgnoreCase(saved.authorityHost)
                 || !typed.graphEndpoint.equalsIgnoreCase(saved.graphEndpoint)) {
-            throw EntraSettings.invalid("settings.clientSecret: type the client secret again when changing the tenant, "
-                + "client id, authority host or Graph endpoint (the stored secret is only sent where it was saved for)");
+            String what = typed.usesCertificate() ? "settings.privateKey: send the private key" : "settings.clientSecret: type the client secret";
+            throw EntraSettings.invalid(what + " again when changing the tenant, client id, authority host or Graph "
+                + "endpoint (the stored one is only used where it was saved for)");
         }
     }
 
@@ -98,12 +142,24 @@ final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
         engine.groups().removeUnsynced(realm, directory, EntraSettings.of(directory).syncedGroups, EntraSettings.GROUP_IDS);
     }
 
-    /** {@code "entra": {"clientSecretStored": true|false}}: whether a secret is kept; never the secret. */
+    /**
+     * {@code "entra": {"clientCredential", "clientSecretStored", "privateKeyStored", "certificate": {thumbprint,
+     * thumbprintSha256, subject, issuer, notBefore, notAfter, expired}}}: what is kept; never a secret or key.
+     */
     @Override
     public Map<String, Object> describe(RealmModel realm, Directory directory) {
-        String stored = DirectorySyncEngine.of(session).directories().secret(directory, EntraSync.CLIENT_SECRET);
+        EntraSettings settings = EntraSettings.of(directory);
         Map<String, Object> entra = new HashMap<>();
-        entra.put("clientSecretStored", stored != null && !stored.isEmpty());
+        entra.put("clientCredential", settings.clientCredential);
+        entra.put("clientSecretStored", stored(directory, EntraSync.CLIENT_SECRET) != null);
+        entra.put("privateKeyStored", stored(directory, ClientCertificate.PRIVATE_KEY) != null);
+        if (settings.usesCertificate() && settings.certificate != null) {
+            try {
+                entra.put("certificate", ClientCertificate.describe(ClientCertificate.certificate(settings.certificate)));
+            } catch (RuntimeException e) {
+                entra.put("certificate", Map.of("error", String.valueOf(e.getMessage())));
+            }
+        }
         return Map.of("entra", entra);
     }
 

@@ -23,7 +23,12 @@ import io.dirsync.engine.SyncConflictException;
  * tenantId             the tenant's id (a GUID) or one of its verified domains (contoso.onmicrosoft.com)
  * clientId             the app registration's application (client) id; its application permissions: User.Read.All and
  *                      GroupMember.Read.All (Group.Read.All or Directory.Read.All also do), admin-consented
+ * clientCredential     "secret" (default) or "certificate": how the app signs in
  * clientSecret         the app's client secret (kept beside the directory, never shown again; write-only)
+ * certificate          with "certificate": the PEM certificate uploaded to the app registration (public; shown back
+ *                      with its thumbprint, subject and dates)
+ * privateKey           with "certificate": its unencrypted RSA private key, PEM PKCS#8 or PKCS#1 (kept beside the
+ *                      directory like the secret; write-only)
  * authorityHost        https://login.microsoftonline.com (default; US Gov https://login.microsoftonline.us,
  *                      China https://login.chinacloudapi.cn)
  * graphEndpoint        https://graph.microsoft.com (default; US Gov https://graph.microsoft.us,
@@ -58,6 +63,10 @@ public final class EntraSettings {
 
     final String tenantId;
     final String clientId;
+    /** {@link AppCredential#SECRET} or {@link AppCredential#CERTIFICATE}. */
+    final String clientCredential;
+    /** The PEM certificate of a certificate credential, else null. */
+    final String certificate;
     final String authorityHost;
     final String graphEndpoint;
     final List<String> syncedGroups;
@@ -73,6 +82,8 @@ public final class EntraSettings {
     private EntraSettings(ObjectNode s, List<AttributeMapping> mappings) {
         tenantId = text(s, "tenantId", null);
         clientId = text(s, "clientId", null);
+        clientCredential = text(s, "clientCredential", AppCredential.SECRET);
+        certificate = text(s, "certificate", null);
         authorityHost = stripSlash(text(s, "authorityHost", DEFAULT_AUTHORITY));
         graphEndpoint = stripSlash(text(s, "graphEndpoint", DEFAULT_GRAPH));
         Set<String> groups = new LinkedHashSet<>();
@@ -110,6 +121,9 @@ public final class EntraSettings {
         }
         if (s.clientId == null || !GUID.matcher(s.clientId).matches()) {
             throw invalid("settings.clientId is required: the app registration's Application (client) ID, a GUID");
+        }
+        if (!AppCredential.SECRET.equals(s.clientCredential) && !AppCredential.CERTIFICATE.equals(s.clientCredential)) {
+            throw invalid("settings.clientCredential must be \"secret\" or \"certificate\"; it is '" + s.clientCredential + "'");
         }
         url("settings.authorityHost", s.authorityHost);
         url("settings.graphEndpoint", s.graphEndpoint);
@@ -153,6 +167,16 @@ public final class EntraSettings {
         p.add(lastNameAttribute);
         mappings.forEach(m -> p.add(m.source()));
         return new ArrayList<>(p);
+    }
+
+    boolean usesCertificate() {
+        return AppCredential.CERTIFICATE.equals(clientCredential);
+    }
+
+    /** The token endpoint of the tenant: where the token is asked for, and the audience of a client assertion. */
+    String tokenUrl() {
+        return authorityHost + "/" + java.net.URLEncoder.encode(tenantId, java.nio.charset.StandardCharsets.UTF_8)
+            + "/oauth2/v2.0/token";
     }
 
     /** The token scope of the Graph endpoint: its {@code /.default} (the app's granted application permissions). */

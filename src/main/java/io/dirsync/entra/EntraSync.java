@@ -118,12 +118,12 @@ final class EntraSync {
     }
 
     private RunReport execute(RunKind kind, String username) {
-        String secret = inTx(s -> {
+        AppCredential credential = inTx(s -> {
             directory = engine(s).directories().get(realm(s), directoryId).orElseThrow();
-            return engine(s).directories().secret(directory, CLIENT_SECRET);
+            return AppCredential.stored(engine(s), directory);
         });
         settings = EntraSettings.of(directory);
-        graph = new GraphClient(inTx(s -> s.getProvider(HttpClientProvider.class).getHttpClient()), settings, secret);
+        graph = new GraphClient(inTx(s -> s.getProvider(HttpClientProvider.class).getHttpClient()), settings, credential);
         SyncState state = kind == RunKind.INCREMENTAL
             ? inTx(s -> SyncState.parse(engine(s).directories().syncState(directory))) : null;
         if (kind == RunKind.INCREMENTAL && (state == null || !state.scopeKey().equals(scopeKey()))) {

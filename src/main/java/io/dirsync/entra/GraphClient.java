@@ -69,7 +69,7 @@ final class GraphClient {
 
     private final CloseableHttpClient http;
     private final EntraSettings settings;
-    private final String clientSecret;
+    private final AppCredential credential;
     private final Sleeper sleeper;
     private String token;
     private long tokenExpiresAt;
@@ -77,14 +77,14 @@ final class GraphClient {
     private int requests;
     private int throttled;
 
-    GraphClient(CloseableHttpClient http, EntraSettings settings, String clientSecret) {
-        this(http, settings, clientSecret, Thread::sleep);
+    GraphClient(CloseableHttpClient http, EntraSettings settings, AppCredential credential) {
+        this(http, settings, credential, Thread::sleep);
     }
 
-    GraphClient(CloseableHttpClient http, EntraSettings settings, String clientSecret, Sleeper sleeper) {
+    GraphClient(CloseableHttpClient http, EntraSettings settings, AppCredential credential, Sleeper sleeper) {
         this.http = http;
         this.settings = settings;
-        this.clientSecret = clientSecret;
+        this.credential = credential;
         this.sleeper = sleeper;
     }
 
@@ -174,12 +174,11 @@ final class GraphClient {
         if (!renew && token != null && now < tokenExpiresAt) {
             return token;
         }
-        HttpPost post = new HttpPost(settings.authorityHost + "/" + URLEncoder.encode(settings.tenantId, StandardCharsets.UTF_8)
-            + "/oauth2/v2.0/token");
-        List<NameValuePair> form = List.of(new BasicNameValuePair("grant_type", "client_credentials"),
-            new BasicNameValuePair("client_id", settings.clientId),
-            new BasicNameValuePair("client_secret", clientSecret == null ? "" : clientSecret),
-            new BasicNameValuePair("scope", settings.scope()));
+        String tokenUrl = settings.tokenUrl();
+        HttpPost post = new HttpPost(tokenUrl);
+        List<NameValuePair> form = new ArrayList<>(List.of(new BasicNameValuePair("grant_type", "client_credentials"),
+            new BasicNameValuePair("client_id", settings.clientId), new BasicNameValuePair("scope", settings.scope())));
+        credential.tokenParameters(settings.clientId, tokenUrl).forEach((k, v) -> form.add(new BasicNameValuePair(k, v)));
         post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
         post.setHeader("Accept", "application/json");
         Answer answer = send(post);
@@ -330,12 +329,31 @@ final class GraphClient {
                 + "': check settings.clientId and that the app is registered in this tenant";
             case "AADSTS7000215" -> "The client secret is wrong: paste the secret's Value (not its Secret ID)";
             case "AADSTS7000222" -> "The client secret has expired: create a new one in the app registration";
-            case "AADSTS700024", "AADSTS1002012", "AADSTS70011" -> "The token request was refused (" + error + ")";
+            // certificate credentials
+            case "AADSTS700027" -> "The certificate " + thumbprint() + "is not registered on app '" + settings.clientId
+                + "' (or the assertion's signature does not verify with the one registered): upload this certificate "
+                + "under the app registration's Certificates & secrets → Certificates, or send the certificate and key "
+                + "registered there";
+            case "AADSTS700024" -> "Entra ID says the client assertion is outside its valid time range: check this "
+                + "server's clock (NTP); assertions are valid for " + ClientCertificate.ASSERTION_SECONDS / 60 + " minutes";
+            case "AADSTS7000274", "AADSTS1000502" -> "The certificate " + thumbprint() + "is outside its validity period "
+                + "at Entra ID: create a new certificate, upload it and send it with its key";
+            case "AADSTS7000214", "AADSTS7000277" -> "The certificate " + thumbprint() + "was revoked: create a new one";
+            case "AADSTS700023" -> "Entra ID refused the assertion's audience " + settings.tokenUrl()
+                + ": check settings.authorityHost and settings.tenantId";
+            case "AADSTS700021", "AADSTS50027" -> "Entra ID refused the client assertion (" + error + ")";
+            case "AADSTS1002012", "AADSTS70011" -> "The token request was refused (" + error + ")";
             default -> null;
         };
         String detail = description.isEmpty() ? "HTTP " + answer.status : firstLine(description);
         return new GraphException(answer.status, aadsts.isEmpty() ? error : aadsts,
             (advice == null ? "The token endpoint refused the app's credentials" : advice) + " (" + detail + ")");
+    }
+
+    /** "(thumbprint X) " of a certificate credential, for messages; else empty. */
+    private String thumbprint() {
+        return credential instanceof ClientCertificate c
+            ? "(thumbprint " + ClientCertificate.describe(c.certificate).get("thumbprint") + ") " : "";
     }
 
     private static JsonNode safe(Answer answer) {

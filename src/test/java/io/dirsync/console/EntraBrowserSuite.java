@@ -99,6 +99,12 @@ class EntraBrowserSuite extends BrowserSuiteBase {
         seed.put("limitedUrl", limited.url());
         seed.put("engineeringId", engineering);
         seed.put("adminsId", admins);
+        // the certificate the last spec switches the app to, registered on the stand-in's app
+        io.dirsync.entra.TestCertificates certificate = io.dirsync.entra.TestCertificates.create("contoso-entra-sync");
+        graph.registerCertificate(certificate.certificate());
+        seed.put("certificatePem", certificate.certificatePem());
+        seed.put("privateKeyPem", certificate.privateKeyPem());
+        seed.put("certificateThumbprint", certificate.thumbprint());
         seed.put("viewer", "viewer-" + realm.getName());
         seed.put("viewerPassword", "Viewer-Passw0rd!");
         viewOnlyMasterAdmin((String) seed.get("viewer"), (String) seed.get("viewerPassword"));
@@ -126,7 +132,12 @@ class EntraBrowserSuite extends BrowserSuiteBase {
         assertEquals(30, s.get("incrementalSyncMinutes").asInt());
         assertEquals(720, s.get("fullSyncMinutes").asInt());
         assertFalse(d.toString().contains(GraphStandIn.CLIENT_SECRET), "the secret is never answered: " + d);
-        assertTrue(d.at("/entra/clientSecretStored").asBoolean(), d::toString);
+        // the last spec switched the app to its certificate: the key stored, never answered; the secret forgotten
+        assertEquals("certificate", d.at("/entra/clientCredential").asText(), d::toString);
+        assertTrue(d.at("/entra/privateKeyStored").asBoolean(), d::toString);
+        assertFalse(d.at("/entra/clientSecretStored").asBoolean(), d::toString);
+        assertEquals(certificate.thumbprint(), d.at("/entra/certificate/thumbprint").asText(), d::toString);
+        assertFalse(d.toString().contains("PRIVATE KEY"), d::toString);
 
         // The full sync the spec started: Engineering's members, Platform's through nesting, and the admin group's.
         assertEquals(4, d.get("userCount").asInt(), d::toString);

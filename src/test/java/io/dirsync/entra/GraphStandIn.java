@@ -40,7 +40,10 @@ import io.dirsync.entra.StandInHttp.Answer;
  * AADSTS700016), scope without "/.default" (400 invalid_scope AADSTS1002012), scope of another resource (400
  * invalid_resource AADSTS500011; accepted: {@code <url()>/.default} (also spelled with "localhost"),
  * {@code https://graph.microsoft.com/.default} and Graph's app id), missing secret (401 invalid_client AADSTS7000218), wrong secret (401 invalid_client AADSTS7000215),
- * GET (400 AADSTS900561).</li>
+ * GET (400 AADSTS900561). Certificate credentials: {@code client_assertion_type} jwt-bearer and a {@code client_assertion}
+ * verified against the certificates {@link #registerCertificate registered} on the app (signature, {@code x5t#S256} /
+ * {@code x5t}, aud, iss = sub = client id, exp/nbf and lifetime, jti not replayed; {@link ClientAssertions} lists each
+ * refusal's AADSTS code); an assertion and a secret together, 401 AADSTS7000216 (the code is this stand-in's choice).</li>
  * <li><b>Graph authentication</b>: missing/empty bearer token, unknown token (IDX14100), expired token (after
  * {@link #expireTokens()} or 3599 s) answer 401 InvalidAuthenticationToken with a WWW-Authenticate header.</li>
  * <li><b>Application permissions</b> ({@link #grant}): user endpoints need User.Read.All or Directory.Read.All (or
@@ -78,7 +81,8 @@ import io.dirsync.entra.StandInHttp.Answer;
  * (ConsistencyLevel: eventual, $count, $search, $orderby, other $filter forms); $expand; OData type casts in paths;
  * the deletedItems endpoints; delta of users' memberOf or manager; any other resource (applications, devices,
  * directory roles, ...); real throttling (nothing is ever 429 unless injected); JWT access tokens (tokens are opaque,
- * and a Graph token for another tenant/app is not a concept here); certificates/client assertions; national clouds;
+ * and a Graph token for another tenant/app is not a concept here); certificate revocation, trusted certificate subjects
+ * and federated (workload identity) assertions; national clouds;
  * group types other than security groups with fixed properties (only displayName is settable); and the exact server
  * page sizes and ordering of real Graph (here: creation order, sizes exactly as asked). List $skiptokens (plain
  * /users, /groups, members) do not expire; index-paged lists (memberOf, transitive lists) may skip or repeat an object
@@ -310,6 +314,19 @@ public final class GraphStandIn implements AutoCloseable {
         synchronized (faults) {
             faults.add(new Fault(pathContains, skip, new Answer(status, h, bytes)));
         }
+    }
+
+    /**
+     * Registers a certificate on the app (its "Certificates &amp; secrets"): client assertions signed with its key
+     * authenticate the app (see {@link ClientAssertions}). None is registered at first.
+     */
+    public void registerCertificate(java.security.cert.X509Certificate certificate) {
+        authority.assertions.register(certificate);
+    }
+
+    /** Removes every certificate of the app. */
+    public void unregisterCertificates() {
+        authority.assertions.unregisterAll();
     }
 
     /** Every access token issued so far is now expired (Graph answers 401). New tokens work. */

@@ -16,7 +16,8 @@ import io.dirsync.entra.StandInHttp.Answer;
 
 /**
  * The Microsoft identity platform's token endpoint, client credentials grant only:
- * {@code POST /{tenant}/oauth2/v2.0/token}. Issues opaque bearer tokens and later tells Graph whether a token is
+ * {@code POST /{tenant}/oauth2/v2.0/token}, with the app's client secret or a client assertion signed with one of its
+ * registered certificates ({@link ClientAssertions}). Issues opaque bearer tokens and later tells Graph whether a token is
  * valid, unknown or expired.
  */
 final class StandInAuthority {
@@ -32,6 +33,8 @@ final class StandInAuthority {
     }
 
     private final SecureRandom random = new SecureRandom();
+    /** The app's certificate credentials and the assertions it already used. */
+    final ClientAssertions assertions = new ClientAssertions();
     private final Map<String, Issued> issued = new HashMap<>();
     private long serial;
     /** Tokens with a serial below this were expired by {@link GraphStandIn#expireTokens()}. */
@@ -123,6 +126,28 @@ final class StandInAuthority {
                 + "named " + tenant + ". This can happen if the application has not been installed by the administrator of the tenant "
                 + "or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.");
         }
+        String assertionType = form.get("client_assertion_type");
+        String assertion = form.get("client_assertion");
+        if (assertion != null || assertionType != null) {
+            if (secret != null) {
+                return error(401, "invalid_client", 7000216, "'client_assertion', 'client_secret' or 'request' is required "
+                    + "for the 'client_credentials' grant type, and only one may be sent.");
+            }
+            if (assertion == null || assertion.isEmpty()) {
+                return missing("client_assertion");
+            }
+            if (!ClientAssertions.TYPE.equals(assertionType)) {
+                return error(400, "invalid_request", 50027, "Invalid client_assertion_type '" + assertionType + "': "
+                    + "expected '" + ClientAssertions.TYPE + "'.");
+            }
+            ClientAssertions.Refusal refusal = assertions.verify(assertion, clientId,
+                List.of(graphUrl + "/" + tenant + "/oauth2/v2.0/token", byName + "/" + tenant + "/oauth2/v2.0/token"),
+                Instant.now());
+            if (refusal != null) {
+                return error(refusal.status(), refusal.error(), refusal.code(), refusal.description());
+            }
+            return issue();
+        }
         if (secret == null || secret.isEmpty()) {
             return error(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' "
                 + "or 'client_secret'.");
@@ -131,6 +156,10 @@ final class StandInAuthority {
             return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request "
                 + "is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.");
         }
+        return issue();
+    }
+
+    private Answer issue() {
         byte[] raw = new byte[48];
         random.nextBytes(raw);
         String token = StandInHttp.base64Url(raw);
