@@ -233,15 +233,16 @@ public class DuoEndpoint {
             directory = null;
             throw DuoError.invalidSignature();
         }
+        // Before the replay guard: on 429 Duo's clients resend the very same signed request, which must then pass.
+        if (!rateLimit.allow(ikey, config.rateLimitPerMinute())) {
+            directory = null;
+            throw DuoError.tooManyRequests();
+        }
         // A signature is good once: the same request sent again within the window is a replay.
         if (!session.singleUseObjects().putIfAbsent("dirsync-duo::" + ikey + "::" + signature.toLowerCase(Locale.ROOT),
                 2L * config.clockSkewSeconds())) {
             directory = null;
             throw DuoError.invalidSignature();
-        }
-        if (!rateLimit.allow(ikey, config.rateLimitPerMinute())) {
-            directory = null;
-            throw DuoError.tooManyRequests();
         }
         if (directory.status() != DirectoryStatus.ACTIVE) {
             Directory d = directory;

@@ -21,8 +21,10 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -82,6 +84,12 @@ final class DuoTlsProxy implements AutoCloseable {
     /** Keycloak's answer. */
     record Answer(int status, String body) {
     }
+
+    /** One request the proxy forwarded and the status Keycloak answered, in order. */
+    record Exchange(Forwarded request, int status) {
+    }
+
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
     DuoTlsProxy(String apiHost, String target) throws Exception {
         this.apiHost = apiHost;
@@ -170,6 +178,11 @@ final class DuoTlsProxy implements AutoCloseable {
         return last;
     }
 
+    /** Every request forwarded so far with Keycloak's status (e.g. to see a client resend a request after 429). */
+    List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
     /** Sends the last forwarded request again, byte for byte (a replay by someone who saw it). */
     Answer replayLast() throws IOException {
         Forwarded f = last;
@@ -197,6 +210,7 @@ final class DuoTlsProxy implements AutoCloseable {
             Forwarded f = new Forwarded(exchange.getRequestMethod(), url, headers, body);
             last = f;
             Answer answer = send(f);
+            exchanges.add(new Exchange(f, answer.status()));
             byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
