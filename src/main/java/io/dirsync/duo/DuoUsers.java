@@ -49,6 +49,8 @@ final class DuoUsers {
         "enabled", "userType");
 
     private static final Pattern ALIAS = Pattern.compile("alias[1-8]");
+    /** A numbered alias beyond Duo's eight: a known parameter with a bad position, refused rather than ignored. */
+    private static final Pattern ALIAS_POSITION = Pattern.compile("alias[0-9]+");
 
     private DuoUsers() {
     }
@@ -56,6 +58,14 @@ final class DuoUsers {
     /**
      * The document after a create ({@code current} empty) or modify: checks every parameter (a 400 naming the first
      * bad one) and lays the values over {@code current}. An empty value clears a field.
+     * <p>
+     * A parameter this API does not know is ignored and not stored, as Duo's servers ignore the parameters they do not
+     * know: Duo's Python client sends some its docstrings call "ignored if specified" (deprecated settings) or "New
+     * argument for unreleased feature. Will be ignored if used" ({@code endpoint_verification}; duo_client_python
+     * {@code duo_client/admin.py}, {@code update_settings} and {@code add_user_bypass_codes}), and a connector such as
+     * PingOne's may send attributes of its own. Refused with 400 instead: an alias position beyond 8 and a custom
+     * attribute (Duo refuses custom attributes not defined first; none are defined here), where ignoring would lose a
+     * value the client meant to set.
      */
     static ObjectNode merge(ObjectNode current, Map<String, String> params) {
         ObjectNode doc = current.deepCopy();
@@ -63,8 +73,13 @@ final class DuoUsers {
             String name = p.getKey();
             String value = p.getValue();
             if (!USER_PARAMETERS.contains(name)) {
-                throw DuoError.invalidParameter(name, "unknown parameter" + (name.startsWith("alias")
-                    ? " (aliases are alias1 to alias8)" : ""));
+                if (ALIAS_POSITION.matcher(name).matches()) {
+                    throw DuoError.invalidParameter(name, "aliases are alias1 to alias8");
+                }
+                if (name.startsWith("custom_attributes")) {
+                    throw DuoError.invalidParameter(name, "no custom attributes are defined here");
+                }
+                continue;
             }
             switch (name) {
                 case "aliases" -> aliases(value).forEach((k, v) -> put(doc, k, v));

@@ -299,6 +299,7 @@ class DuoAdminApiTest extends DirSyncIntegrationTest {
         Map<String, Map<String, String>> badCreate = new LinkedHashMap<>();
         badCreate.put("status", Map.of("username", "a", "status", "foo"));
         badCreate.put("alias9", Map.of("username", "a", "alias9", "x"));
+        badCreate.put("custom_attributes.team", Map.of("username", "a", "custom_attributes.team", "x"));
         badCreate.put("email", Map.of("username", "a", "email", "not an address"));
         for (var e : badCreate.entrySet()) {
             Answer a = call(duo, "POST", "/admin/v1/users", e.getValue());
@@ -310,6 +311,17 @@ class DuoAdminApiTest extends DirSyncIntegrationTest {
         assertEquals("username", missing.json().getString("message_detail"));
         assertFails(call(duo, "GET", "/admin/v1/users/00000000-0000-0000-0000-000000000000", Map.of()), 404, 40401);
         assertEquals(0, call(duo, "GET", "/admin/v1/users", Map.of()).json().getJSONObject("metadata").getInt("total_objects"));
+
+        // Parameters Duo does not know are ignored, as Duo ignores them (DuoUsers#merge), and not stored.
+        Answer extra = call(duo, "POST", "/admin/v1/users", Map.of("username", "extra", "job_title", "Engineer",
+            "endpoint_verification", "true"));
+        assertEquals(200, extra.status(), extra.json()::toString);
+        assertFalse(extra.response().has("job_title"), extra.json()::toString);
+        UserRepresentation kc = realm.admin().users().get(extra.response().getString("user_id")).toRepresentation();
+        assertTrue(kc.getAttributes() == null || !kc.getAttributes().containsKey("job_title"), kc.getAttributes()::toString);
+        Answer sorted = call(duo, "GET", "/admin/v1/users", Map.of("username", "extra", "sort", "x"));
+        assertEquals(200, sorted.status(), sorted.json()::toString);
+        assertEquals(1, sorted.list().length());
     }
 
     @Test
