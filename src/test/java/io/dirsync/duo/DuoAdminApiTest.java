@@ -318,7 +318,8 @@ class DuoAdminApiTest extends DirSyncIntegrationTest {
         assertEquals(200, extra.status(), extra.json()::toString);
         assertFalse(extra.response().has("job_title"), extra.json()::toString);
         UserRepresentation kc = realm.admin().users().get(extra.response().getString("user_id")).toRepresentation();
-        assertTrue(kc.getAttributes() == null || !kc.getAttributes().containsKey("job_title"), kc.getAttributes()::toString);
+        assertTrue(kc.getAttributes() == null || !kc.getAttributes().containsKey("job_title"),
+            () -> String.valueOf(kc.getAttributes()));
         Answer sorted = call(duo, "GET", "/admin/v1/users", Map.of("username", "extra", "sort", "x"));
         assertEquals(200, sorted.status(), sorted.json()::toString);
         assertEquals(1, sorted.list().length());
