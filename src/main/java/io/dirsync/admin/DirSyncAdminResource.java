@@ -221,6 +221,7 @@ public class DirSyncAdminResource {
     private static Map<String, Object> withoutToken(Map<String, Object> credentials) {
         Map<String, Object> shown = new LinkedHashMap<>(credentials);
         shown.remove("token");
+        shown.remove("secretKey"); // the Duo Admin API type's secret
         return shown;
     }
 

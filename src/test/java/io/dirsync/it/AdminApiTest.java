@@ -48,7 +48,7 @@ class AdminApiTest extends DirSyncIntegrationTest {
 
         Http.Result badType = dirsync.admin("POST", "/directories", Map.of("type", "carrier-pigeon"));
         assertEquals(400, badType.status());
-        assertTrue(badType.body().contains("use one of entra, ldap, scim"), "names the types this server has: " + badType.body());
+        assertTrue(badType.body().contains("use one of duo-admin-api, entra, ldap, scim"), "names the types this server has: " + badType.body());
 
         Http.Result badGuard = dirsync.admin("POST", "/directories", Map.of("type", "scim",
             "settings", Map.of("deprovisionGuardPercent", 150)));
