@@ -56,8 +56,8 @@ import io.dirsync.it.DirSyncServerConfig;
 
 /**
  * The reverse proxy of the README in front of a Duo Admin API directory, as an operator adds it: Debian's nginx with
- * the README's snippet (read from README.md between its {@code duo-nginx} markers, only the host name, realm, id and
- * certificate paths filled in), TLS on port 443 for {@code duo-api.example.test}; and both of Duo's official clients,
+ * the README's snippet (read from README.md between its {@code duo-nginx} markers; only the host name, the
+ * certificate paths and the target (Keycloak's URL, realm, directory id) filled in), TLS on port 443 for {@code duo-api.example.test}; and both of Duo's official clients,
  * unmodified, through it: the Java client ({@code com.duosecurity:duo-client} 0.7.1, the test CA as its pin) and the
  * Node client ({@code @duosecurity/duo_api} 1.5.0, {@code src/test/node/duo-client.mjs}: HTTPS on 443 only).
  * <p>
@@ -70,6 +70,9 @@ class DuoProxySuite extends DirSyncIntegrationTest {
     static final String HOST = "duo-api.example.test";
     /** The host names of the README's snippet, replaced by this test's. */
     static final String README_HOST = "duo-api.example.com";
+    static final String README_CERT = "/etc/nginx/tls/duo-api.crt";
+    static final String README_KEY = "/etc/nginx/tls/duo-api.key";
+    static final String README_TARGET = "http://keycloak:8080/realms/acme/dirsync/<directoryId>/duo/admin/";
 
     Path work;
     Process nginx;
@@ -111,22 +114,19 @@ class DuoProxySuite extends DirSyncIntegrationTest {
     /** The README's snippet with this test's host, realm, id and certificate; nginx in the foreground. */
     private void startNginx(String directoryId, TestCa ca) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        Matcher m = Pattern.compile("<!-- duo-nginx:start -->\\s*```nginx\\n(.*?)```\\s*<!-- duo-nginx:end -->", Pattern.DOTALL)
+        Matcher m = Pattern.compile("<!-- duo-nginx:start[^>]*-->\\s*```nginx\\n(.*?)```\\s*<!-- duo-nginx:end -->", Pattern.DOTALL)
             .matcher(readme);
         assertTrue(m.find(), "README.md has the nginx snippet between <!-- duo-nginx:start --> and <!-- duo-nginx:end -->");
         String snippet = m.group(1);
-        for (String placeholder : List.of(README_HOST, "<realm>", "<id>", "/etc/nginx/tls/" + README_HOST + ".crt",
-                "/etc/nginx/tls/" + README_HOST + ".key", "http://keycloak:8080/")) {
+        for (String placeholder : List.of(README_HOST, README_CERT, README_KEY, README_TARGET)) {
             assertTrue(snippet.contains(placeholder), "the README's snippet names " + placeholder + ":\n" + snippet);
         }
         String server = snippet
-            .replace("/etc/nginx/tls/" + README_HOST + ".crt", ca.certificate().toString())
-            .replace("/etc/nginx/tls/" + README_HOST + ".key", ca.key().toString())
+            .replace(README_CERT, ca.certificate().toString())
+            .replace(README_KEY, ca.key().toString())
             .replace(README_HOST, HOST)
-            .replace("<realm>", realm.getName())
-            .replace("<id>", directoryId)
-            // Keycloak's test server listens on localhost:8080 (the snippet's "keycloak" is the operator's host)
-            .replace("http://keycloak:8080/", serverUrl());
+            // the test server's URL, realm and directory for the operator's
+            .replace(README_TARGET, serverUrl() + "realms/" + realm.getName() + "/dirsync/" + directoryId + "/duo/admin/");
         Path temp = Files.createDirectories(work.resolve("temp"));
         temp.toFile().setWritable(true, false);
         String conf = "pid " + work.resolve("nginx.pid") + ";\n"
