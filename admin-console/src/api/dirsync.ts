@@ -5,7 +5,7 @@ import { useMemo } from "react";
  * The directory-sync admin REST API (/admin/realms/{realm}/dirsync), called with the console's own
  * admin token. Every page acts only through it, so the console never does what the API would refuse.
  */
-export type DirectoryType = "scim" | "ldap" | "entra" | string;
+export type DirectoryType = "scim" | "ldap" | "entra" | "duo-admin-api" | string;
 
 export type RunSummary = {
   id: string;
@@ -64,6 +64,18 @@ export type Directory = {
     baseUrl: string;
     tokenStatus: string;
     tokenExpiresAt?: number | null;
+    lastRequestAt?: number | null;
+    connection: string;
+  };
+  /** a Duo Admin API directory: its API host name, the endpoint its reverse proxy points at, the integration key
+   *  (never the secret key), the keys' state and expiry, the admin role of userType=admin, the connection */
+  duo?: {
+    apiHostname?: string | null;
+    endpoint: string;
+    integrationKey?: string | null;
+    keysStatus: string;
+    expiresAt?: number | null;
+    adminRole?: string | null;
     lastRequestAt?: number | null;
     connection: string;
   };

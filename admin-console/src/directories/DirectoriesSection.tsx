@@ -94,8 +94,10 @@ export const DirectoriesSection = () => {
                     {formatTime(d.lastRun.endedAt ?? d.lastRun.startedAt)}{" "}
                     <StatusLabel status={d.lastRun.status} testId="run-status" />
                   </span>
-                ) : d.scim?.lastRequestAt ? (
-                  <span data-testid="last-run">{t("dirsyncLastRequest", { time: formatTime(d.scim.lastRequestAt) })}</span>
+                ) : (d.scim ?? d.duo)?.lastRequestAt ? (
+                  <span data-testid="last-run">
+                    {t("dirsyncLastRequest", { time: formatTime((d.scim ?? d.duo)!.lastRequestAt) })}
+                  </span>
                 ) : (
                   <span data-testid="last-run">{t("dirsyncNever")}</span>
                 ),

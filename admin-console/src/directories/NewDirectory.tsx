@@ -1,10 +1,9 @@
 import { useParams } from "react-router-dom";
-import { NewEntraDirectory } from "./entra/NewEntraDirectory";
-import { NewLdapDirectory } from "./ldap/NewLdapDirectory";
-import { NewScimDirectory } from "./scim/NewScimDirectory";
+import { pagesOf } from "./registry";
 
 /** "Add directory": one wizard per directory type. */
 export const NewDirectory = () => {
   const { type } = useParams();
-  return type === "ldap" ? <NewLdapDirectory /> : type === "entra" ? <NewEntraDirectory /> : <NewScimDirectory />;
+  const Wizard = pagesOf(type).wizard;
+  return <Wizard />;
 };

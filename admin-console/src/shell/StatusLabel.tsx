@@ -5,6 +5,7 @@ const COLORS: Record<string, "green" | "orange" | "red" | "grey" | "blue" | "gol
   draft: "grey",
   paused: "orange",
   "token expired": "red",
+  "keys expired": "red",
   "connection failed": "red",
   completed: "green",
   failed: "red",

@@ -4,15 +4,17 @@ export const formatTime = (epochMillis?: number | null) =>
 
 /**
  * The status a directory shows in the list: its own, or what stops it working (a pushed directory's expired
- * token; a pull directory whose last run failed, which is how a pull fails to reach its source).
+ * token or keys; a pull directory whose last run failed, which is how a pull fails to reach its source).
  */
 export function directoryHealth(d: {
   status: string;
   pull: boolean;
   scim?: { tokenStatus?: string };
+  duo?: { keysStatus?: string };
   lastRun?: { status: string } | null;
 }): string {
   if (d.status === "active" && d.scim?.tokenStatus === "expired") return "token expired";
+  if (d.status === "active" && d.duo?.keysStatus === "expired") return "keys expired";
   if (d.status === "active" && d.pull && d.lastRun?.status === "failed") return "connection failed";
   return d.status;
 }

@@ -1,7 +1,6 @@
 import { ViewHeader } from "@keycloak/keycloak-admin-ui";
 import { useAlerts } from "@keycloak/keycloak-ui-shared";
 import {
-  Button,
   DescriptionList,
   DescriptionListDescription,
   DescriptionListGroup,
@@ -13,9 +12,7 @@ import {
   PageSection,
   Text,
   TextInput,
-  useWizardContext,
   Wizard,
-  WizardFooterWrapper,
   WizardStep,
 } from "@patternfly/react-core";
 import { useRef, useState } from "react";
@@ -24,6 +21,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { Credentials, Directory, useDirSyncApi } from "../../api/dirsync";
 import { EnrollmentFields, EnrollmentValues } from "../EnrollmentFields";
 import { MappingEditor } from "../MappingEditor";
+import { StepFooter } from "../shared/StepFooter";
 import { CredentialsDialog } from "./CredentialsDialog";
 import { SCIM_PRESETS, presetOf } from "./presets";
 
@@ -156,45 +154,5 @@ export const NewScimDirectory = () => {
         </Wizard>
       </PageSection>
     </>
-  );
-};
-
-/** Next runs the step's save first and moves on only when the server took it. */
-const StepFooter = ({
-  actions,
-  onError,
-}: {
-  actions: Record<string, () => Promise<void>>;
-  onError: (e: unknown) => void;
-}) => {
-  const { t } = useTranslation();
-  const { activeStep, goToNextStep, goToPrevStep, close, steps } = useWizardContext();
-  const [busy, setBusy] = useState(false);
-  const last = steps[steps.length - 1]?.id === activeStep.id;
-  const next = async () => {
-    setBusy(true);
-    try {
-      await actions[String(activeStep.id)]?.();
-      if (!last) await goToNextStep();
-    } catch (e) {
-      onError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <WizardFooterWrapper>
-      <Button variant="primary" data-testid="wizard-next" onClick={next} isLoading={busy} isDisabled={busy}>
-        {last ? t("dirsyncCompleteSetup") : t("next")}
-      </Button>
-      {activeStep.index > 1 && (
-        <Button variant="secondary" data-testid="wizard-back" onClick={goToPrevStep} isDisabled={busy}>
-          {t("back")}
-        </Button>
-      )}
-      <Button variant="link" data-testid="wizard-cancel" onClick={close}>
-        {t("cancel")}
-      </Button>
-    </WizardFooterWrapper>
   );
 };

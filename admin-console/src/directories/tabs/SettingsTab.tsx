@@ -1,14 +1,8 @@
 import type { DirectoryTabProps } from "../DirectoryDetails";
-import { EntraSettings } from "../entra/EntraSettings";
-import { LdapSettings } from "../ldap/LdapSettings";
-import { ScimSettings } from "../scim/ScimSettings";
+import { pagesOf } from "../registry";
 
 /** The Settings tab: each directory type has its own form. */
-export const SettingsTab = (props: DirectoryTabProps) =>
-  props.directory.type === "ldap" ? (
-    <LdapSettings {...props} />
-  ) : props.directory.type === "entra" ? (
-    <EntraSettings {...props} />
-  ) : (
-    <ScimSettings {...props} />
-  );
+export const SettingsTab = (props: DirectoryTabProps) => {
+  const Settings = pagesOf(props.directory.type).settings;
+  return <Settings {...props} />;
+};

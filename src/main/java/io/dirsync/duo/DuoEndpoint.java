@@ -229,7 +229,9 @@ public class DuoEndpoint {
         Map<String, List<String>> signed = requestParams(method, body, headers);
         DuoSignature.Request request = new DuoSignature.Request(date, method, host, signedPath(), signed, body,
             duoHeaders(headers));
-        if (!DuoSignature.verify(request, keys.secretKey(), signature)) {
+        // A body that is not the form parameters (JSON) must be covered by the signature (v4/v5), not only v2's lines.
+        boolean bodyMustBeSigned = body.length > 0 && !isForm(headers);
+        if (!DuoSignature.verify(request, keys.secretKey(), signature, bodyMustBeSigned)) {
             directory = null;
             throw DuoError.invalidSignature();
         }
@@ -238,9 +240,11 @@ public class DuoEndpoint {
             directory = null;
             throw DuoError.tooManyRequests();
         }
-        // A signature is good once: the same request sent again within the window is a replay.
-        if (!session.singleUseObjects().putIfAbsent("dirsync-duo::" + ikey + "::" + signature.toLowerCase(Locale.ROOT),
-                2L * config.clockSkewSeconds())) {
+        // A write is good once: the same signed write sent again within the window is a replay (it could undo a later
+        // change). Reads are not: Duo's Date has one-second resolution, so a client reading the same resource twice
+        // within a second (a read-back, a poll) signs both alike, and Duo answers both.
+        if (!method.equals("GET") && !session.singleUseObjects().putIfAbsent(
+                "dirsync-duo::" + ikey + "::" + signature.toLowerCase(Locale.ROOT), 2L * config.clockSkewSeconds())) {
             directory = null;
             throw DuoError.invalidSignature();
         }

@@ -118,12 +118,21 @@ public final class DuoSignature {
      * Every candidate is computed and compared in constant time, so the time taken says nothing about which one was near.
      */
     public static boolean verify(Request request, byte[] secretKey, String signature) {
+        return verify(request, secretKey, signature, false);
+    }
+
+    /**
+     * As {@link #verify(Request, byte[], String)}; with {@code bodyMustBeSigned} only the versions whose canonical text
+     * covers the body (v4, v5) count. A JSON body is not in v2's parameters: accepting a v2 signature for it would
+     * let anybody who can alter a request in flight change its body.
+     */
+    public static boolean verify(Request request, byte[] secretKey, String signature, boolean bodyMustBeSigned) {
         byte[] presented = signature.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         boolean match = false;
         if (presented.length == 40) {
-            match = same(presented, hmacHex("HmacSHA1", secretKey, canonicalV2(request)));
+            match = !bodyMustBeSigned & same(presented, hmacHex("HmacSHA1", secretKey, canonicalV2(request)));
         } else if (presented.length == 128) {
-            match |= same(presented, hmacHex("HmacSHA512", secretKey, canonicalV2(request)));
+            match |= !bodyMustBeSigned & same(presented, hmacHex("HmacSHA512", secretKey, canonicalV2(request)));
             match |= same(presented, hmacHex("HmacSHA512", secretKey, canonicalV4(request)));
             match |= same(presented, hmacHex("HmacSHA512", secretKey, canonicalV5(request)));
         }
