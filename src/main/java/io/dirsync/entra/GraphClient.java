@@ -250,7 +250,7 @@ final class GraphClient {
         try {
             double p = Double.parseDouble(pct.trim());
             // 0.8 → 100 ms between requests, 1.0 → 1 s: slow down before Graph answers 429
-            pacingMillis = p < SLOW_DOWN_FROM ? 0 : (long) (100 + (Math.min(p, 1.0) - SLOW_DOWN_FROM) / 0.2 * 900);
+            pacingMillis = p < SLOW_DOWN_FROM ? 0 : 100 + Math.round((Math.min(p, 1.0) - SLOW_DOWN_FROM) / 0.2 * 900);
         } catch (NumberFormatException e) {
             pacingMillis = 0;
         }
