@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -41,6 +43,7 @@ final class ModelGuard implements ProviderEventListener {
             engine.store().remove(engine.store().status(e.getGroup().getId()));
         } else if (event instanceof UserModel.UserPreRemovedEvent e) {
             DirectorySyncEngine engine = engine(e.getKeycloakSession());
+            refuseDuringSignIn(e.getKeycloakSession(), engine, e.getUser());
             refuseIfPresent(engine.guards().deleteRefusal(e.getUser()));
             engine.store().deleteUserData(e.getUser().getId());
         } else if (event instanceof RealmModel.RealmRemovedEvent e) {
@@ -60,6 +63,20 @@ final class ModelGuard implements ProviderEventListener {
         DirectoryEntity d = engine.store().find(DirectoryEntity.class, g.getDirectoryId());
         if (d != null && !engine.directories().view(d).managedGroupName(g.getSourceName()).equals(newName)) {
             refuseIfPresent(engine.guards().groupReadOnlyReason(group));
+        }
+    }
+
+    /**
+     * A sign-in never deletes a directory's user, trashed ones included. Keycloak's LDAP provider does so when a user
+     * signs in by Kerberos and it cannot find the user's entry in scope (it deletes the account to re-create it from
+     * the directory): a trashed user would lose its account past the trash. The sign-in fails as for a disabled
+     * account, and the account stays where the sync put it.
+     */
+    private static void refuseDuringSignIn(KeycloakSession session, DirectorySyncEngine engine, UserModel user) {
+        if (session.getContext().getAuthenticationSession() != null && !EngineWrites.inProgress(session)
+            && engine.guards().ownerOf(user).isPresent()) {
+            throw new AuthenticationFlowException("A sign-in does not delete user '" + user.getUsername()
+                + "' of a directory", AuthenticationFlowError.USER_DISABLED);
         }
     }
 
