@@ -171,6 +171,11 @@ KRB5
   samba-tool user create keycloak-http "Svc-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')-Aa1" \
       -s $S/etc/smb.conf >/dev/null || return 1
   samba-tool spn add HTTP/keycloak.example.test keycloak-http -s $S/etc/smb.conf || return 1
+  # AES keys for the service (AD's "supports Kerberos AES 128/256 bit encryption"): without it the KDC issues, and
+  # exportkeytab exports, RC4 only, which Java 17 refuses.
+  printf 'dn: CN=keycloak-http,CN=Users,DC=example,DC=test\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 24\n' \
+    | LDAPTLS_REQCERT=never ldapmodify -H ldaps://dc1.example.test:636 -D 'Administrator@example.test' -w 'Adm1n-Passw0rd!' >/dev/null \
+    || return 1
   samba-tool domain exportkeytab $S/keycloak.keytab --principal=HTTP/keycloak.example.test@EXAMPLE.TEST \
       -s $S/etc/smb.conf || return 1
   log "Kerberos: HTTP/keycloak.example.test@EXAMPLE.TEST in $S/keycloak.keytab, $S/krb5.conf"

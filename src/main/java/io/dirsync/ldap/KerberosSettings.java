@@ -133,8 +133,10 @@ final class KerberosSettings {
         }
         if (!holdsKeys(path.toFile(), serverPrincipal)) {
             throw LdapSettings.invalid("settings.kerberos.keyTab '" + keyTab + "' holds no key for " + serverPrincipal
-                + " (or is not a keytab); export that principal's keys into it (AD: ktpass -princ " + serverPrincipal
-                + ", Samba: samba-tool domain exportkeytab --principal=" + serverPrincipal + ")");
+                + " that Java accepts (or is not a keytab); export that principal's AES keys into it, after letting the"
+                + " account use AES (msDS-SupportedEncryptionTypes 24; Java refuses RC4 keys) (AD: ktpass -princ "
+                + serverPrincipal + " -crypto AES256-SHA1, Samba: samba-tool domain exportkeytab --principal="
+                + serverPrincipal + ")");
         }
     }
 
