@@ -38,6 +38,8 @@ export type RunMessage = { at: number; subjectType: string; subject: string; mes
 export type Directory = {
   id: string;
   type: DirectoryType;
+  /** its type pulls from the source (schedules, Sync now) rather than being pushed to */
+  pull: boolean;
   name: string;
   status: string;
   settings: Record<string, unknown>;

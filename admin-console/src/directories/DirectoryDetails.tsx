@@ -22,12 +22,9 @@ export type DirectoryTabProps = {
   typeInfo?: DirectoryTypeInfo;
 };
 
-/**
- * Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP, Entra ID), as
- * the type's `pull` flag says (SCIM is the push type if the type could not be read).
- */
-function tabsOf(d: Directory, type?: DirectoryTypeInfo) {
-  const push = type ? !type.pull : d.type === "scim";
+/** Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP, Entra ID). */
+function tabsOf(d: Directory) {
+  const push = !d.pull;
   return [
     { key: "settings", title: "dirsyncTabSettings", Body: SettingsTab },
     ...(push ? [{ key: "credentials", title: "dirsyncTabCredentials", Body: CredentialsTab }] : []),
@@ -56,7 +53,7 @@ export const DirectoryDetails = () => {
   useFetch(
     async () => {
       const d = await api.directory(id!);
-      // the type is read once per directory page; an old server without it leaves the tabs as by type id
+      // the type is read once per directory page, for what its tabs offer (incremental runs...)
       const type = typeInfo?.id === d.type ? typeInfo : await api.directoryType(d.type).catch(() => undefined);
       return { d, type };
     },
@@ -97,7 +94,7 @@ export const DirectoryDetails = () => {
     }
   };
 
-  const tabs = tabsOf(directory, typeInfo);
+  const tabs = tabsOf(directory);
   const active = tabs.find((x) => x.key === tab) ? tab! : "settings";
   const go = (k: string | number) =>
     navigate(`/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/${k}`);

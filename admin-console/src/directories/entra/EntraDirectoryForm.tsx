@@ -11,51 +11,43 @@ import {
   HelperText,
   HelperTextItem,
   Icon,
-  InputGroup,
-  InputGroupItem,
-  InputGroupText,
   List,
   ListItem,
-  Switch,
   TextInput,
 } from "@patternfly/react-core";
 import { CheckCircleIcon, ExclamationCircleIcon, LockIcon, MinusCircleIcon, PlusCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { ReactNode, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { EntraGroupSearch, EntraTestResult } from "../../api/dirsync";
-import { useDirSyncApi } from "../../api/dirsync";
 import { EnrollmentFields } from "../EnrollmentFields";
-import "../ldap/ldap.css";
-import { EntraGroupPicker } from "./EntraGroupPicker";
-import {
-  ADMIN_ROLES,
-  Cloud,
-  EntraForm,
-  REQUIRED_SOURCES,
-  toSettings,
-  USERNAME_ATTRIBUTES,
-  withCloud,
-} from "./model";
+import { AdminGroupRows } from "../shared/AdminGroupRows";
+import { Helper, SelectField, SwitchField, TextField, UsernameAttributeField } from "../shared/fields";
+import { fieldOf, SourceFormProps, useTypeActions } from "../shared/form";
+import { ScheduleSection } from "../shared/ScheduleSection";
+import { GroupSource, SourceGroupPicker } from "../shared/SourceGroupPicker";
+import { Cloud, EntraForm, OBJECT_ID, REQUIRED_SOURCES, toSettings, USERNAME_ATTRIBUTES, withCloud } from "./model";
 
-type Props = {
-  form: EntraForm;
-  setForm: (change: (form: EntraForm) => EntraForm) => void;
-  /** the stored settings of the directory being edited ({} for a new one) */
-  stored: Record<string, unknown>;
-  /** the directory being edited: its stored client secret stands in for one not typed */
-  directoryId?: string;
+type EntraGroup = EntraGroupSearch["groups"][number];
+
+const CLOUD_IDS: Cloud[] = ["global", "usgov", "china", "custom"];
+
+/** The picker's words for a tenant's groups, named by object id. */
+const GROUP_KEYS: GroupSource["keys"] = {
+  searchGroups: "dirsyncEntraSearchGroups",
+  searching: "dirsyncEntraSearching",
+  useTyped: "dirsyncEntraUseId",
+  useTypedHelp: "dirsyncEntraUseIdHelp",
+  searchFailed: "dirsyncEntraSearchFailed",
+};
+
+type Props = SourceFormProps<EntraForm> & {
   secretStored?: boolean;
-  usernameLocked?: boolean;
   /** the source attributes the type offers for mappings (GET /directory-types/entra) */
   sources?: string[];
   /** where a saved directory's mappings are edited (its Mappings tab) */
   mappingsPath?: string;
-  /** no manage-realm: every field read-only, no test or add/remove buttons */
-  readOnly: boolean;
-  /** the form's own buttons (Create / Save, Cancel) */
-  actions: ReactNode;
 };
 
 /** The Keycloak attributes a mapping can always write: the eight username aliases (rule 3). */
@@ -81,10 +73,8 @@ export const EntraDirectoryForm = ({
   actions,
 }: Props) => {
   const { t } = useTranslation();
-  const api = useDirSyncApi();
   const { adminClient } = useAdminClient();
   const { realm } = useRealm();
-  const [test, setTest] = useState<{ result?: EntraTestResult; error?: string; running: boolean }>();
   const [providers, setProviders] = useState<{ alias: string; label: string }[]>();
   const [targets, setTargets] = useState<string[]>([]);
 
@@ -123,22 +113,23 @@ export const EntraDirectoryForm = ({
     };
   }, [realm, readOnly, !form.mappings]);
 
-  const field = <K extends keyof EntraForm>(key: K) => (value: EntraForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const settings = () => toSettings(form, stored);
+  const field = fieldOf(setForm);
+  const { run: test, test: runTest, searchGroups } = useTypeActions<EntraTestResult>("entra", () => toSettings(form, stored), directoryId);
 
   const canTest =
     !!form.tenantId.trim() && !!form.clientId.trim() && (!!form.clientSecret || !!(directoryId && secretStored));
-  const runTest = async () => {
-    setTest({ running: true });
-    try {
-      const result = await api.typeAction<EntraTestResult>("entra", "test-connection", { settings: settings() }, directoryId);
-      setTest({ result, running: false });
-    } catch (e) {
-      setTest({ error: e instanceof Error ? e.message : String(e), running: false });
-    }
+  // An object id pasted in full can be used when the search cannot run.
+  const groups: GroupSource = {
+    search: searchGroups((g: EntraGroup) => ({
+      id: g.id,
+      name: g.name,
+      description: g.description ? `${g.id} · ${g.description}` : g.id,
+    })),
+    typedId: (text) => (OBJECT_ID.test(text) ? text.toLowerCase() : ""),
+    names: form.groupNames,
+    chipMaxWidth: "70ch",
+    keys: GROUP_KEYS,
   };
-  const searchGroups = (search: string) =>
-    api.typeAction<EntraGroupSearch>("entra", "search-groups", { settings: settings(), search, max: 20 }, directoryId);
   const named = (names: Record<string, string>) => (f: EntraForm) => ({ ...f, groupNames: { ...f.groupNames, ...names } });
 
   const custom = form.cloud === "custom";
@@ -159,44 +150,31 @@ export const EntraDirectoryForm = ({
 
   return (
     <Form isWidthLimited onSubmit={(e) => e.preventDefault()}>
-      <FormSection title={t("dirsyncEntraGeneral")} titleElement="h2">
-        <FormGroup label={t("name")} isRequired fieldId="entra-name">
-          <TextInput
-            id="entra-name"
-            data-testid="entra-name"
-            value={form.name}
-            onChange={(_e, v) => field("name")(v)}
-            readOnlyVariant={readOnly ? "default" : undefined}
-            isRequired
-          />
-        </FormGroup>
+      <FormSection title={t("dirsyncSourceGeneral")} titleElement="h2">
+        <TextField id="entra-name" label={t("name")} value={form.name} onChange={field("name")} readOnly={readOnly} isRequired />
       </FormSection>
 
       <FormSection title={t("dirsyncEntraConnection")} titleElement="h2">
-        <FormGroup label={t("dirsyncEntraTenantId")} isRequired fieldId="entra-tenant">
-          <TextInput
-            id="entra-tenant"
-            data-testid="entra-tenant"
-            value={form.tenantId}
-            placeholder="contoso.onmicrosoft.com"
-            onChange={(_e, v) => field("tenantId")(v)}
-            readOnlyVariant={readOnly ? "default" : undefined}
-            isRequired
-          />
-          <Helper text={t("dirsyncEntraTenantIdHelp")} />
-        </FormGroup>
-        <FormGroup label={t("dirsyncEntraClientId")} isRequired fieldId="entra-client-id">
-          <TextInput
-            id="entra-client-id"
-            data-testid="entra-client-id"
-            value={form.clientId}
-            placeholder="00000000-0000-0000-0000-000000000000"
-            onChange={(_e, v) => field("clientId")(v)}
-            readOnlyVariant={readOnly ? "default" : undefined}
-            isRequired
-          />
-          <Helper text={t("dirsyncEntraClientIdHelp")} />
-        </FormGroup>
+        <TextField
+          id="entra-tenant"
+          label={t("dirsyncEntraTenantId")}
+          help={t("dirsyncEntraTenantIdHelp")}
+          value={form.tenantId}
+          placeholder="contoso.onmicrosoft.com"
+          onChange={field("tenantId")}
+          readOnly={readOnly}
+          isRequired
+        />
+        <TextField
+          id="entra-client-id"
+          label={t("dirsyncEntraClientId")}
+          help={t("dirsyncEntraClientIdHelp")}
+          value={form.clientId}
+          placeholder="00000000-0000-0000-0000-000000000000"
+          onChange={field("clientId")}
+          readOnly={readOnly}
+          isRequired
+        />
         <FormGroup label={t("dirsyncEntraClientSecret")} isRequired={!secretStored} fieldId="entra-client-secret">
           {readOnly ? (
             <TextInput
@@ -229,39 +207,29 @@ export const EntraDirectoryForm = ({
             )}
           />
         </FormGroup>
-        <FormGroup label={t("dirsyncEntraCloudLabel")} fieldId="entra-cloud">
-          <FormSelect
-            id="entra-cloud"
-            data-testid="entra-cloud"
-            value={form.cloud}
-            isDisabled={readOnly}
-            onChange={(_e, v) => setForm((f) => withCloud(f, v as Cloud))}
-          >
-            <FormSelectOption value="global" label={t("dirsyncEntraCloud.global")} />
-            <FormSelectOption value="usgov" label={t("dirsyncEntraCloud.usgov")} />
-            <FormSelectOption value="china" label={t("dirsyncEntraCloud.china")} />
-            <FormSelectOption value="custom" label={t("dirsyncEntraCloud.custom")} />
-          </FormSelect>
-          <Helper text={t("dirsyncEntraCloudHelp")} />
-        </FormGroup>
-        <FormGroup label={t("dirsyncEntraAuthorityHost")} fieldId="entra-authority-host">
-          <TextInput
-            id="entra-authority-host"
-            data-testid="entra-authority-host"
-            value={form.authorityHost}
-            onChange={(_e, v) => field("authorityHost")(v)}
-            readOnlyVariant={readOnly || !custom ? "default" : undefined}
-          />
-        </FormGroup>
-        <FormGroup label={t("dirsyncEntraGraphEndpoint")} fieldId="entra-graph-endpoint">
-          <TextInput
-            id="entra-graph-endpoint"
-            data-testid="entra-graph-endpoint"
-            value={form.graphEndpoint}
-            onChange={(_e, v) => field("graphEndpoint")(v)}
-            readOnlyVariant={readOnly || !custom ? "default" : undefined}
-          />
-        </FormGroup>
+        <SelectField
+          id="entra-cloud"
+          label={t("dirsyncEntraCloudLabel")}
+          help={t("dirsyncEntraCloudHelp")}
+          value={form.cloud}
+          options={CLOUD_IDS.map((c) => ({ value: c, label: t(`dirsyncEntraCloud.${c}`) }))}
+          onChange={(v) => setForm((f) => withCloud(f, v as Cloud))}
+          readOnly={readOnly}
+        />
+        <TextField
+          id="entra-authority-host"
+          label={t("dirsyncEntraAuthorityHost")}
+          value={form.authorityHost}
+          onChange={field("authorityHost")}
+          readOnly={readOnly || !custom}
+        />
+        <TextField
+          id="entra-graph-endpoint"
+          label={t("dirsyncEntraGraphEndpoint")}
+          value={form.graphEndpoint}
+          onChange={field("graphEndpoint")}
+          readOnly={readOnly || !custom}
+        />
         {!readOnly && (
           <FormGroup>
             <Button
@@ -269,7 +237,7 @@ export const EntraDirectoryForm = ({
               data-testid="entra-test-connection"
               isLoading={test?.running}
               isDisabled={test?.running || !canTest}
-              onClick={runTest}
+              onClick={() => runTest("test-connection")}
             >
               {t("dirsyncEntraTestConnection")}
             </Button>
@@ -280,148 +248,59 @@ export const EntraDirectoryForm = ({
 
       <FormSection title={t("dirsyncEntraGroups")} titleElement="h2">
         <FormGroup label={t("dirsyncEntraSyncedGroups")} fieldId="entra-synced-groups">
-          <EntraGroupPicker
+          <SourceGroupPicker
             id="entra-synced-groups"
             ariaLabel={t("dirsyncEntraSyncedGroups")}
+            source={groups}
             selected={form.syncedGroups}
-            names={form.groupNames}
             onChange={(ids, names) => setForm((f) => named(names)({ ...f, syncedGroups: ids }))}
-            search={searchGroups}
             readOnly={readOnly}
           />
           <Helper text={t("dirsyncEntraSyncedGroupsHelp")} />
         </FormGroup>
-        <FormGroup fieldId="entra-transitive">
-          <Switch
-            id="entra-transitive"
-            data-testid="entra-transitive"
-            label={t("dirsyncEntraTransitive")}
-            isChecked={form.transitiveMembers}
-            isDisabled={readOnly}
-            onChange={(_e, v) => field("transitiveMembers")(v)}
-          />
-          <Helper text={t("dirsyncEntraTransitiveHelp")} />
-        </FormGroup>
-        <FormGroup label={t("dirsyncEntraAdminGroups")} fieldId="entra-add-admin-group" role="group">
+        <SwitchField
+          id="entra-transitive"
+          label={t("dirsyncEntraTransitive")}
+          help={t("dirsyncEntraTransitiveHelp")}
+          checked={form.transitiveMembers}
+          onChange={field("transitiveMembers")}
+          readOnly={readOnly}
+        />
+        <FormGroup label={t("dirsyncSourceAdminGroups")} fieldId="entra-add-admin-group" role="group">
           <HelperText className="pf-v5-u-mb-sm">
-            <HelperTextItem>{t("dirsyncEntraAdminGroupsHelp")}</HelperTextItem>
+            <HelperTextItem>{t("dirsyncSourceAdminGroupsHelp")}</HelperTextItem>
           </HelperText>
-          {form.adminGroups.map((g, i) => (
-            <div key={i} className="dirsync-ldap-admin-group pf-v5-u-mb-sm" data-testid="entra-admin-group">
-              <FormGroup label={t("dirsyncEntraAdminGroup", { n: i + 1 })} fieldId={`entra-admin-group-${i}`}>
-                <EntraGroupPicker
-                  id={`entra-admin-group-${i}`}
-                  ariaLabel={t("dirsyncEntraAdminGroup", { n: i + 1 })}
-                  single
-                  selected={g.group ? [g.group] : []}
-                  names={form.groupNames}
-                  onChange={(ids, names) =>
-                    setForm((f) =>
-                      named(names)({
-                        ...f,
-                        adminGroups: f.adminGroups.map((x, j) => (j === i ? { ...x, group: ids[0] ?? "" } : x)),
-                      }),
-                    )
-                  }
-                  search={searchGroups}
-                  readOnly={readOnly}
-                />
-              </FormGroup>
-              <FormGroup label={t("dirsyncEntraAdminRole")} fieldId={`entra-admin-role-${i}`}>
-                <InputGroup>
-                  <InputGroupItem isFill>
-                    <FormSelect
-                      id={`entra-admin-role-${i}`}
-                      data-testid={`entra-admin-role-${i}`}
-                      value={g.role}
-                      isDisabled={readOnly}
-                      onChange={(_e, v) =>
-                        setForm((f) => ({
-                          ...f,
-                          adminGroups: f.adminGroups.map((x, j) => (j === i ? { ...x, role: v } : x)),
-                        }))
-                      }
-                    >
-                      {ADMIN_ROLES.map((r) => (
-                        <FormSelectOption key={r} value={r} label={t(`dirsyncAdminRole.${r}`)} />
-                      ))}
-                    </FormSelect>
-                  </InputGroupItem>
-                  {!readOnly && (
-                    <InputGroupItem>
-                      <Button
-                        variant="plain"
-                        aria-label={t("dirsyncEntraRemoveAdminGroup", { n: i + 1 })}
-                        onClick={() => setForm((f) => ({ ...f, adminGroups: f.adminGroups.filter((_x, j) => j !== i) }))}
-                      >
-                        <MinusCircleIcon />
-                      </Button>
-                    </InputGroupItem>
-                  )}
-                </InputGroup>
-                <Helper text={t(`dirsyncAdminRoleHelp.${g.role}`, "")} />
-              </FormGroup>
-            </div>
-          ))}
-          {form.adminGroups.length === 0 && readOnly && <span>{t("dirsyncEntraNoGroups")}</span>}
-          {!readOnly && (
-            <Button
-              id="entra-add-admin-group"
-              variant="link"
-              icon={<PlusCircleIcon />}
-              isInline
-              data-testid="entra-add-admin-group"
-              onClick={() => setForm((f) => ({ ...f, adminGroups: [...f.adminGroups, { group: "", role: "read-only" }] }))}
-            >
-              {t("dirsyncEntraAddAdminGroup")}
-            </Button>
-          )}
+          <AdminGroupRows
+            idPrefix="entra"
+            rows={form.adminGroups}
+            onChange={(change, names = {}) => setForm((f) => named(names)({ ...f, adminGroups: change(f.adminGroups) }))}
+            source={groups}
+            readOnly={readOnly}
+          />
         </FormGroup>
       </FormSection>
 
       <FormSection title={t("dirsyncEntraAttributes")} titleElement="h2">
-        <FormGroup label={t("dirsyncEntraUsernameAttribute")} isRequired fieldId="entra-username-attribute">
-          {usernameLocked ? (
-            <InputGroup>
-              <InputGroupText>
-                <Icon>
-                  <LockIcon aria-label={t("dirsyncEntraLocked")} data-testid="username-attribute-lock" />
-                </Icon>
-              </InputGroupText>
-              <InputGroupItem isFill>
-                <TextInput
-                  id="entra-username-attribute"
-                  data-testid="entra-username-attribute"
-                  value={form.usernameAttribute}
-                  readOnlyVariant="default"
-                />
-              </InputGroupItem>
-            </InputGroup>
-          ) : (
-            <FormSelect
-              id="entra-username-attribute"
-              data-testid="entra-username-attribute"
-              value={form.usernameAttribute}
-              isDisabled={readOnly}
-              onChange={(_e, v) => field("usernameAttribute")(v)}
-            >
-              {usernameOptions.map((a) => (
-                <FormSelectOption key={a} value={a} label={a} />
-              ))}
-            </FormSelect>
-          )}
-          <FormHelperText>
-            <HelperText>
-              {usernameLocked ? (
-                <HelperTextItem icon={<LockIcon />} data-testid="username-attribute-locked">
-                  {t("dirsyncEntraUsernameLocked")}
-                </HelperTextItem>
-              ) : (
-                <HelperTextItem>{t("dirsyncEntraUsernameAttributeHelp")}</HelperTextItem>
-              )}
-            </HelperText>
-          </FormHelperText>
-        </FormGroup>
+        <UsernameAttributeField
+          id="entra-username-attribute"
+          label={t("dirsyncEntraUsernameAttribute")}
+          value={form.usernameAttribute}
+          locked={usernameLocked}
+          help={t("dirsyncEntraUsernameAttributeHelp")}
+          lockedHelp={t("dirsyncEntraUsernameLocked")}
+        >
+          <FormSelect
+            id="entra-username-attribute"
+            data-testid="entra-username-attribute"
+            value={form.usernameAttribute}
+            isDisabled={readOnly}
+            onChange={(_e, v) => field("usernameAttribute")(v)}
+          >
+            {usernameOptions.map((a) => (
+              <FormSelectOption key={a} value={a} label={a} />
+            ))}
+          </FormSelect>
+        </UsernameAttributeField>
         <FormGroup label={t("dirsyncMappings")} fieldId="entra-mapping-add" role="group">
           <Table aria-label={t("dirsyncMappings")} variant="compact" data-testid="entra-mapping-table">
             <Thead>
@@ -561,17 +440,14 @@ export const EntraDirectoryForm = ({
           <Helper testid="entra-identity-provider-help" text={t("dirsyncEntraIdentityProviderHelp")} />
         </FormGroup>
         {form.identityProvider && (
-          <FormGroup fieldId="entra-password-sign-in">
-            <Switch
-              id="entra-password-sign-in"
-              data-testid="entra-password-sign-in"
-              label={t("dirsyncEntraPasswordSignIn")}
-              isChecked={form.passwordSignIn}
-              isDisabled={readOnly}
-              onChange={(_e, v) => field("passwordSignIn")(v)}
-            />
-            <Helper text={t("dirsyncEntraPasswordSignInHelp")} />
-          </FormGroup>
+          <SwitchField
+            id="entra-password-sign-in"
+            label={t("dirsyncEntraPasswordSignIn")}
+            help={t("dirsyncEntraPasswordSignInHelp")}
+            checked={form.passwordSignIn}
+            onChange={field("passwordSignIn")}
+            readOnly={readOnly}
+          />
         )}
         <EnrollmentFields
           value={{ enrollmentEmails: form.enrollmentEmails, enrollmentFactors: form.enrollmentFactors }}
@@ -581,42 +457,7 @@ export const EntraDirectoryForm = ({
         <Helper text={t("dirsyncEntraEnrollmentHelp")} />
       </FormSection>
 
-      <FormSection title={t("dirsyncEntraSchedules")} titleElement="h2">
-        <Minutes
-          id="entra-full-sync"
-          label={t("dirsyncEntraFullSyncMinutes")}
-          help={t("dirsyncEntraFullSyncMinutesHelp")}
-          value={form.fullSyncMinutes}
-          onChange={field("fullSyncMinutes")}
-          readOnly={readOnly}
-        />
-        <Minutes
-          id="entra-incremental-sync"
-          label={t("dirsyncEntraIncrementalSyncMinutes")}
-          help={t("dirsyncEntraIncrementalSyncMinutesHelp")}
-          value={form.incrementalSyncMinutes}
-          onChange={field("incrementalSyncMinutes")}
-          readOnly={readOnly}
-        />
-        <Minutes
-          id="entra-admin-sync"
-          label={t("dirsyncEntraAdminSyncMinutes")}
-          help={t("dirsyncEntraAdminSyncMinutesHelp")}
-          value={form.adminSyncMinutes}
-          onChange={field("adminSyncMinutes")}
-          readOnly={readOnly}
-        />
-        <FormGroup fieldId="entra-schedule-paused">
-          <Switch
-            id="entra-schedule-paused"
-            data-testid="entra-schedule-paused"
-            label={t("dirsyncEntraSchedulePaused")}
-            isChecked={form.schedulePaused}
-            isDisabled={readOnly}
-            onChange={(_e, v) => field("schedulePaused")(v)}
-          />
-        </FormGroup>
-      </FormSection>
+      <ScheduleSection idPrefix="entra" form={form} setForm={setForm} readOnly={readOnly} />
 
       {actions}
     </Form>
@@ -633,7 +474,7 @@ const TestResultView = ({ test }: { test: { result?: EntraTestResult; error?: st
       className="pf-v5-u-mt-sm"
       data-testid="entra-test-result"
       variant={result?.ok ? "success" : "danger"}
-      title={result ? result.message : t("dirsyncEntraTestRefused", { error: test.error })}
+      title={result ? result.message : t("dirsyncSourceTestRefused", { error: test.error })}
       isLiveRegion
     >
       {result && result.checks.length > 0 && (
@@ -661,41 +502,3 @@ const TestResultView = ({ test }: { test: { result?: EntraTestResult; error?: st
     </Alert>
   );
 };
-
-const Minutes = ({
-  id,
-  label,
-  help,
-  value,
-  onChange,
-  readOnly,
-}: {
-  id: string;
-  label: string;
-  help: string;
-  value: string;
-  onChange: (v: string) => void;
-  readOnly: boolean;
-}) => (
-  <FormGroup label={label} fieldId={id}>
-    <TextInput
-      id={id}
-      data-testid={id}
-      type="number"
-      min={1}
-      value={value}
-      onChange={(_e, v) => onChange(v)}
-      readOnlyVariant={readOnly ? "default" : undefined}
-    />
-    <Helper text={help} />
-  </FormGroup>
-);
-
-const Helper = ({ text, testid }: { text: string; testid?: string }) =>
-  text ? (
-    <FormHelperText>
-      <HelperText>
-        <HelperTextItem data-testid={testid}>{text}</HelperTextItem>
-      </HelperText>
-    </FormHelperText>
-  ) : null;

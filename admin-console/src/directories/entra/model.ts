@@ -11,9 +11,18 @@
  * Saving starts from the directory's stored settings, so keys this form does not edit (the mapping
  * editor's mappings on a saved directory, the mass-deprovisioning guard, page size...) are kept.
  */
-import { ADMIN_ROLES } from "../ldap/model";
-
-export { ADMIN_ROLES };
+import { enrollmentOf } from "../EnrollmentFields";
+import {
+  AdminGroup,
+  adminGroupsOf,
+  adminGroupsSetting,
+  list,
+  minutes,
+  putSchedules,
+  Schedules,
+  schedulesOf,
+  text,
+} from "../shared/settings";
 
 export type Cloud = "global" | "usgov" | "china" | "custom";
 
@@ -30,11 +39,9 @@ export const USERNAME_ATTRIBUTES = ["userPrincipalName", "mail", "onPremisesSamA
 /** The Graph properties behind the required mappings other than the username (EntraSettings' defaults). */
 export const REQUIRED_SOURCES = { email: "mail", firstName: "givenName", lastName: "surname" };
 
-export const DEFAULT_FULL_SYNC_MINUTES = 720;
 export const DEFAULT_INCREMENTAL_SYNC_MINUTES = 15;
-export const DEFAULT_ADMIN_SYNC_MINUTES = 30;
 
-export type EntraForm = {
+export type EntraForm = Schedules & {
   name: string;
   tenantId: string;
   clientId: string;
@@ -45,7 +52,8 @@ export type EntraForm = {
   graphEndpoint: string;
   syncedGroups: string[];
   transitiveMembers: boolean;
-  adminGroups: { group: string; role: string }[];
+  /** each row's group is an object id */
+  adminGroups: AdminGroup[];
   /** the names of groups picked by searching (object id -> display name), for their labels only */
   groupNames: Record<string, string>;
   usernameAttribute: string;
@@ -54,10 +62,7 @@ export type EntraForm = {
   identityProvider: string;
   /** with an identity provider: whether its users may also sign in with a Keycloak password (default no) */
   passwordSignIn: boolean;
-  fullSyncMinutes: string;
   incrementalSyncMinutes: string;
-  adminSyncMinutes: string;
-  schedulePaused: boolean;
   enrollmentEmails: boolean;
   enrollmentFactors: string[];
 };
@@ -78,17 +83,12 @@ export function newForm(name: string): EntraForm {
     mappings: [],
     identityProvider: "",
     passwordSignIn: false,
-    fullSyncMinutes: String(DEFAULT_FULL_SYNC_MINUTES),
+    ...schedulesOf({}),
     incrementalSyncMinutes: String(DEFAULT_INCREMENTAL_SYNC_MINUTES),
-    adminSyncMinutes: String(DEFAULT_ADMIN_SYNC_MINUTES),
-    schedulePaused: false,
-    enrollmentEmails: false,
-    enrollmentFactors: ["otp"],
+    ...enrollmentOf({}),
   };
 }
 
-const text = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const noSlash = (url: string) => url.trim().replace(/\/+$/, "");
 
 /** The cloud whose hosts these are; "custom" for any other pair. */
@@ -120,21 +120,15 @@ export function fromSettings(name: string, s: Record<string, unknown>, groupName
     graphEndpoint,
     syncedGroups: list(s.syncedGroups).map(text).filter(Boolean),
     transitiveMembers: s.transitiveMembers === true,
-    adminGroups: list(s.adminGroups).map((g) => {
-      const o = g as { group?: unknown; role?: unknown };
-      return { group: text(o.group), role: text(o.role) || "read-only" };
-    }),
+    adminGroups: adminGroupsOf(s.adminGroups),
     groupNames,
     usernameAttribute: text(s.usernameAttribute) || "userPrincipalName",
     mappings: undefined,
     identityProvider: text(s.identityProvider),
     passwordSignIn: s.passwordSignIn === true,
-    fullSyncMinutes: text(s.fullSyncMinutes) || String(DEFAULT_FULL_SYNC_MINUTES),
+    ...schedulesOf(s),
     incrementalSyncMinutes: text(s.incrementalSyncMinutes) || String(DEFAULT_INCREMENTAL_SYNC_MINUTES),
-    adminSyncMinutes: text(s.adminSyncMinutes) || String(DEFAULT_ADMIN_SYNC_MINUTES),
-    schedulePaused: s.schedulePaused === true,
-    enrollmentEmails: s.enrollmentEmails === true,
-    enrollmentFactors: Array.isArray(s.enrollmentFactors) ? (s.enrollmentFactors as string[]) : ["otp"],
+    ...enrollmentOf(s),
   };
 }
 
@@ -156,7 +150,7 @@ export function toSettings(form: EntraForm, stored: Record<string, unknown> = {}
   set("graphEndpoint", noSlash(form.graphEndpoint));
   s.syncedGroups = form.syncedGroups;
   s.transitiveMembers = form.transitiveMembers;
-  s.adminGroups = form.adminGroups.filter((g) => g.group.trim()).map((g) => ({ group: g.group.trim(), role: g.role }));
+  s.adminGroups = adminGroupsSetting(form.adminGroups);
   set("usernameAttribute", form.usernameAttribute);
   if (form.mappings) {
     s.mappings = form.mappings
@@ -167,19 +161,12 @@ export function toSettings(form: EntraForm, stored: Record<string, unknown> = {}
   // Without an identity provider a Keycloak password is the only way in (the server's default): not saved then.
   delete s.passwordSignIn;
   if (form.identityProvider.trim() && form.passwordSignIn) s.passwordSignIn = true;
-  s.fullSyncMinutes = minutes(form.fullSyncMinutes, DEFAULT_FULL_SYNC_MINUTES);
+  putSchedules(s, form);
   s.incrementalSyncMinutes = minutes(form.incrementalSyncMinutes, DEFAULT_INCREMENTAL_SYNC_MINUTES);
-  s.adminSyncMinutes = minutes(form.adminSyncMinutes, DEFAULT_ADMIN_SYNC_MINUTES);
-  s.schedulePaused = form.schedulePaused;
   s.enrollmentEmails = form.enrollmentEmails;
   s.enrollmentFactors = form.enrollmentFactors;
   return s;
 }
-
-const minutes = (value: string, fallback: number) => {
-  const n = Number.parseInt(value, 10);
-  return Number.isFinite(n) && n >= 1 ? n : fallback;
-};
 
 /** A group object id (a GUID), as typed in full into a group picker. */
 export const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -10,6 +10,17 @@
  * Saving starts from the directory's stored settings, so keys this form does not edit (other
  * mappings, the mass-deprovisioning guard, enrollment factors, page size...) are kept.
  */
+import { enrollmentOf } from "../EnrollmentFields";
+import {
+  AdminGroup,
+  adminGroupsOf,
+  adminGroupsSetting,
+  list,
+  putSchedules,
+  Schedules,
+  schedulesOf,
+  text,
+} from "../shared/settings";
 
 /** "other" is an LDAP server that is neither: saved as "openldap" with the attributes the admin sets. */
 export type Vendor = "ad" | "openldap" | "other";
@@ -17,13 +28,7 @@ export type Security = "none" | "ldaps" | "starttls";
 
 export const ALIAS_SLOTS = 8;
 
-/** The admin roles an admin group can grant (rule 12; engine/AdminRoleSets). */
-export const ADMIN_ROLES = ["owner", "administrator", "user-manager", "help-desk", "read-only"] as const;
-
-export const DEFAULT_FULL_SYNC_MINUTES = 720;
-export const DEFAULT_ADMIN_SYNC_MINUTES = 30;
-
-export type LdapForm = {
+export type LdapForm = Schedules & {
   name: string;
   vendor: Vendor;
   connectionUrl: string;
@@ -39,10 +44,8 @@ export type LdapForm = {
   syncedGroups: string[];
   nestedGroups: boolean;
   aliases: { slot: number; source: string }[];
-  adminGroups: { dn: string; role: string }[];
-  fullSyncMinutes: string;
-  adminSyncMinutes: string;
-  schedulePaused: boolean;
+  /** each row's group is a DN */
+  adminGroups: AdminGroup[];
   enrollmentEmails: boolean;
   enrollmentFactors: string[];
 };
@@ -85,16 +88,10 @@ export function newForm(name: string): LdapForm {
     nestedGroups: false,
     aliases: [],
     adminGroups: [],
-    fullSyncMinutes: String(DEFAULT_FULL_SYNC_MINUTES),
-    adminSyncMinutes: String(DEFAULT_ADMIN_SYNC_MINUTES),
-    schedulePaused: false,
-    enrollmentEmails: false,
-    enrollmentFactors: ["otp"],
+    ...schedulesOf({}),
+    ...enrollmentOf({}),
   };
 }
-
-const text = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The form showing a saved directory. */
 export function fromSettings(name: string, s: Record<string, unknown>): LdapForm {
@@ -126,15 +123,9 @@ export function fromSettings(name: string, s: Record<string, unknown>): LdapForm
     syncedGroups: list(s.syncedGroups).map(text).filter(Boolean),
     nestedGroups: s.nestedGroups === true,
     aliases,
-    adminGroups: list(s.adminGroups).map((g) => {
-      const o = g as { dn?: unknown; group?: unknown; role?: unknown };
-      return { dn: text(o.dn) || text(o.group), role: text(o.role) || "read-only" };
-    }),
-    fullSyncMinutes: text(s.fullSyncMinutes) || String(DEFAULT_FULL_SYNC_MINUTES),
-    adminSyncMinutes: text(s.adminSyncMinutes) || String(DEFAULT_ADMIN_SYNC_MINUTES),
-    schedulePaused: s.schedulePaused === true,
-    enrollmentEmails: s.enrollmentEmails === true,
-    enrollmentFactors: Array.isArray(s.enrollmentFactors) ? (s.enrollmentFactors as string[]) : ["otp"],
+    adminGroups: adminGroupsOf(s.adminGroups, "dn"),
+    ...schedulesOf(s),
+    ...enrollmentOf(s),
   };
 }
 
@@ -176,19 +167,12 @@ export function toSettings(form: LdapForm, stored: Record<string, unknown> = {})
       .filter((a) => a.source.trim())
       .map((a) => ({ source: a.source.trim(), target: `alias${a.slot}` })),
   ];
-  s.adminGroups = form.adminGroups.filter((g) => g.dn.trim()).map((g) => ({ dn: g.dn.trim(), role: g.role }));
-  s.fullSyncMinutes = minutes(form.fullSyncMinutes, DEFAULT_FULL_SYNC_MINUTES);
-  s.adminSyncMinutes = minutes(form.adminSyncMinutes, DEFAULT_ADMIN_SYNC_MINUTES);
-  s.schedulePaused = form.schedulePaused;
+  s.adminGroups = adminGroupsSetting(form.adminGroups, "dn");
+  putSchedules(s, form);
   s.enrollmentEmails = form.enrollmentEmails;
   s.enrollmentFactors = form.enrollmentFactors;
   return s;
 }
-
-const minutes = (value: string, fallback: number) => {
-  const n = Number.parseInt(value, 10);
-  return Number.isFinite(n) && n >= 1 ? n : fallback;
-};
 
 /** The connection's security, read off the URL scheme and StartTLS. */
 export function securityOf(form: Pick<LdapForm, "connectionUrl" | "startTls">): Security {

@@ -467,8 +467,8 @@ public final class DirSyncAdminService {
 
     /** A directory as the admin API shows it, with its type's own part ({@code DirectoryTypeProvider.describe}). */
     public DirectoryRepresentation describe(RealmModel realm, Directory d) {
-        return new DirectoryRepresentation(d.id(), d.typeId(), d.name(), d.status().id(), d.settings(),
-            d.mappedAttributes(), d.createdAt(), d.firstSyncAt(), d.firstSyncAt() != null,
+        return new DirectoryRepresentation(d.id(), d.typeId(), d.type().pullSource() != null, d.name(), d.status().id(),
+            d.settings(), d.mappedAttributes(), d.createdAt(), d.firstSyncAt(), d.firstSyncAt() != null,
             engine.store().countActiveUsers(d.id()), engine.store().countTrashedUsers(d.id()),
             engine.store().countManagedGroups(d.id()),
             engine.store().latestRun(d.id()).map(r -> new DirectoryRepresentation.RunSummary(r.getId(),

@@ -3,11 +3,18 @@ package io.dirsync.engine;
 import static io.dirsync.storage.SubjectType.GROUP;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.GroupModel;
@@ -27,6 +34,18 @@ import io.dirsync.storage.Outcome;
  * only by its sync; removing a group from its directory trashes the members it alone kept in scope.
  */
 public final class Groups {
+
+    /**
+     * How a pull type tells that two spellings of an external id name one group: the canonical form both share (an
+     * LDAP DN normalised, an Entra object id lower-cased). Settings and stored ids are compared only in this form.
+     */
+    @FunctionalInterface
+    public interface ExternalIds {
+        String canonical(String externalId);
+    }
+
+    /** The setting of every pull type that lists the groups whose members are synced, by external id. */
+    static final String SYNCED_GROUPS = "syncedGroups";
 
     private final DirectorySyncEngine engine;
     private final KeycloakSession session;
@@ -54,6 +73,50 @@ public final class Groups {
     /** The groups {@code directory} manages, by source name, as read views. */
     public List<ManagedGroup> managedGroups(Directory directory) {
         return store.managedGroups(directory.id()).stream().map(ManagedGroup::of).toList();
+    }
+
+    /** The groups {@code directory} manages that have an external id, by its canonical form. */
+    public Map<String, ManagedGroup> managedByExternalId(Directory directory, ExternalIds ids) {
+        Map<String, ManagedGroup> byExternalId = new HashMap<>();
+        for (ManagedGroup g : managedGroups(directory)) {
+            if (g.externalId() != null) {
+                byExternalId.put(ids.canonical(g.externalId()), g);
+            }
+        }
+        return byExternalId;
+    }
+
+    /**
+     * Rule 6 for a pull run: the managed group of each synced group, found by its external id (not by name, so a group
+     * renamed in the source keeps its Keycloak group and members), created when new, renamed (and its external id
+     * respelt as given) when the source's name changed.
+     *
+     * @param sourceNames each synced group's name in the source, by its external id as the settings spell it
+     * @return the Keycloak group id of each, by the same keys
+     */
+    public Map<String, String> keepManaged(RealmModel realm, Directory directory, Map<String, String> sourceNames,
+                                           ExternalIds ids, SyncRuns.Run run) {
+        Map<String, ManagedGroup> byExternalId = managedByExternalId(directory, ids);
+        Map<String, String> groupIds = new LinkedHashMap<>();
+        Map<String, String> keptNow = new HashMap<>(); // a group listed twice, spelt two ways, is one group
+        sourceNames.forEach((externalId, sourceName) -> {
+            String canonical = ids.canonical(externalId);
+            String groupId = keptNow.get(canonical);
+            if (groupId == null) {
+                ManagedGroup existing = byExternalId.get(canonical);
+                GroupModel group;
+                if (existing == null) {
+                    group = create(realm, directory, sourceName, externalId, run);
+                } else {
+                    group = realm.getGroupById(existing.groupId());
+                    rename(realm, directory, group, sourceName, externalId, run);
+                }
+                groupId = group.getId();
+                keptNow.put(canonical, groupId);
+            }
+            groupIds.put(externalId, groupId);
+        });
+        return groupIds;
     }
 
     /** Creates (or finds) the managed group for a source group; named per rule 6. */
@@ -257,6 +320,49 @@ public final class Groups {
             unmanage(realm, directory, g);
         });
         DirectoryTypes.provider(session, directory).groupRemoved(realm, directory, sourceId);
+    }
+
+    /**
+     * Rule 8 for a pull directory whose settings were saved: a managed group whose external id is no longer among the
+     * synced groups leaves the directory (its members in no other synced group go to the trash, the group is
+     * unmanaged), as if the admin had removed it.
+     *
+     * @param syncedGroups the external ids of the synced groups, as the type reads them from the saved settings
+     */
+    public void removeUnsynced(RealmModel realm, Directory directory, Collection<String> syncedGroups, ExternalIds ids) {
+        Set<String> synced = new HashSet<>();
+        syncedGroups.forEach(g -> synced.add(ids.canonical(g)));
+        for (ManagedGroup g : managedGroups(directory)) {
+            if (g.externalId() != null && !synced.contains(ids.canonical(g.externalId()))) {
+                GroupModel group = realm.getGroupById(g.groupId());
+                if (group != null) {
+                    removeFromDirectory(realm, directory, group);
+                }
+            }
+        }
+    }
+
+    /**
+     * After rule 8 removed a pull directory's group: its external id leaves the settings' {@code syncedGroups} too, or the
+     * next sync would bring the group back.
+     */
+    public void dropFromSynced(RealmModel realm, Directory directory, String externalId, ExternalIds ids) {
+        if (externalId == null) {
+            return;
+        }
+        ObjectNode settings = directory.settings();
+        ArrayNode kept = settings.arrayNode();
+        String removed = ids.canonical(externalId);
+        settings.path(SYNCED_GROUPS).forEach(g -> {
+            if (!ids.canonical(g.asText()).equals(removed)) {
+                kept.add(g);
+            }
+        });
+        if (kept.size() == settings.path(SYNCED_GROUPS).size()) {
+            return; // already out of the settings (the admin's update removed it)
+        }
+        settings.set(SYNCED_GROUPS, kept);
+        engine.directories().update(realm, directory, null, settings);
     }
 
     void leaveGroupsOf(RealmModel realm, String directoryId, UserModel user) {

@@ -3,13 +3,10 @@ package io.dirsync.entra;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ComponentRepresentation;
@@ -18,7 +15,6 @@ import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryTypeProvider;
-import io.dirsync.engine.ManagedGroup;
 
 /**
  * An Entra ID directory's part of its life: its client secret (taken out of the settings, kept by the engine beside the
@@ -99,15 +95,7 @@ final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
     public void updated(RealmModel realm, Directory directory, Secrets secrets) {
         DirectorySyncEngine engine = DirectorySyncEngine.of(session);
         engine.directories().keepSecrets(directory, secrets);
-        Set<String> synced = Set.copyOf(EntraSettings.of(directory).syncedGroups);
-        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
-            if (g.externalId() != null && !synced.contains(g.externalId().toLowerCase(java.util.Locale.ROOT))) {
-                GroupModel group = realm.getGroupById(g.groupId());
-                if (group != null) {
-                    engine.groups().removeFromDirectory(realm, directory, group);
-                }
-            }
-        }
+        engine.groups().removeUnsynced(realm, directory, EntraSettings.of(directory).syncedGroups, EntraSettings.GROUP_IDS);
     }
 
     /** {@code "entra": {"clientSecretStored": true|false}}: whether a secret is kept; never the secret. */
@@ -133,20 +121,6 @@ final class EntraDirectoryTypeProvider implements DirectoryTypeProvider {
     /** The group's object id leaves the synced groups too, or the next sync would bring the group back. */
     @Override
     public void groupRemoved(RealmModel realm, Directory directory, String groupId) {
-        if (groupId == null) {
-            return;
-        }
-        ObjectNode settings = directory.settings();
-        ArrayNode kept = settings.arrayNode();
-        settings.path("syncedGroups").forEach(g -> {
-            if (!g.asText().trim().equalsIgnoreCase(groupId)) {
-                kept.add(g);
-            }
-        });
-        if (kept.size() == settings.path("syncedGroups").size()) {
-            return;
-        }
-        settings.set("syncedGroups", kept);
-        DirectorySyncEngine.of(session).directories().update(realm, directory, null, settings);
+        DirectorySyncEngine.of(session).groups().dropFromSynced(realm, directory, groupId, EntraSettings.GROUP_IDS);
     }
 }

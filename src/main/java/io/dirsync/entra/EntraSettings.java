@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.Groups;
 import io.dirsync.engine.SyncConflictException;
 
 /**
@@ -129,6 +130,9 @@ public final class EntraSettings {
             throw invalid("settings.pageSize must be between 1 and " + MAX_PAGE + " (Graph's largest page)");
         }
     }
+
+    /** Rule 6 and 8's comparison of group object ids: trimmed, lower-cased (Graph answers ids in lower case). */
+    static final Groups.ExternalIds GROUP_IDS = id -> id.trim().toLowerCase(Locale.ROOT);
 
     /** A group's object id in its canonical (lower-case) form; says why a value is not one. */
     static String groupId(String where, String value) {

@@ -550,15 +550,12 @@ final class EntraSync {
         return inTx(s -> {
             RealmModel realm = realm(s);
             DirectorySyncEngine engine = engine(s);
-            Map<String, ManagedGroup> byExternalId = new HashMap<>();
-            for (ManagedGroup g : engine.groups().managedGroups(directory)) {
-                if (g.externalId() != null) {
-                    byExternalId.put(g.externalId().toLowerCase(Locale.ROOT), g);
-                }
-            }
             Map<String, String> keycloakGroupOf = new HashMap<>();
-            if (!resolve) {
+            if (resolve) {
+                keycloakGroupOf.putAll(engine.groups().keepManaged(realm, directory, names, EntraSettings.GROUP_IDS, run.run()));
+            } else {
                 // an incremental or admin run: the managed groups as the last full run left them (renames come by delta)
+                Map<String, ManagedGroup> byExternalId = engine.groups().managedByExternalId(directory, EntraSettings.GROUP_IDS);
                 settings.syncedGroups.forEach(group -> {
                     ManagedGroup existing = byExternalId.get(group);
                     if (existing != null) {
@@ -566,17 +563,6 @@ final class EntraSync {
                     }
                 });
             }
-            names.forEach((group, name) -> {
-                ManagedGroup existing = byExternalId.get(group);
-                GroupModel kc;
-                if (existing == null) {
-                    kc = engine.groups().create(realm, directory, name, group, run.run());
-                } else {
-                    kc = realm.getGroupById(existing.groupId());
-                    engine.groups().rename(realm, directory, kc, name, group, run.run());
-                }
-                keycloakGroupOf.put(group, kc.getId());
-            });
             Set<String> managedIds = new HashSet<>();
             engine.groups().managedGroups(directory).forEach(g -> managedIds.add(g.groupId()));
             Set<String> tracked = new LinkedHashSet<>(settings.syncedGroups);
@@ -605,7 +591,7 @@ final class EntraSync {
         RealmModel realm = realm(s);
         DirectorySyncEngine engine = engine(s);
         for (ManagedGroup g : engine.groups().managedGroups(directory)) {
-            String name = g.externalId() == null ? null : renamed.get(g.externalId().toLowerCase(Locale.ROOT));
+            String name = g.externalId() == null ? null : renamed.get(EntraSettings.GROUP_IDS.canonical(g.externalId()));
             GroupModel kc = name == null ? null : realm.getGroupById(g.groupId());
             if (kc != null) {
                 engine.groups().rename(realm, directory, kc, name, g.externalId(), run.run());

@@ -1,16 +1,12 @@
 package io.dirsync.ldap;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.keycloak.component.ComponentModel;
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.LDAPConstants;
 import org.keycloak.models.RealmModel;
@@ -19,7 +15,6 @@ import org.keycloak.representations.idm.ComponentRepresentation;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.DirectoryTypeProvider;
-import io.dirsync.engine.ManagedGroup;
 
 /**
  * An LDAP directory's part of its life: the Keycloak LDAP component behind it (created, kept in step with the
@@ -64,17 +59,8 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
     @Override
     public void updated(RealmModel realm, Directory directory, Secrets secrets) {
         LdapDirectories.update(session, realm, directory, secrets.get(BIND_CREDENTIAL));
-        Set<String> synced = new HashSet<>();
-        LdapSettings.of(directory).syncedGroups.forEach(dn -> synced.add(LdapSettings.normalise(dn)));
-        DirectorySyncEngine engine = DirectorySyncEngine.of(session);
-        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
-            if (g.externalId() != null && !synced.contains(LdapSettings.normalise(g.externalId()))) {
-                GroupModel group = realm.getGroupById(g.groupId());
-                if (group != null) {
-                    engine.groups().removeFromDirectory(realm, directory, group);
-                }
-            }
-        }
+        DirectorySyncEngine.of(session).groups().removeUnsynced(realm, directory, LdapSettings.of(directory).syncedGroups,
+            LdapSettings.GROUP_IDS);
     }
 
     /** Whether a bind credential an admin sent means "keep the stored one": none, empty, or Keycloak's mask. */
@@ -113,21 +99,6 @@ final class LdapDirectoryTypeProvider implements DirectoryTypeProvider {
     /** The group's DN leaves the synced groups too, or the next sync would bring the group back. */
     @Override
     public void groupRemoved(RealmModel realm, Directory directory, String groupDn) {
-        if (groupDn == null) {
-            return;
-        }
-        ObjectNode settings = directory.settings();
-        ArrayNode kept = settings.arrayNode();
-        String removed = LdapSettings.normalise(groupDn);
-        settings.path("syncedGroups").forEach(dn -> {
-            if (!LdapSettings.normalise(dn.asText()).equals(removed)) {
-                kept.add(dn);
-            }
-        });
-        if (kept.size() == settings.path("syncedGroups").size()) {
-            return; // already out of the settings (the admin's update removed it)
-        }
-        settings.set("syncedGroups", kept);
-        DirectorySyncEngine.of(session).directories().update(realm, directory, null, settings);
+        DirectorySyncEngine.of(session).groups().dropFromSynced(realm, directory, groupDn, LdapSettings.GROUP_IDS);
     }
 }

@@ -15,6 +15,7 @@ import org.keycloak.models.LDAPConstants;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.Groups;
 import io.dirsync.engine.SyncConflictException;
 
 /**
@@ -143,6 +144,9 @@ public final class LdapSettings {
     String keycloakVendor() {
         return isActiveDirectory() ? LDAPConstants.VENDOR_ACTIVE_DIRECTORY : LDAPConstants.VENDOR_OTHER;
     }
+
+    /** Rule 6 and 8's comparison of group DNs: the normalised form ({@link #normalise}). */
+    static final Groups.ExternalIds GROUP_IDS = LdapSettings::normalise;
 
     /** A DN in a comparable form: attribute types and values lower-cased, no spacing differences. */
     static String normalise(String dn) {

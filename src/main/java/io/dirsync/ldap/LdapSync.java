@@ -14,7 +14,6 @@ import javax.naming.directory.SearchControls;
 
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.LDAPConstants;
@@ -159,31 +158,22 @@ public final class LdapSync {
         LdapDirectories.ensureGuard(realm, LdapDirectories.component(realm, directory));
         DirectoryPasswordPolicy.ensureIn(s, realm);
 
-        Map<String, Set<String>> groupsOfDn = new HashMap<>();
-        Map<String, ManagedGroup> byExternalId = new HashMap<>();
-        for (ManagedGroup g : engine.groups().managedGroups(directory)) {
-            if (g.externalId() != null) {
-                byExternalId.put(LdapSettings.normalise(g.externalId()), g);
-            }
-        }
-        Set<String> scope = new LinkedHashSet<>();
+        Map<String, String> sourceNames = new LinkedHashMap<>();
         for (String dn : settings.syncedGroups) {
             LDAPObject group = loadGroup(provider, dn);
             String cn = group.getAttributeAsString(LDAPConstants.CN);
-            String sourceName = cn == null ? group.getDn().getFirstRdn().getAttrValue(group.getDn().getFirstRdn().getAllKeys().get(0)) : cn;
-            ManagedGroup existing = byExternalId.get(LdapSettings.normalise(dn));
-            GroupModel kc;
-            if (existing == null) {
-                kc = engine.groups().create(realm, directory, sourceName, dn, run.run());
-            } else {
-                kc = realm.getGroupById(existing.groupId());
-                engine.groups().rename(realm, directory, kc, sourceName, dn, run.run());
-            }
+            sourceNames.put(dn, cn == null ? group.getDn().getFirstRdn().getAttrValue(group.getDn().getFirstRdn().getAllKeys().get(0)) : cn);
+        }
+        Map<String, String> keycloakGroupOf = engine.groups().keepManaged(realm, directory, sourceNames, LdapSettings.GROUP_IDS,
+            run.run());
+        Map<String, Set<String>> groupsOfDn = new HashMap<>();
+        Set<String> scope = new LinkedHashSet<>();
+        keycloakGroupOf.forEach((dn, groupId) -> {
             for (String member : expand(provider, settings, dn)) {
-                groupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(kc.getId());
+                groupsOfDn.computeIfAbsent(member, k -> new HashSet<>()).add(groupId);
                 scope.add(member);
             }
-        }
+        });
         // Rule 12 is the engine's (PullRun grants the roles); the run only tells it which admin groups a user is in,
         // through nested groups too.
         Map<String, Set<String>> adminGroupsOfDn = new HashMap<>();

@@ -61,6 +61,7 @@ class RepresentationJsonTest {
         Map<String, Object> old = new LinkedHashMap<>();
         old.put("id", "d1");
         old.put("type", "scim");
+        old.put("pull", false);
         old.put("name", "Corp Okta");
         old.put("status", "draft");
         old.put("settings", settings);
@@ -74,7 +75,7 @@ class RepresentationJsonTest {
         old.put("lastRun", null);
         old.put("groupNameExample", "Engineering from Okta Sync \"Corp Okta\"");
         old.putAll(describe);
-        DirectoryRepresentation rep = new DirectoryRepresentation("d1", "scim", "Corp Okta", "draft", settings,
+        DirectoryRepresentation rep = new DirectoryRepresentation("d1", "scim", false, "Corp Okta", "draft", settings,
             mapped, 1700000000000L, null, false, 0L, 0L, 0L, null, "Engineering from Okta Sync \"Corp Okta\"", describe);
 
         assertSameJson(old, rep);
@@ -91,6 +92,7 @@ class RepresentationJsonTest {
         Map<String, Object> old = new LinkedHashMap<>();
         old.put("id", "d2");
         old.put("type", "ldap");
+        old.put("pull", true);
         old.put("name", "Corp AD");
         old.put("status", "active");
         old.put("settings", settings);
@@ -104,7 +106,7 @@ class RepresentationJsonTest {
         old.put("lastRun", Map.of("id", "r1", "kind", "full", "status", "completed", "startedAt", 5L, "endedAt", 6L));
         old.put("groupNameExample", "Engineering from LDAP Sync \"Corp AD\"");
         old.putAll(Map.of());
-        assertSameJson(old, new DirectoryRepresentation("d2", "ldap", "Corp AD", "active", settings, mapped, 1L, 2L,
+        assertSameJson(old, new DirectoryRepresentation("d2", "ldap", true, "Corp AD", "active", settings, mapped, 1L, 2L,
             true, 12L, 3L, 2L, new DirectoryRepresentation.RunSummary("r1", "full", "completed", 5L, 6L),
             "Engineering from LDAP Sync \"Corp AD\"", Map.of()));
     }

@@ -215,6 +215,78 @@ class EntraSyncTest extends DirSyncIntegrationTest {
             "with the secret typed again it may change");
     }
 
+    // ------------------------------------------------------------------ managed groups (rules 6 and 8)
+
+    @Test
+    void aGroupRenamedInTheTenantKeepsItsManagedGroupAndMembersUnderItsNewName() {
+        String ann = user("ann@contoso.example", "Ann", "Able", Map.of());
+        String eng = group("Engineering", ann);
+        String id = createDirectory("Renaming Entra", settings(eng));
+        assertEquals("completed", sync(id, "full").get("status").asText());
+        String managed = groupId(managedGroups(id), "Engineering");
+
+        graph.renameGroup(eng, "Research");
+        JsonNode incremental = sync(id, "incremental");
+        assertEquals("completed", incremental.get("status").asText(), incremental::toString);
+        assertEquals(1, incremental.at("/groupCounts/updated").asInt(), "the delta's rename: " + incremental);
+        assertEquals("Research from Entra ID Sync \"Renaming Entra\"", realm.admin().groups().group(managed)
+            .toRepresentation().getName(), "found by object id, not by name: the same Keycloak group");
+        assertEquals(managed, groupId(managedGroups(id), "Research"));
+        assertEquals(List.of("ann@contoso.example"), members(managed));
+
+        graph.renameGroup(eng, "R&D");
+        JsonNode full = sync(id, "full");
+        assertEquals("completed", full.get("status").asText(), full::toString);
+        assertEquals(0, full.at("/groupCounts/created").asInt(), full::toString);
+        assertEquals(1, full.at("/groupCounts/updated").asInt(), "a full run renames too: " + full);
+        assertEquals("R&D from Entra ID Sync \"Renaming Entra\"", realm.admin().groups().group(managed).toRepresentation().getName());
+        assertEquals(1, managedGroups(id).size(), managedGroups(id)::toString);
+        assertEquals(List.of("ann@contoso.example"), members(managed));
+    }
+
+    @Test
+    void aGroupTakenOutOfTheSettingsOrRemovedByTheApiTrashesTheMembersOnlyItKeptAndIsUnmanaged() {
+        String both = user("both@contoso.example", "Both", "Groups", Map.of());
+        String onlyA = user("only-a@contoso.example", "Only", "Alpha", Map.of());
+        String onlyC = user("only-c@contoso.example", "Only", "Gamma", Map.of());
+        String alpha = group("Alpha", both, onlyA);
+        String beta = group("Beta", both);
+        String gamma = group("Gamma", onlyC);
+        // Gamma spelt in upper case: the settings and the managed group's id are compared in Entra's canonical form
+        Map<String, Object> settings = settings(alpha, beta, gamma.toUpperCase(java.util.Locale.ROOT));
+        String id = createDirectory("Rule8 Entra", settings);
+        assertEquals("completed", sync(id, "full").get("status").asText());
+        JsonNode groups = managedGroups(id);
+        String alphaGroup = groupId(groups, "Alpha");
+        String gammaGroup = groupId(groups, "Gamma");
+
+        // the admin saves the settings without Alpha
+        Map<String, Object> withoutAlpha = new HashMap<>(settings);
+        withoutAlpha.remove("clientSecret");
+        withoutAlpha.put("syncedGroups", List.of(beta, gamma.toUpperCase(java.util.Locale.ROOT)));
+        Http.Result saved = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", withoutAlpha));
+        assertEquals(200, saved.status(), saved::toString);
+        assertEquals("Alpha (formerly from \"Rule8 Entra\")", realm.admin().groups().group(alphaGroup).toRepresentation().getName());
+        assertEquals(List.of("both@contoso.example", "only-a@contoso.example"), members(alphaGroup), "the group keeps its members");
+        assertEquals("pending deletion", status(kcUser("only-a@contoso.example").getId()), "in no other synced group");
+        assertEquals("active", status(kcUser("both@contoso.example").getId()), "still in Beta");
+        assertEquals(List.of("Beta", "Gamma"), sourceNames(managedGroups(id)), "Gamma's other spelling is the same group");
+
+        // the admin removes Gamma through the API: it leaves the settings too, whatever their spelling
+        assertEquals(204, dirsync.admin("DELETE", "/directories/" + id + "/groups/" + gammaGroup, null).status());
+        assertEquals("Gamma (formerly from \"Rule8 Entra\")", realm.admin().groups().group(gammaGroup).toRepresentation().getName());
+        assertEquals("pending deletion", status(kcUser("only-c@contoso.example").getId()));
+        JsonNode dir = dirsync.admin("GET", "/directories/" + id, null).json();
+        assertEquals(List.of(beta), textList(dir.at("/settings/syncedGroups")), "the object id left the synced groups: " + dir);
+
+        JsonNode next = sync(id, "full");
+        assertEquals("completed", next.get("status").asText(), next::toString);
+        assertEquals(0, next.at("/counts/created").asInt(), "neither group comes back: " + next);
+        assertEquals(List.of("Beta"), sourceNames(managedGroups(id)));
+        assertEquals("pending deletion", status(kcUser("only-a@contoso.example").getId()));
+        assertEquals("active", status(kcUser("both@contoso.example").getId()));
+    }
+
     // ------------------------------------------------------------------ incremental runs
 
     @Test
@@ -567,6 +639,26 @@ class EntraSyncTest extends DirSyncIntegrationTest {
 
     private List<String> realmRoles(String userId) {
         return realm.admin().users().get(userId).roles().realmLevel().listAll().stream().map(RoleRepresentation::getName).toList();
+    }
+
+    private JsonNode managedGroups(String directoryId) {
+        return dirsync.admin("GET", "/directories/" + directoryId + "/groups", null).json();
+    }
+
+    private List<String> members(String groupId) {
+        return realm.admin().groups().group(groupId).members().stream().map(UserRepresentation::getUsername).sorted().toList();
+    }
+
+    private static List<String> sourceNames(JsonNode groups) {
+        List<String> names = new ArrayList<>();
+        groups.forEach(g -> names.add(g.get("sourceName").asText()));
+        return names.stream().sorted().toList();
+    }
+
+    private static List<String> textList(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     private static String groupId(JsonNode groups, String sourceName) {

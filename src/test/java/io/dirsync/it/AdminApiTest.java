@@ -18,6 +18,7 @@ class AdminApiTest extends DirSyncIntegrationTest {
         assertEquals(201, created.status(), created::toString);
         assertEquals("New Okta SCIM Integration", created.json().get("name").asText());
         assertEquals("draft", created.json().get("status").asText());
+        assertFalse(created.json().get("pull").asBoolean(true), "SCIM is pushed to: " + created.body());
         assertEquals("Engineering from Okta Sync \"New Okta SCIM Integration\"", created.json().get("groupNameExample").asText());
         String id = created.json().get("id").asText();
 

@@ -201,6 +201,7 @@ class LdapAdminActionsTest extends DirSyncIntegrationTest {
             assertFalse(r.body().contains("bindCredential\""), r.body());
         }
         assertTrue(one.json().at("/ldap/bindCredentialStored").asBoolean(), one::toString);
+        assertTrue(one.json().get("pull").asBoolean(), "LDAP pulls: " + one.body());
 
         Map<String, Object> edited = new LinkedHashMap<>(settings);
         edited.remove("bindCredential");

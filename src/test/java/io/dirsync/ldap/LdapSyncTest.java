@@ -642,6 +642,42 @@ class LdapSyncTest extends DirSyncIntegrationTest {
     }
 
     @Test
+    void takingADnOutOfTheSyncedGroupsSettingTrashesItsOnlyMembersAndUnmanagesIt() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        String both = ldap.user("both", "In", "Both", "both@example.org");
+        String only = ldap.user("only", "Only", "One", "only@example.org");
+        String a = ldap.group("Alpha", both, only);
+        String b = ldap.group("Beta", both);
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(a, b));
+        String id = createDirectory("Settings LDAP", settings);
+        assertEquals("completed", sync(id, "full").get("status").asText());
+        JsonNode groups = dirsync.admin("GET", "/directories/" + id + "/groups", null).json();
+        String alpha = groupId(groups, "Alpha");
+        String beta = groupId(groups, "Beta");
+
+        // Beta's DN spelt otherwise (spaces, upper-case types) is still Beta: DNs are compared normalised
+        String betaRespelt = b.replace(",", ", ").replace("cn=", "CN=");
+        Map<String, Object> withoutAlpha = new LinkedHashMap<>(settings);
+        withoutAlpha.remove("bindCredential");
+        withoutAlpha.put("syncedGroups", List.of(betaRespelt));
+        Http.Result saved = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", withoutAlpha));
+        assertEquals(200, saved.status(), saved::toString);
+        assertEquals("Alpha (formerly from \"Settings LDAP\")", realm.admin().groups().group(alpha).toRepresentation().getName());
+        assertEquals("pending deletion", dirsync.admin("GET", "/users/" + user("only").getId(), null).json().get("status").asText());
+        assertEquals("active", dirsync.admin("GET", "/users/" + user("both").getId(), null).json().get("status").asText());
+        assertEquals("Beta from OpenLDAP Sync \"Settings LDAP\"", realm.admin().groups().group(beta).toRepresentation().getName());
+
+        JsonNode next = sync(id, "full");
+        assertEquals("completed", next.get("status").asText(), next::toString);
+        assertEquals(0, next.at("/groupCounts/created").asInt(), "Alpha does not come back, Beta is the same group: " + next);
+        JsonNode after = dirsync.admin("GET", "/directories/" + id + "/groups", null).json();
+        assertEquals(1, after.size(), after::toString);
+        assertEquals(beta, groupId(after, "Beta"));
+        assertEquals("pending deletion", dirsync.admin("GET", "/users/" + user("only").getId(), null).json().get("status").asText());
+    }
+
+    @Test
     void aRunThatWouldTrashMoreThanTwentyPercentIsHeldUntilAnAdminConfirmsIt() throws Exception {
         ldap = TestDirectory.start("memory-openldap");
         List<String> dns = new ArrayList<>();

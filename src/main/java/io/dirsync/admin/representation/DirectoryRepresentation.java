@@ -9,12 +9,14 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A directory as the admin API shows it. {@code groupCount} counts the groups it manages; {@code lastRun} is its
+ * A directory as the admin API shows it. {@code pull} says whether its type pulls from its source (schedules, Sync now,
+ * a run that can fail to connect) rather than being pushed to, so that a client needs no list of type ids.
+ * {@code groupCount} counts the groups it manages; {@code lastRun} is its
  * newest run in brief (null before the first), for the console's list. {@code typeDetails} is the directory type's own part
  * ({@code DirectoryTypeProvider.describe}: e.g. SCIM's {@code scim} block); it is written at the top level of the
  * JSON, beside the common fields, so a type's keys must not reuse a common field's name.
  */
-public record DirectoryRepresentation(String id, String type, String name, String status, ObjectNode settings,
+public record DirectoryRepresentation(String id, String type, boolean pull, String name, String status, ObjectNode settings,
                                       Set<String> mappedAttributes, long createdAt, Long firstSyncAt,
                                       boolean usernameAttributeLocked, long userCount, long trashedCount,
                                       long groupCount, RunSummary lastRun,

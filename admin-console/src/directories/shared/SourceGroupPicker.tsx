@@ -16,31 +16,57 @@ import {
 import { TimesIcon } from "@patternfly/react-icons";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { GroupSearch } from "../../api/dirsync";
+
+/** A group found in the source: its id (an LDAP DN, an Entra object id), name and what the list shows under it. */
+export type SourceGroup = { id: string; name: string; description: string };
+
+/** What the server's search-groups found, in the picker's terms. */
+export type SourceGroupSearch = { groups: SourceGroup[]; more: boolean };
+
+/**
+ * How a type's groups are searched and named. `typedId` reads a group id typed in full (or "" for a name
+ * being typed), so that a group can be picked when the search cannot run (e.g. before the credential is
+ * typed); `names` labels the chips of known ids. The message keys are the type's own words (directory, tenant).
+ */
+export type GroupSource = {
+  search: (text: string) => Promise<SourceGroupSearch>;
+  typedId: (text: string) => string;
+  names?: Record<string, string>;
+  chipMaxWidth: string;
+  keys: {
+    /** the placeholder of a picker of several groups */
+    searchGroups: string;
+    searching: string;
+    /** "Use {{id}}", and its description */
+    useTyped: string;
+    useTypedHelp: string;
+    /** the search's refusal, with {{error}} */
+    searchFailed: string;
+  };
+};
 
 type Props = {
   id: string;
-  /** the chosen DNs */
+  ariaLabel: string;
+  source: GroupSource;
+  /** the chosen groups' ids */
   selected: string[];
-  onChange: (dns: string[]) => void;
-  /** asks the directory for groups whose name contains the text (the server's search-groups) */
-  search: (text: string) => Promise<GroupSearch>;
+  /** the ids chosen, and the names of those picked from the search */
+  onChange: (ids: string[], names: Record<string, string>) => void;
   /** one group only (an admin group's row) */
   single?: boolean;
   readOnly?: boolean;
-  ariaLabel: string;
 };
 
 /**
- * Groups chosen by searching the directory: a typeahead that asks the server as the admin types and
- * shows each group's name, DN and member count; the chosen groups are chips showing their DN. A DN
- * typed in full can be added even when the search cannot run (e.g. before the credential is typed).
+ * Groups chosen by searching the source: a typeahead that asks the server as the admin types and shows each
+ * group's name and description; the chosen groups are chips showing their id (with the name when known).
  */
-export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, ariaLabel }: Props) => {
+export const SourceGroupPicker = ({ id, ariaLabel, source, selected, onChange, single, readOnly }: Props) => {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
-  const [result, setResult] = useState<GroupSearch>();
+  const [result, setResult] = useState<SourceGroupSearch>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   const asked = useRef(0);
@@ -51,7 +77,8 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
     const mine = ++asked.current;
     setLoading(true);
     const timer = setTimeout(() => {
-      search(text.trim())
+      source
+        .search(text.trim())
         .then((found) => {
           if (mine !== asked.current) return;
           setResult(found);
@@ -67,35 +94,52 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
     return () => clearTimeout(timer);
   }, [open, text]);
 
-  const choose = (dn: string) => {
+  const choose = (groupId: string) => {
+    const found = result?.groups.find((g) => g.id === groupId);
+    const known = found ? { [groupId]: found.name } : {};
     if (single) {
-      onChange([dn]);
+      onChange([groupId], known);
       setOpen(false);
-    } else if (!selected.includes(dn)) {
-      onChange([...selected, dn]);
+    } else if (!selected.includes(groupId)) {
+      onChange([...selected, groupId], known);
     }
     setText("");
     input.current?.focus();
   };
-  const remove = (dn: string) => onChange(selected.filter((s) => s !== dn));
+  const remove = (groupId: string) =>
+    onChange(
+      selected.filter((s) => s !== groupId),
+      {},
+    );
 
+  const label = (groupId: string) => {
+    const name = source.names?.[groupId];
+    return name ? `${name} (${groupId})` : groupId;
+  };
   const chips = (
     <ChipGroup numChips={10} aria-label={ariaLabel}>
-      {selected.map((dn) => (
-        <Chip key={dn} onClick={() => remove(dn)} isReadOnly={readOnly} data-testid={`${id}-chip`} textMaxWidth="60ch">
-          {dn}
+      {selected.map((groupId) => (
+        <Chip
+          key={groupId}
+          onClick={() => remove(groupId)}
+          isReadOnly={readOnly}
+          data-testid={`${id}-chip`}
+          textMaxWidth={source.chipMaxWidth}
+        >
+          {label(groupId)}
         </Chip>
       ))}
     </ChipGroup>
   );
 
   if (readOnly) {
-    return selected.length ? chips : <span data-testid={`${id}-none`}>{t("dirsyncLdapNoGroups")}</span>;
+    return selected.length ? chips : <span data-testid={`${id}-none`}>{t("dirsyncSourceNone")}</span>;
   }
 
-  const typedDn = text.includes("=") ? text.trim() : "";
+  const typedId = source.typedId(text.trim());
   const groups = result?.groups ?? [];
   const listId = `${id}-list`;
+  const failed = t(source.keys.searchFailed, { error });
 
   return (
     <>
@@ -118,7 +162,7 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
                 }}
                 innerRef={input}
                 autoComplete="off"
-                placeholder={t(single ? "dirsyncLdapSearchGroup" : "dirsyncLdapSearchGroups")}
+                placeholder={single ? t("dirsyncSourceSearchGroup") : t(source.keys.searchGroups)}
                 role="combobox"
                 isExpanded={open}
                 aria-controls={listId}
@@ -126,7 +170,7 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
                 data-testid={`${id}-search`}
               />
               <TextInputGroupUtilities {...(text ? {} : { style: { display: "none" } })}>
-                <Button variant="plain" onClick={() => setText("")} aria-label={t("dirsyncLdapClearSearch")}>
+                <Button variant="plain" onClick={() => setText("")} aria-label={t("dirsyncSourceClearSearch")}>
                   <TimesIcon aria-hidden />
                 </Button>
               </TextInputGroupUtilities>
@@ -137,42 +181,39 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
         <SelectList id={listId} aria-label={ariaLabel}>
           {loading && (
             <SelectOption isDisabled key="loading" value="">
-              <Spinner size="sm" aria-label={t("dirsyncLdapSearching")} /> {t("dirsyncLdapSearching")}
+              <Spinner size="sm" aria-label={t(source.keys.searching)} /> {t(source.keys.searching)}
             </SelectOption>
           )}
           {!loading &&
             groups.map((g) => (
               <SelectOption
-                key={g.dn}
-                value={g.dn}
-                isSelected={selected.includes(g.dn)}
-                description={`${g.dn} · ${t("dirsyncLdapMembers", {
-                  count: g.memberCount,
-                  plus: g.memberCountAtLeast ? "+" : "",
-                })}`}
+                key={g.id}
+                value={g.id}
+                isSelected={selected.includes(g.id)}
+                description={g.description}
                 data-testid={`${id}-option`}
               >
                 {g.name}
               </SelectOption>
             ))}
-          {!loading && typedDn && !groups.some((g) => g.dn.toLowerCase() === typedDn.toLowerCase()) && (
-            <SelectOption key="typed" value={typedDn} description={t("dirsyncLdapUseDnHelp")}>
-              {t("dirsyncLdapUseDn", { dn: typedDn })}
+          {!loading && typedId && !groups.some((g) => g.id.toLowerCase() === typedId.toLowerCase()) && (
+            <SelectOption key="typed" value={typedId} description={t(source.keys.useTypedHelp)}>
+              {t(source.keys.useTyped, { id: typedId })}
             </SelectOption>
           )}
-          {!loading && !error && groups.length === 0 && !typedDn && (
+          {!loading && !error && groups.length === 0 && !typedId && (
             <SelectOption isDisabled key="none" value="">
-              {t("dirsyncLdapNoGroupFound")}
+              {t("dirsyncSourceNoGroupFound")}
             </SelectOption>
           )}
           {!loading && result?.more && (
             <SelectOption isDisabled key="more" value="">
-              {t("dirsyncLdapMoreGroups")}
+              {t("dirsyncSourceMoreGroups")}
             </SelectOption>
           )}
           {!loading && error && (
             <SelectOption isDisabled key="error" value="">
-              {t("dirsyncLdapSearchFailed", { error })}
+              {failed}
             </SelectOption>
           )}
         </SelectList>
@@ -180,7 +221,7 @@ export const GroupPicker = ({ id, selected, onChange, search, single, readOnly, 
       {error && !open && (
         <HelperText>
           <HelperTextItem variant="error" data-testid={`${id}-error`}>
-            {t("dirsyncLdapSearchFailed", { error })}
+            {failed}
           </HelperTextItem>
         </HelperText>
       )}
