@@ -28,7 +28,9 @@ import org.keycloak.models.LDAPConstants;
  * serverPrincipal                       HTTP/keycloak.example.com@EXAMPLE.COM, the service principal browsers ask tickets for
  * keyTab                                path of the keytab on the Keycloak server holding that principal's keys
  * allowKerberosAuthentication           SPNEGO: browsers with a ticket sign in without a password form
- * useKerberosForPasswordAuthentication  passwords typed in the form are checked by the KDC, not by an LDAP bind
+ * useKerberosForPasswordAuthentication  passwords typed in the form are checked by the KDC, not by an LDAP bind;
+ *                                       only with allowKerberosAuthentication (Keycloak's LDAP provider asks the KDC
+ *                                       only then, and binds to LDAP otherwise)
  * debug                                 Keycloak's Kerberos debug log (the JDK's Krb5LoginModule)
  * </pre>
  *
@@ -99,8 +101,16 @@ final class KerberosSettings {
                 + "), which is AD's sAMAccountName: Kerberos needs settings.usernameAttribute sAMAccountName, not "
                 + usernameAttribute);
         }
+        if (passwords && !spnego) {
+            // Keycloak's LDAP provider asks the KDC only when Kerberos authentication is allowed too, else it binds to
+            // LDAP: accepting this would promise KDC checks that never happen.
+            throw LdapSettings.invalid("settings.kerberos.useKerberosForPasswordAuthentication needs "
+                + "allowKerberosAuthentication true (with serverPrincipal and keyTab): Keycloak checks passwords through "
+                + "the KDC only when Kerberos authentication is allowed, otherwise by an LDAP bind; turn both on, or "
+                + "useKerberosForPasswordAuthentication off");
+        }
         if (!spnego) {
-            return; // passwords checked by the KDC need neither a service principal nor a keytab
+            return; // Kerberos off: the realm is kept, nothing of the server is needed
         }
         if (serverPrincipal == null) {
             throw LdapSettings.invalid("settings.kerberos.serverPrincipal is required for Kerberos sign-in: the service "

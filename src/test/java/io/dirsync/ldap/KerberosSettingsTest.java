@@ -113,8 +113,20 @@ class KerberosSettingsTest {
     }
 
     @Test
-    void passwordsCheckedByTheKdcNeedNoKeytab() {
+    void passwordsThroughTheKdcNeedKerberosAuthenticationAllowed() {
+        // Keycloak binds to LDAP unless both are on: refused rather than silently not done.
         kerberos.put("allowKerberosAuthentication", false);
+        assertRefused("settings.kerberos.useKerberosForPasswordAuthentication needs allowKerberosAuthentication true");
+        // ... and with both on, the keytab is checked as for SPNEGO.
+        kerberos.put("allowKerberosAuthentication", true);
+        kerberos.put("keyTab", dir.resolve("missing.keytab").toString());
+        assertRefused("there is no file");
+    }
+
+    @Test
+    void kerberosOffNeedsOnlyTheRealm() {
+        kerberos.put("allowKerberosAuthentication", false);
+        kerberos.put("useKerberosForPasswordAuthentication", false);
         kerberos.remove("serverPrincipal");
         kerberos.put("keyTab", dir.resolve("missing.keytab").toString());
         assertDoesNotThrow(() -> LdapSettings.validate(settings));

@@ -153,18 +153,47 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
         String dave = name("kd");
         String daveDn = ldap.user(dave, "Dave", "Kerberos", null);
         String staff = ldap.group("Staff" + dave, daveDn);
-        Map<String, Object> settings = settings(staff, false, true);
+        Map<String, Object> settings = settings(staff, true, true);
         String id = createDirectory(settings);
-        assertEquals("DISABLED", kerberosStep(), "passwords only: no SPNEGO step");
         sync(id);
 
         assertEquals(200, login(dave, PW), "the AD password, accepted by the KDC");
-        assertEquals("true", realm.admin().components().component(id).toRepresentation().getConfig()
-            .getFirst("useKerberosForPasswordAuthentication"));
         Http.Result wrong = loginResult(dave, "Wrong-Passw0rd!");
         assertNotEquals(200, wrong.status(), wrong::toString);
         assertTrue(wrong.body().contains("invalid_grant"), "a wrong one refused: " + wrong);
 
+        // The KDC, not an LDAP bind, decides: moved to a realm no KDC serves (krb5.conf knows none; its keytab made
+        // here holds a key of the service principal there, so the settings pass), the right password is refused
+        // although an LDAP bind with it would pass.
+        Path nowhereKeyTab = work.resolve("nowhere.keytab");
+        Files.write(nowhereKeyTab, KerberosSettingsTest.keyTab("HTTP", host, "NOWHERE.TEST"));
+        Map<String, Object> nowhere = new LinkedHashMap<>(settings);
+        Map<String, Object> krb = kerberos(true, true);
+        krb.put("realm", "NOWHERE.TEST");
+        krb.put("serverPrincipal", "HTTP/" + host + "@NOWHERE.TEST");
+        krb.put("keyTab", nowhereKeyTab.toString());
+        nowhere.put("kerberos", krb);
+        Http.Result moved = dirsync.admin("PUT", "/directories/" + id, Map.of("name", "Kerberos AD", "settings", nowhere));
+        assertEquals(200, moved.status(), moved::toString);
+        Http.Result noKdc = loginResult(dave, PW);
+        assertNotEquals(200, noKdc.status(), "no KDC for the realm, yet signed in: Keycloak bound to LDAP: " + noKdc);
+        assertFalse(noKdc.body().contains("access_token"), noKdc::toString);
+
+        // ... and with the KDC's realm back, accepted again; with the KDC off, the LDAP bind accepts it as well.
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("name", "Kerberos AD", "settings", settings)).status());
+        assertEquals(200, login(dave, PW), "back in the KDC's realm");
+        nowhere.put("kerberos", Map.of("realm", "NOWHERE.TEST"));
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("name", "Kerberos AD", "settings", nowhere)).status());
+        assertEquals("false", realm.admin().components().component(id).toRepresentation().getConfig()
+            .getFirst("useKerberosForPasswordAuthentication"));
+        assertEquals(200, login(dave, PW), "Kerberos off: the LDAP bind, whatever the realm");
+
+        // Passwords through the KDC without Kerberos authentication allowed: Keycloak would bind to LDAP, so refused.
+        settings.put("kerberos", kerberos(false, true));
+        Http.Result half = dirsync.admin("PUT", "/directories/" + id, Map.of("name", "Kerberos AD", "settings", settings));
+        assertEquals(400, half.status(), half::toString);
+        assertTrue(half.body().contains("useKerberosForPasswordAuthentication needs allowKerberosAuthentication true"),
+            half::toString);
     }
 
     @Test
