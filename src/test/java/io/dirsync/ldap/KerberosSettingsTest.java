@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,7 +32,7 @@ class KerberosSettingsTest {
     @BeforeEach
     void setUp() throws IOException {
         keyTab = dir.resolve("keycloak.keytab");
-        Files.write(keyTab, keyTab("HTTP", "sso.example.com", "EXAMPLE.COM"));
+        Files.write(keyTab, TestKeyTabs.of("HTTP", "sso.example.com", "EXAMPLE.COM"));
         settings = new ObjectMapper().createObjectNode();
         settings.put("vendor", "ad");
         settings.put("connectionUrl", "ldaps://dc1.example.com:636");
@@ -106,7 +102,7 @@ class KerberosSettingsTest {
 
     @Test
     void aKeytabWithoutTheServicePrincipalOrNoKeytabAtAllIsRefused() throws IOException {
-        Files.write(keyTab, keyTab("HTTP", "other.example.com", "EXAMPLE.COM"));
+        Files.write(keyTab, TestKeyTabs.of("HTTP", "other.example.com", "EXAMPLE.COM"));
         assertRefused("holds no key for " + PRINCIPAL);
         Files.writeString(keyTab, "not a keytab");
         assertRefused("holds no key for " + PRINCIPAL + " that Java accepts (or is not a keytab)");
@@ -136,35 +132,5 @@ class KerberosSettingsTest {
         SyncConflictException e = assertThrows(SyncConflictException.class, () -> LdapSettings.validate(settings));
         assertEquals(SyncConflictException.Kind.INVALID, e.getKind());
         assertTrue(e.getMessage().contains(part), e.getMessage());
-    }
-
-    /** A keytab (format 0x0502) with one random AES-128 key of service/host@realm. */
-    static byte[] keyTab(String service, String host, String realm) throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        DataOutputStream e = new DataOutputStream(entry);
-        e.writeShort(2); // components
-        counted(e, realm);
-        counted(e, service);
-        counted(e, host);
-        e.writeInt(1); // KRB_NT_PRINCIPAL
-        e.writeInt((int) (System.currentTimeMillis() / 1000));
-        e.writeByte(1); // key version
-        e.writeShort(17); // aes128-cts-hmac-sha1-96
-        byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
-        e.writeShort(key.length);
-        e.write(key);
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        DataOutputStream f = new DataOutputStream(file);
-        f.writeShort(0x0502);
-        f.writeInt(entry.size());
-        f.write(entry.toByteArray());
-        return file.toByteArray();
-    }
-
-    private static void counted(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.write(b);
     }
 }

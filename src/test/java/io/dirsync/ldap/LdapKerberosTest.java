@@ -166,7 +166,7 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
         // here holds a key of the service principal there, so the settings pass), the right password is refused
         // although an LDAP bind with it would pass.
         Path nowhereKeyTab = work.resolve("nowhere.keytab");
-        Files.write(nowhereKeyTab, KerberosSettingsTest.keyTab("HTTP", host, "NOWHERE.TEST"));
+        Files.write(nowhereKeyTab, TestKeyTabs.of("HTTP", host, "NOWHERE.TEST"));
         Map<String, Object> nowhere = new LinkedHashMap<>(settings);
         Map<String, Object> krb = kerberos(true, true);
         krb.put("realm", "NOWHERE.TEST");
