@@ -44,7 +44,7 @@ import io.dirsync.engine.SyncConflictException;
  * fullSyncMinutes, adminSyncMinutes  schedule (default 720 and 30); schedulePaused: true stops both
  * kerberos             AD only: {"realm", "serverPrincipal", "keyTab", "allowKerberosAuthentication",
  *                      "useKerberosForPasswordAuthentication", "debug"}, Keycloak's own Kerberos options of the
- *                      component ({@link KerberosSettings})
+ *                      component ({@link KerberosSettings}; passwords through the KDC only with SPNEGO allowed)
  * </pre>
  */
 public final class LdapSettings {
