@@ -6,6 +6,7 @@
 # Runs everything in a private network namespace with a private /tmp and /etc/hosts, so that Samba can own
 # ports 389/636/88, Keycloak's test server its 8080/9000 and /tmp/kc-test-framework, without touching the host.
 # Needs root (Samba requires it; so do namespaces). Usage: .ci/ldap-suites.sh [slapd|samba|all]   (default all)
+#   SAMBA_TESTS=LdapKerberosTest .ci/ldap-suites.sh samba: only those tests in the Samba step (-Dtest syntax).
 #   .ci/ldap-suites.sh bench [users] [groups]: issue 4's benchmark (.ci/bench-ldap.sh) against this slapd instead of the
 #   in-JVM server; not part of CI. Set DIRSYNC_LDAP_NS/DIRSYNC_LDAP_WORK to run it beside a CI run.
 set -euo pipefail
@@ -40,7 +41,7 @@ ip netns add "$NS" 2>/dev/null || true
 ip netns exec "$NS" ip link set lo up
 rm -rf "$WORK"; mkdir -p "$WORK/tmp"
 chmod 1777 "$WORK/tmp"
-{ cat /etc/hosts; echo "127.0.0.1 dc1.example.test dc1"; } > "$WORK/hosts"
+{ cat /etc/hosts; echo "127.0.0.1 dc1.example.test dc1"; echo "127.0.0.1 keycloak.example.test"; } > "$WORK/hosts"
 
 cat > "$WORK/inner.sh" <<'INNER'
 #!/usr/bin/env bash
@@ -146,6 +147,38 @@ start_samba() {
   for i in $(seq 100); do LDAPTLS_REQCERT=never ldapsearch -x -H ldaps://dc1.example.test:636 -D 'Administrator@example.test' \
       -w 'Adm1n-Passw0rd!' -s base -b "" >/dev/null 2>&1 && break; sleep 0.2; done
   log "samba AD DC up on ldaps://dc1.example.test:636"
+  setup_kerberos
+}
+# Kerberos for LdapKerberosTest: a krb5.conf naming the KDC by address (no DNS here), and the HTTP service principal of
+# the test Keycloak's host (keycloak.example.test, in this namespace's /etc/hosts) on an account of its own, with its
+# keytab, as an AD admin does with setspn and ktpass.
+setup_kerberos() {
+  cat > $S/krb5.conf <<KRB5
+[libdefaults]
+  default_realm = EXAMPLE.TEST
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  dns_canonicalize_hostname = false
+  rdns = false
+[realms]
+  EXAMPLE.TEST = {
+    kdc = 127.0.0.1
+  }
+[domain_realm]
+  .example.test = EXAMPLE.TEST
+  example.test = EXAMPLE.TEST
+KRB5
+  samba-tool user create keycloak-http "Svc-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')-Aa1" \
+      -s $S/etc/smb.conf >/dev/null || return 1
+  samba-tool spn add HTTP/keycloak.example.test keycloak-http -s $S/etc/smb.conf || return 1
+  # AES keys for the service (AD's "supports Kerberos AES 128/256 bit encryption"): without it the KDC issues, and
+  # exportkeytab exports, RC4 only, which Java 17 refuses.
+  printf 'dn: CN=keycloak-http,CN=Users,DC=example,DC=test\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 24\n' \
+    | LDAPTLS_REQCERT=never ldapmodify -H ldaps://dc1.example.test:636 -D 'Administrator@example.test' -w 'Adm1n-Passw0rd!' >/dev/null \
+    || return 1
+  samba-tool domain exportkeytab $S/keycloak.keytab --principal=HTTP/keycloak.example.test@EXAMPLE.TEST \
+      -s $S/etc/smb.conf || return 1
+  log "Kerberos: HTTP/keycloak.example.test@EXAMPLE.TEST in $S/keycloak.keytab, $S/krb5.conf"
 }
 stop_samba() {
   [[ -f /tmp/sambaad/samba.pid ]] || return 0
@@ -173,9 +206,12 @@ if [[ "$WHAT" == bench ]]; then
 fi
 if [[ "$WHAT" == all || "$WHAT" == samba ]]; then
   start_samba || rc=1
-  log "LdapSyncTest against Samba AD over LDAPS"
-  mvn -o -B $MVN_ARGS verify -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
+  log "LdapSyncTest and LdapKerberosTest against Samba AD over LDAPS and its KDC"
+  # The Keycloak server (a child of the test JVM) and the test's kinit/curl read the KDC from the same krb5.conf.
+  KRB5_CONFIG=/tmp/sambaad/krb5.conf JAVA_OPTS_APPEND="-Djava.security.krb5.conf=/tmp/sambaad/krb5.conf" \
+  mvn -o -B $MVN_ARGS verify -Dtest="${SAMBA_TESTS:-$TESTS,LdapKerberosTest}" -Dsurefire.failIfNoSpecifiedTests=false \
       -Ddirsync.ldap.target=samba -Ddirsync.kc.truststore=/tmp/sambaad/private/tls/ca.pem \
+      -Ddirsync.kerberos.keytab=/tmp/sambaad/keycloak.keytab -Ddirsync.kerberos.host=keycloak.example.test \
       -Dsurefire.reportNameSuffix=samba || rc=1
   stop_samba
 fi

@@ -22,6 +22,7 @@ import { Helper, SecretField, SelectField, SwitchField, TextField, UsernameAttri
 import { fieldOf, SourceFormProps, useTypeActions } from "../shared/form";
 import { ScheduleSection } from "../shared/ScheduleSection";
 import { GroupSource, SourceGroupPicker } from "../shared/SourceGroupPicker";
+import { KerberosSection } from "./KerberosSection";
 import "./ldap.css";
 import {
   ALIAS_SLOTS,
@@ -66,7 +67,8 @@ type Props = SourceFormProps<LdapForm> & { credentialStored?: boolean };
 /**
  * The LDAP / Active Directory form shared by the wizard and a directory's Settings tab: connection
  * (with Test connection and Test authentication), users and synced groups (picked by searching the
- * directory), the username attribute and aliases, admin groups, schedules and enrollment e-mails.
+ * directory), the username attribute and aliases, admin groups, Kerberos (Active Directory only), schedules and
+ * enrollment e-mails.
  */
 export const LdapDirectoryForm = ({
   form,
@@ -347,6 +349,14 @@ export const LdapDirectoryForm = ({
           readOnly={readOnly}
         />
       </FormSection>
+
+      {form.vendor === "ad" && (
+        <KerberosSection
+          value={form.kerberos}
+          onChange={(change) => setForm((f) => ({ ...f, kerberos: change(f.kerberos) }))}
+          readOnly={readOnly}
+        />
+      )}
 
       <ScheduleSection idPrefix="ldap" form={form} setForm={setForm} readOnly={readOnly} />
 

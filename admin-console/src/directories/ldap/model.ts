@@ -5,7 +5,9 @@
  *   vendor "ad" | "openldap", connectionUrl, startTls, bindDn, bindCredential (sent only when typed),
  *   usersDn, usernameAttribute, uuidAttribute, userObjectClasses, userFilter, syncedGroups [DN],
  *   nestedGroups, adminGroups [{dn, role}], mappings [{source, target}] (targets alias1..alias8 are
- *   the username aliases), fullSyncMinutes (720), adminSyncMinutes (30), schedulePaused, enrollmentEmails.
+ *   the username aliases), fullSyncMinutes (720), adminSyncMinutes (30), schedulePaused, enrollmentEmails,
+ *   kerberos {realm, serverPrincipal, keyTab, allowKerberosAuthentication, useKerberosForPasswordAuthentication,
+ *   debug} (vendor "ad" only; io.dirsync.ldap.KerberosSettings).
  *
  * Saving starts from the directory's stored settings, so keys this form does not edit (other
  * mappings, the mass-deprovisioning guard, enrollment factors, page size...) are kept.
@@ -48,7 +50,57 @@ export type LdapForm = Schedules & {
   adminGroups: AdminGroup[];
   enrollmentEmails: boolean;
   enrollmentFactors: string[];
+  kerberos: KerberosForm;
 };
+
+/** Keycloak's Kerberos options of an AD directory; all empty and off = no Kerberos setting. */
+export type KerberosForm = {
+  realm: string;
+  serverPrincipal: string;
+  keyTab: string;
+  /** SPNEGO sign-in */
+  allowKerberosAuthentication: boolean;
+  /** passwords checked by the KDC; Keycloak does it only with SPNEGO allowed too */
+  useKerberosForPasswordAuthentication: boolean;
+  debug: boolean;
+};
+
+export const NO_KERBEROS: KerberosForm = {
+  realm: "",
+  serverPrincipal: "",
+  keyTab: "",
+  allowKerberosAuthentication: false,
+  useKerberosForPasswordAuthentication: false,
+  debug: false,
+};
+
+/** The form's Kerberos options of a stored setting. */
+export function kerberosOf(stored: unknown): KerberosForm {
+  if (!stored || typeof stored !== "object") return NO_KERBEROS;
+  const k = stored as Record<string, unknown>;
+  return {
+    realm: text(k.realm),
+    serverPrincipal: text(k.serverPrincipal),
+    keyTab: text(k.keyTab),
+    allowKerberosAuthentication: k.allowKerberosAuthentication === true,
+    useKerberosForPasswordAuthentication: k.useKerberosForPasswordAuthentication === true,
+    debug: k.debug === true,
+  };
+}
+
+/** The setting to save: null when nothing is typed or on (the server then turns Kerberos off). */
+export function kerberosSetting(k: KerberosForm): Record<string, unknown> | null {
+  const typed = [k.realm, k.serverPrincipal, k.keyTab].some((v) => v.trim());
+  if (!typed && !k.allowKerberosAuthentication && !k.useKerberosForPasswordAuthentication && !k.debug) return null;
+  return {
+    realm: k.realm.trim(),
+    serverPrincipal: k.serverPrincipal.trim(),
+    keyTab: k.keyTab.trim(),
+    allowKerberosAuthentication: k.allowKerberosAuthentication,
+    useKerberosForPasswordAuthentication: k.useKerberosForPasswordAuthentication,
+    debug: k.debug,
+  };
+}
 
 type Preset = { usernameAttribute: string; uuidAttribute: string; userObjectClasses: string };
 
@@ -90,6 +142,7 @@ export function newForm(name: string): LdapForm {
     adminGroups: [],
     ...schedulesOf({}),
     ...enrollmentOf({}),
+    kerberos: NO_KERBEROS,
   };
 }
 
@@ -126,6 +179,7 @@ export function fromSettings(name: string, s: Record<string, unknown>): LdapForm
     adminGroups: adminGroupsOf(s.adminGroups, "dn"),
     ...schedulesOf(s),
     ...enrollmentOf(s),
+    kerberos: kerberosOf(s.kerberos),
   };
 }
 
@@ -171,6 +225,10 @@ export function toSettings(form: LdapForm, stored: Record<string, unknown> = {})
   putSchedules(s, form);
   s.enrollmentEmails = form.enrollmentEmails;
   s.enrollmentFactors = form.enrollmentFactors;
+  // Kerberos is Active Directory's only: another vendor saves none (its section is hidden then).
+  const kerberos = form.vendor === "ad" ? kerberosSetting(form.kerberos) : null;
+  if (kerberos) s.kerberos = kerberos;
+  else delete s.kerberos;
   return s;
 }
 

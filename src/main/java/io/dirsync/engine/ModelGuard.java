@@ -4,8 +4,11 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEvent;
@@ -43,6 +46,8 @@ final class ModelGuard implements ProviderEventListener {
             DirectorySyncEngine engine = engine(e.getKeycloakSession());
             refuseIfPresent(engine.guards().deleteRefusal(e.getUser()));
             engine.store().deleteUserData(e.getUser().getId());
+        } else if (event instanceof UserModel.UserRemovedEvent e) {
+            refuseRemovalPastTheGuard(e.getKeycloakSession(), e.getUser());
         } else if (event instanceof RealmModel.RealmRemovedEvent e) {
             engine(e.getKeycloakSession()).store().deleteRealmData(e.getRealm().getId());
         }
@@ -61,6 +66,24 @@ final class ModelGuard implements ProviderEventListener {
         if (d != null && !engine.directories().view(d).managedGroupName(g.getSourceName()).equals(newName)) {
             refuseIfPresent(engine.guards().groupReadOnlyReason(group));
         }
+    }
+
+    /**
+     * A directory's user removed without the pre-remove event above (its row is still there) rolls the request back.
+     * Keycloak's LDAP provider does that when a user signs in by Kerberos and it cannot find the user's entry in scope:
+     * it deletes the account straight from Keycloak's local storage to re-create it ("will re-create user"), so a
+     * trashed user would lose its account past the trash. The sign-in fails as for a disabled account.
+     */
+    private static void refuseRemovalPastTheGuard(KeycloakSession session, UserModel user) {
+        if (EngineWrites.inProgress(session) || engine(session).store().managedUser(user.getId()) == null) {
+            return;
+        }
+        session.getTransactionManager().setRollbackOnly();
+        String why = "User '" + user.getUsername() + "' of a directory leaves through its sync and the trash only";
+        if (session.getContext().getAuthenticationSession() != null) {
+            throw new AuthenticationFlowException(why, AuthenticationFlowError.USER_DISABLED);
+        }
+        throw new ModelException(why);
     }
 
     private static String lastSegment(String path) {

@@ -20,6 +20,7 @@ import io.dirsync.engine.AdminGroups;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.EngineWrites;
+import io.dirsync.login.LoginFlow;
 
 /**
  * The stock Keycloak LDAP user-storage component behind each LDAP directory. Its id is the directory id (the
@@ -69,6 +70,7 @@ public final class LdapDirectories {
             UserAttributeLDAPStorageMapper.IS_MANDATORY_IN_LDAP, "true"));
         ensureGuard(realm, created);
         DirectoryPasswordPolicy.ensureIn(session, realm);
+        LoginFlow.applyKerberos(session, realm);
     }
 
     /** Adds the extension's {@link DirectoryGuardMapper} to the component unless it is there. */
@@ -94,8 +96,9 @@ public final class LdapDirectories {
         realm.updateComponent(c);
         ensureGuard(realm, c);
         DirectoryPasswordPolicy.ensureIn(session, realm);
-        // Keycloak's onUpdate moves its "username" mapper along with usernameLDAPAttribute (before the first sync only).
-
+        // Keycloak's onUpdate moves its "username" mapper along with usernameLDAPAttribute (before the first sync only),
+        // and switches the realm's Kerberos steps when this component's SPNEGO changes; the realm's other components count too.
+        LoginFlow.applyKerberos(session, realm);
     }
 
     /**
@@ -121,6 +124,7 @@ public final class LdapDirectories {
         if (lastLdap) {
             DirectoryPasswordPolicy.removeFrom(session, realm);
         }
+        LoginFlow.applyKerberos(session, realm);
     }
 
     /** Sets the component's user filter to the directory's scope; returns whether it changed. */
@@ -172,6 +176,7 @@ public final class LdapDirectories {
         c.put(LDAPConstants.CONNECTION_POOLING, "true");
         c.put(LDAPConstants.VALIDATE_PASSWORD_POLICY, "false");
         c.put(LDAPConstants.CUSTOM_USER_SEARCH_FILTER, filter);
+        KerberosSettings.configure(c, s.kerberos);
         if (s.bindDn == null) {
             c.put(LDAPConstants.AUTH_TYPE, LDAPConstants.AUTH_TYPE_NONE);
             c.getConfig().remove(LDAPConstants.BIND_DN);

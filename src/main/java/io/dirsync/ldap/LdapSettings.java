@@ -42,6 +42,9 @@ import io.dirsync.engine.SyncConflictException;
  *                      telephoneNumber → phone, mobile → mobile, info → notes
  * pageSize             LDAP page size (default 500)
  * fullSyncMinutes, adminSyncMinutes  schedule (default 720 and 30); schedulePaused: true stops both
+ * kerberos             AD only: {"realm", "serverPrincipal", "keyTab", "allowKerberosAuthentication",
+ *                      "useKerberosForPasswordAuthentication", "debug"}, Keycloak's own Kerberos options of the
+ *                      component ({@link KerberosSettings}; passwords through the KDC only with SPNEGO allowed)
  * </pre>
  */
 public final class LdapSettings {
@@ -68,6 +71,8 @@ public final class LdapSettings {
     final long fullSyncMillis;
     final long adminSyncMillis;
     final boolean schedulePaused;
+    /** Keycloak's Kerberos options for the component, or null when the directory has none. */
+    final KerberosSettings kerberos;
 
     private LdapSettings(ObjectNode s, List<AttributeMapping> mappings) {
         String v = text(s, "vendor", VENDOR_OPENLDAP).toLowerCase(Locale.ROOT);
@@ -99,6 +104,7 @@ public final class LdapSettings {
         fullSyncMillis = Math.max(1, s.path("fullSyncMinutes").asLong(720)) * 60_000L;
         adminSyncMillis = Math.max(1, s.path("adminSyncMinutes").asLong(30)) * 60_000L;
         schedulePaused = s.path("schedulePaused").asBoolean(false);
+        kerberos = KerberosSettings.of(s.get("kerberos"), ad);
     }
 
     public static LdapSettings of(Directory directory) {
@@ -124,6 +130,9 @@ public final class LdapSettings {
         }
         for (String dn : s.syncedGroups) {
             normalise(dn);
+        }
+        if (s.kerberos != null) {
+            s.kerberos.validate(s.usernameAttribute);
         }
     }
 
@@ -186,7 +195,7 @@ public final class LdapSettings {
         return n == null || n.isNull() || n.asText().isBlank() ? fallback : n.asText().trim();
     }
 
-    private static SyncConflictException invalid(String message) {
+    static SyncConflictException invalid(String message) {
         return new SyncConflictException(SyncConflictException.Kind.INVALID, message);
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
 import io.dirsync.it.DirSyncServerConfig;
 import io.dirsync.ldap.TestDirectory;
+import io.dirsync.ldap.TestKeyTabs;
 
 /**
  * The LDAP / Active Directory wizard and Settings tab in a real browser (issue 12, items 2 and 3), against an in-JVM
@@ -116,4 +119,36 @@ class LdapBrowserSuite extends BrowserSuiteBase {
         assertEquals(3, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
     }
 
+    @Test
+    void anActiveDirectoryDirectorysKerberosSettingsAreRefusedAsTheServerSaysThenSaved() throws Exception {
+        // A keytab on this machine, which is the Keycloak server's: the settings check that it holds the principal.
+        Path dir = Files.createTempDirectory("kerberos-console");
+        Path keyTab = dir.resolve("keycloak.keytab");
+        String principal = "HTTP/keycloak.example.test@EXAMPLE.TEST";
+        Files.write(keyTab, TestKeyTabs.of("HTTP", "keycloak.example.test", "EXAMPLE.TEST"));
+        try (TestDirectory ad = TestDirectory.start("memory-ad")) {
+            Map<String, Object> settings = ad.settings("sAMAccountName");
+            settings.put("syncedGroups", List.of(ad.group("Staff", ad.user("dave", "Dave", "Doe", "dave@example.org"))));
+            String id = dirsync.ldapDirectory("Corp AD", settings);
+            Map<String, Object> seed = seed();
+            seed.put("directoryId", id);
+            seed.put("keyTab", keyTab.toString());
+            seed.put("kerberosRealm", "EXAMPLE.TEST");
+            seed.put("serverPrincipal", principal);
+
+            Browser.run("ldap-kerberos.spec.ts", urls.getBase(), seed);
+
+            JsonNode k = dirsync.admin("GET", "/directories/" + id, null).json().at("/settings/kerberos");
+            assertEquals("EXAMPLE.TEST", k.get("realm").asText(), k::toString);
+            assertEquals(principal, k.get("serverPrincipal").asText());
+            assertEquals(keyTab.toString(), k.get("keyTab").asText());
+            assertTrue(k.get("allowKerberosAuthentication").asBoolean());
+            assertTrue(k.get("useKerberosForPasswordAuthentication").asBoolean());
+            assertFalse(k.get("debug").asBoolean());
+            Map<String, List<String>> component = realm.admin().components().component(id).toRepresentation().getConfig();
+            assertEquals(List.of("true"), component.get("allowKerberosAuthentication"), "passed to Keycloak's LDAP provider");
+            assertEquals(List.of("true"), component.get("useKerberosForPasswordAuthentication"));
+            assertEquals(List.of(keyTab.toString()), component.get("keyTab"));
+        }
+    }
 }

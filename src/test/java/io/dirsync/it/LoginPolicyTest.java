@@ -87,7 +87,10 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
                 + " " + e.getRequirement()).toList();
         assertEquals(List.of(
             "0 auth-cookie ALTERNATIVE",
-            "0 auth-spnego DISABLED",
+            "0 directory sync kerberos DISABLED",
+            "1 directory sync kerberos ticket REQUIRED",
+            "2 auth-spnego ALTERNATIVE",
+            "1 dirsync-directory-status REQUIRED",
             "0 identity-provider-redirector ALTERNATIVE",
             "0 directory sync forms ALTERNATIVE",
             "1 dirsync-auth-username-password-form REQUIRED",
