@@ -7,12 +7,13 @@
 //    so that enrollment e-mails (on for the demo directories) land in the catcher with working links;
 //    in realm "demo", makes sure every directory of realm-config/demo-directories.json exists
 //    (matched by type and name), completes the setup of SCIM directories still in "draft",
-//    and gets a fresh bearer token for each SCIM directory; points the LDAP directory at the demo LDAP server and the
+//    and gets a fresh bearer token for each SCIM directory (new keys for the Duo Admin API directory); points the LDAP directory at the demo LDAP server and the
 //    Entra ID directory at the demo Microsoft Graph stand-in (its tenant, client, secret, URLs and the object ids of
 //    the groups named in syncedGroups and adminGroups come from DEMO_GRAPH_FILE), completes their setup and runs a
 //    full sync of each;
 // 4. installs the login policy's browser flow "directory sync browser" and binds it (POST .../dirsync/login-flow);
-// 5. prints the admin console URL, the mail catcher's page, the SCIM base URL, the token and a curl example.
+// 5. prints the admin console URL, the mail catcher's page, the SCIM base URL, the token and a curl example, and the
+//    Duo Admin API directory's host name, endpoint, keys and a curl with a Duo-signed request.
 //
 // Environment: KC_HTTP_PORT (8080), KC_URL (http://localhost:$KC_HTTP_PORT), DEMO_REALM (demo),
 // KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD (admin / admin),
@@ -21,6 +22,7 @@
 // DEMO_GRAPH_FILE: the ids the demo Graph stand-in wrote (io.dirsync.entra.DemoGraph; unset: it is not running).
 // Exit status: 0 when everything is set up, 1 on any error (printed in a framed box).
 
+import { createHmac } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -264,11 +266,15 @@ async function main() {
       results.push(await syncPull(api, dir, settings, apiHint));
       continue;
     }
-    if (dir.type !== 'scim') {
+    // Push directories: their credentials are shown once, so the demo completes the setup or issues new ones.
+    const issued = dir.type === 'scim' ? ['token', 'baseUrl']
+      : dir.type === 'duo-admin-api' ? ['integrationKey', 'secretKey', 'apiHostname', 'endpoint'] : null;
+    if (!issued) {
       results.push({ dir });
       continue;
     }
     const dirUrl = `${apiBase}/directories/${encodeURIComponent(dir.id)}`;
+    const complete = (c) => !!c && issued.every((k) => c[k]);
     let credentials = null;
     if (dir.status === 'draft') {
       const done = await api('POST', `${dirUrl}/complete-setup`, undefined, { okStatuses: [409], hint: apiHint });
@@ -277,12 +283,12 @@ async function main() {
         log(`directory "${dir.name}": setup completed (draft -> active)`);
       }
     }
-    if (!credentials || !credentials.token) {
+    if (!complete(credentials)) {
       credentials = (await api('POST', `${dirUrl}/token`, undefined, { hint: apiHint })).json;
-      log(`directory "${dir.name}": bearer token regenerated (the previous one no longer works)`);
+      log(`directory "${dir.name}": credentials issued again (the previous ones no longer work)`);
     }
-    if (!credentials || !credentials.token || !credentials.baseUrl) {
-      throw new ApiError('POST', `${dirUrl}/token`, 200, JSON.stringify(credentials), 'The answer lacks baseUrl or token.');
+    if (!complete(credentials)) {
+      throw new ApiError('POST', `${dirUrl}/token`, 200, JSON.stringify(credentials), `The answer lacks ${issued.join(', ')}.`);
     }
     results.push({ dir, credentials });
   }
@@ -334,6 +340,20 @@ async function main() {
     }
     if (!credentials) continue;
     const expires = credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : 'unknown';
+    if (dir.type === 'duo-admin-api') {
+      lines.push(
+        `API hostname:   ${credentials.apiHostname}  (Duo's clients call https://${credentials.apiHostname}/admin/v1/...:`,
+        '                map that host to the endpoint below with the README\'s nginx rule)',
+        `Endpoint:       ${credentials.endpoint}`,
+        `Integration key: ${credentials.integrationKey}`,
+        `Secret key:     ${credentials.secretKey}`,
+        `Keys expire:    ${expires}  (shown once; issued again on every ./run.sh)`,
+        '',
+        'Try it (a Duo v2-signed request, valid for 5 minutes: lists the directory\'s users):',
+        duoCurl(credentials),
+      );
+      continue;
+    }
     lines.push(
       `SCIM Base URL:  ${credentials.baseUrl}`,
       `Bearer token:   ${credentials.token}`,
@@ -361,6 +381,19 @@ main().catch((e) => {
     fail(e.message || String(e), [String(e.stack || e)]);
   }
 });
+
+/**
+ * A curl command for GET /admin/v1/users?limit=5 signed as Duo's clients sign (v2: Date, method, the API host name,
+ * path and parameters, HMAC-SHA1 with the secret key). It goes straight to Keycloak: the signature is checked against
+ * the directory's API host name, not the Host header, and the Date keeps it valid for 5 minutes.
+ */
+function duoCurl({ apiHostname, endpoint, integrationKey, secretKey }) {
+  const date = new Date().toUTCString();
+  const canonical = [date, 'GET', apiHostname.toLowerCase(), '/admin/v1/users', 'limit=5'].join('\n');
+  const signature = createHmac('sha1', secretKey).update(canonical).digest('hex');
+  const basic = Buffer.from(`${integrationKey}:${signature}`).toString('base64');
+  return `curl -H "Date: ${date}" -H "Authorization: Basic ${basic}" "${endpoint}/admin/v1/users?limit=5"`;
+}
 
 function wrap(text, width) {
   const out = [];
