@@ -400,8 +400,7 @@ public final class UserSync {
         m.setCreatedAt(Time.currentTimeMillis());
         m.setLastModified(m.getCreatedAt());
         m.setRevision(1);
-        store.persist(m);
-        store.keepSourceDocument(m, source.document());
+        store.persistManagedUser(m, source.document());
         return m;
     }
 

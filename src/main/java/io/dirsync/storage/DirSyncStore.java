@@ -134,6 +134,16 @@ public final class DirSyncStore {
         return true;
     }
 
+    /**
+     * Inserts a new managed user with its source document and the document's values: the document is set before the
+     * insert, so that Hibernate writes the row once instead of inserting it and then updating it.
+     */
+    public void persistManagedUser(ManagedUserEntity m, String document) {
+        m.setSourceDocument(document);
+        em.persist(m);
+        indexSourceDocument(m, false);
+    }
+
     /** Writes the values of the user's document again (after a change of owner, or for a document never indexed). */
     public void indexSourceDocument(ManagedUserEntity m, boolean replace) {
         if (replace) {
