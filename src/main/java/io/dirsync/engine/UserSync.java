@@ -268,6 +268,13 @@ public final class UserSync {
         return Optional.ofNullable(ManagedUser.of(store.managedUser(userId)));
     }
 
+    /** The managed-user records of those of {@code userIds} that have one, by user id, read in bulk (a group's members). */
+    public java.util.Map<String, ManagedUser> managed(java.util.Collection<String> userIds) {
+        java.util.Map<String, ManagedUser> views = new java.util.HashMap<>();
+        store.managedUsers(userIds).forEach((id, m) -> views.put(id, ManagedUser.of(m)));
+        return views;
+    }
+
     /** The managed-user record of {@code userId} if {@code directory} owns the user (rule 1), as a read view. */
     public Optional<ManagedUser> managed(Directory directory, String userId) {
         return managed(userId).filter(m -> m.directoryId().equals(directory.id()));

@@ -295,8 +295,12 @@ public class ScimEndpoint {
                 applyGroupOperation(group, op, run);
             }
             audit(OperationType.UPDATE, "GROUP", "Groups/" + id, null);
-            ScimProjection projection = ScimProjection.of(attributes, excluded);
-            return patched(groupRep(group, projection.wants("members")), attributes, excluded);
+            // Without attributes/excludedAttributes the answer is 204 with the version alone: the member list (a read
+            // per member) is built only for an answer that carries it, so that adding one member costs the same
+            // whatever the group's size.
+            boolean withBody = attributes != null || excluded != null;
+            return patched(groupRep(group, withBody && ScimProjection.of(attributes, excluded).wants("members")), attributes,
+                excluded);
         });
     }
 
@@ -609,8 +613,11 @@ public class ScimEndpoint {
         doc.put("displayName", g.sourceName());
         if (withMembers) {
             ArrayNode members = doc.putArray("members");
-            session.users().getGroupMembersStream(realm, group).forEach(u -> {
-                ManagedUser mu = engine.users().managed(u.getId()).orElse(null);
+            List<UserModel> users = session.users().getGroupMembersStream(realm, group).toList();
+            // The members' records in one query, not one per member.
+            Map<String, ManagedUser> managed = engine.users().managed(users.stream().map(UserModel::getId).toList());
+            users.forEach(u -> {
+                ManagedUser mu = managed.get(u.getId());
                 if (mu != null && mu.sourceDeleted()) {
                     return; // the client deleted this user: it is no member as far as the client can see
                 }

@@ -120,6 +120,18 @@ public final class DirSyncStore {
         return find(ManagedUserEntity.class, userId);
     }
 
+    /** The managed-user records of those of {@code userIds} that have one, by user id: one query per 500 ids. */
+    public java.util.Map<String, ManagedUserEntity> managedUsers(Collection<String> userIds) {
+        java.util.Map<String, ManagedUserEntity> found = new java.util.HashMap<>();
+        List<String> ids = new ArrayList<>(userIds);
+        for (int i = 0; i < ids.size(); i += 500) {
+            em.createQuery("select m from ManagedUserEntity m where m.userId in :ids", ManagedUserEntity.class)
+                .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500))).getResultList()
+                .forEach(m -> found.put(m.getUserId(), m));
+        }
+        return found;
+    }
+
     /**
      * Keeps a managed user's source document and, in step with it, its values for filters and sorting
      * ({@link SourceValueEntity}); returns whether the document changed.

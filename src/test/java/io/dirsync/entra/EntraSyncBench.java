@@ -17,11 +17,11 @@ import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.server.KeycloakUrls;
 
+import io.dirsync.bench.HeapSampler;
+import io.dirsync.bench.RowWrites;
 import io.dirsync.it.DirSync;
 import io.dirsync.it.Http;
 import io.dirsync.ldap.BenchServerConfig;
-import io.dirsync.ldap.LdapSyncBench.HeapSampler;
-import io.dirsync.ldap.LdapSyncBench.RowWrites;
 
 /**
  * Issue 13's figures (profile {@code bench}, never part of the test run): a full sync of {@code bench.users} (50,000)

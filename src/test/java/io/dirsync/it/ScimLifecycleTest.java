@@ -100,6 +100,42 @@ class ScimLifecycleTest extends DirSyncIntegrationTest {
         assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
     }
 
+    /**
+     * A group's members as the client sees them (their records read in bulk): each with its display, a member the client
+     * deleted left out though Keycloak keeps it in the group while it waits in the trash; a member PATCH answers 204
+     * with the version alone, or the members when the client asks for them.
+     */
+    @Test
+    void aGroupListsItsMembersForTheClientAndAMemberPatchReturnsThemOnlyWhenAsked() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Corp Okta");
+        String m1 = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("m1", "Mem", "One", "m1@corp.test")));
+        String m2 = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("m2", "Mem", "Two", "m2@corp.test")));
+        String m3 = DirSync.id(okta.scim("POST", "/Users", DirSync.scimUser("m3", "Mem", "Three", "m3@corp.test")));
+        String gid = DirSync.id(okta.scim("POST", "/Groups", Map.of("schemas",
+            List.of("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName", "Team",
+            "members", List.of(Map.of("value", m1), Map.of("value", m2)))));
+
+        JsonNode read = okta.scim("GET", "/Groups/" + gid, null).json();
+        Map<String, String> displays = new java.util.HashMap<>();
+        read.get("members").forEach(m -> displays.put(m.get("value").asText(), m.get("display").asText()));
+        assertEquals(Map.of(m1, "Mem One", m2, "Mem Two"), displays, read::toString);
+
+        Http.Result added = okta.scim("PATCH", "/Groups/" + gid, patch(Map.of("op", "add", "path", "members",
+            "value", List.of(Map.of("value", m3)))));
+        assertEquals(204, added.status(), added::toString);
+        assertTrue(added.body() == null || added.body().isEmpty(), added::toString);
+        assertEquals(okta.scim("GET", "/Groups/" + gid, null).json().at("/meta/version").asText(), added.header("ETag"));
+
+        assertEquals(204, okta.scim("DELETE", "/Users/" + m1, null).status());
+        Http.Result asked = okta.scim("PATCH", "/Groups/" + gid + "?attributes=members", patch(Map.of("op", "add",
+            "path", "members", "value", List.of(Map.of("value", m3)))));
+        assertEquals(200, asked.status(), asked::toString);
+        List<String> seen = new java.util.ArrayList<>();
+        asked.json().get("members").forEach(m -> seen.add(m.get("value").asText()));
+        assertEquals(java.util.Set.of(m2, m3), java.util.Set.copyOf(seen), asked::toString);
+        assertEquals(3, realm.admin().groups().group(gid).members().size(), "the deleted member waits in the trash, still in the group");
+    }
+
     @Test
     void groupsAreNamedForTheirDirectoryAndOnlyTheSyncChangesThem() {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Corp Okta");

@@ -23,6 +23,8 @@ import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
 import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import org.keycloak.testframework.server.KeycloakUrls;
 
+import io.dirsync.bench.HeapSampler;
+import io.dirsync.bench.LdapRuns;
 import io.dirsync.enrollment.EnrollmentTask;
 import io.dirsync.it.DirSync;
 
@@ -69,21 +71,21 @@ class EnrollmentBench {
 
             // Warm-up (JIT): a small directory with enrollment on, synced and mailed, not measured.
             String warmDir = directory(dirsync, ldap, "Warm", warmGroup, true);
-            LdapSyncBench.sync(dirsync, warmDir);
+            LdapRuns.sync(dirsync, warmDir);
             sendAll(warm);
 
             String off = directory(dirsync, ldap, "Off", offGroup, false);
-            LdapSyncBench.HeapSampler heapOff = LdapSyncBench.HeapSampler.start();
+            HeapSampler heapOff = HeapSampler.start();
             long t = System.currentTimeMillis();
-            JsonNode runOff = LdapSyncBench.sync(dirsync, off);
+            JsonNode runOff = LdapRuns.sync(dirsync, off);
             long offMillis = System.currentTimeMillis() - t;
             long offHeap = heapOff.stop();
             assertEquals(users, runOff.at("/counts/created").asInt() - 1, runOff::toString); // + its managed group
 
             String on = directory(dirsync, ldap, "On", onGroup, true);
-            LdapSyncBench.HeapSampler heapOn = LdapSyncBench.HeapSampler.start();
+            HeapSampler heapOn = HeapSampler.start();
             t = System.currentTimeMillis();
-            JsonNode runOn = LdapSyncBench.sync(dirsync, on);
+            JsonNode runOn = LdapRuns.sync(dirsync, on);
             long onMillis = System.currentTimeMillis() - t;
             long onHeap = heapOn.stop();
             assertEquals(users, runOn.at("/counts/created").asInt() - 1, runOn::toString);
@@ -94,7 +96,7 @@ class EnrollmentBench {
                     + " %d ms with them (peak heap %d MiB): queueing costs %d ms (%.2f ms/user)%n", users, offMillis,
                 offHeap >> 20, onMillis, onHeap >> 20, onMillis - offMillis, (onMillis - offMillis) / (double) users);
 
-            LdapSyncBench.HeapSampler heapSend = LdapSyncBench.HeapSampler.start();
+            HeapSampler heapSend = HeapSampler.start();
             t = System.currentTimeMillis();
             sendAll(warm + users);
             long sendMillis = System.currentTimeMillis() - t;

@@ -2,23 +2,13 @@ package io.dirsync.ldap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.common.util.MultivaluedHashMap;
-import org.keycloak.representations.idm.ComponentRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -26,8 +16,10 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.server.KeycloakUrls;
 
+import io.dirsync.bench.HeapSampler;
+import io.dirsync.bench.LdapRuns;
+import io.dirsync.bench.RowWrites;
 import io.dirsync.it.DirSync;
-import io.dirsync.it.Http;
 
 /**
  * Issue 4's benchmark (Maven profile {@code bench}; not part of the normal test run): a generated OpenLDAP-like
@@ -58,17 +50,7 @@ public class LdapSyncBench {
         try (TestDirectory ldap = TestDirectory.start("memory-openldap")) {
             ldap.leaveEntries(); // a real server here is a throwaway one
             long t = System.currentTimeMillis();
-            List<List<String>> members = new ArrayList<>();
-            for (int g = 0; g < groups; g++) {
-                members.add(new ArrayList<>());
-            }
-            for (int i = 0; i < users; i++) {
-                members.get(i % groups).add(ldap.user("b" + i, "Bench", "User" + i, "b" + i + "@example.org"));
-            }
-            List<String> groupDns = new ArrayList<>();
-            for (int g = 0; g < groups; g++) {
-                groupDns.add(ldap.group("Group" + g, members.get(g).toArray(String[]::new)));
-            }
+            List<String> groupDns = LdapRuns.populate(ldap, "b", users, groups, null);
             System.out.printf("BENCH generated %d users in %d groups in %d ms (%s)%n", users, groups,
                 System.currentTimeMillis() - t, ldap.flavour());
 
@@ -81,35 +63,24 @@ public class LdapSyncBench {
             // and a 10,000-user run outlived the 5-minute transaction of Keycloak's own sync request.
             boolean anchorGroups = Boolean.getBoolean("bench.anchorGroups");
             if (warm > 0) {
-                List<String> warmMembers = new ArrayList<>();
-                for (int i = 0; i < warm; i++) {
-                    warmMembers.add(ldap.user("w" + i, "Warm", "Up" + i, "w" + i + "@example.org"));
-                }
-                Map<String, Object> warmSettings = ldap.settings("uid");
-                warmSettings.put("syncedGroups", List.of(ldap.group("Warmup", warmMembers.toArray(String[]::new))));
-                warmSettings.put("pageSize", 500);
-                Http.Result w = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Warm-up", "settings", warmSettings));
-                assertEquals(201, w.status(), w::toString);
+                Map<String, Object> warmSettings = LdapRuns.settings(ldap, LdapRuns.populate(ldap, "w", warm, 1, null));
+                String w = LdapRuns.directory(dirsync, "Warm-up", warmSettings);
                 long tw = System.currentTimeMillis();
-                assertEquals("completed", sync(dirsync, w.json().get("id").asText()).get("status").asText());
+                assertEquals("completed", LdapRuns.sync(dirsync, w).get("status").asText());
                 long ourWarm = System.currentTimeMillis() - tw;
                 System.out.printf("BENCH warm-up: %d users (directory sync %d ms, keycloak %d ms%s)%n", warm, ourWarm,
                     plainSync(ldap, warmSettings, RowWrites.none(), false).millis(), anchorGroups
                         ? ", keycloak with groups " + plainSync(ldap, warmSettings, RowWrites.none(), true).millis() + " ms" : "");
             }
 
-            Map<String, Object> settings = ldap.settings("uid");
-            settings.put("syncedGroups", groupDns);
-            settings.put("pageSize", 500);
-            Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "ldap", "name", "Bench", "settings", settings));
-            assertEquals(201, created.status(), created::toString);
-            String id = created.json().get("id").asText();
+            Map<String, Object> settings = LdapRuns.settings(ldap, groupDns);
+            String id = LdapRuns.directory(dirsync, "Bench", settings);
 
             RowWrites rows = RowWrites.connect();
             HeapSampler heap = HeapSampler.start();
             Map<String, long[]> before = rows.read();
-            JsonNode first = sync(dirsync, id);
-            long ours = first.get("endedAt").asLong() - first.get("startedAt").asLong();
+            JsonNode first = LdapRuns.sync(dirsync, id);
+            long ours = LdapRuns.millis(first);
             long oursHeap = heap.stop();
             String oursRows = rows.since(before);
             assertEquals("completed", first.get("status").asText(), first::toString);
@@ -117,14 +88,11 @@ public class LdapSyncBench {
 
             heap = HeapSampler.start();
             before = rows.read();
-            JsonNode second = sync(dirsync, id);
-            long again = second.get("endedAt").asLong() - second.get("startedAt").asLong();
+            JsonNode second = LdapRuns.sync(dirsync, id);
+            long again = LdapRuns.millis(second);
             long againHeap = heap.stop();
             String againRows = rows.since(before);
-            long secondWrites = 0;
-            for (String k : List.of("created", "updated", "adopted", "trashed", "restored", "failed")) {
-                secondWrites += second.at("/counts/" + k).asLong();
-            }
+            long secondWrites = LdapRuns.changes(second);
 
             // The anchor: Keycloak's own LDAP provider, same data, same scope filter, its own full sync.
             heap = HeapSampler.start();
@@ -168,241 +136,16 @@ public class LdapSyncBench {
     private record Plain(JsonNode result, long millis, String rows) {
     }
 
-    /**
-     * Keycloak's plain LDAP provider on the same connection and scope (the groups of {@code settings}), in a realm of
-     * its own, with its own full sync ("Sync all users"); the realm is removed afterwards.
-     */
+    /** Keycloak's plain LDAP provider on the same data in a realm of its own, its own full sync; the realm is removed. */
     private Plain plainSync(TestDirectory ldap, Map<String, Object> settings, RowWrites rows, boolean groupMapper)
         throws Exception {
         @SuppressWarnings("unchecked")
         List<String> groupDns = (List<String>) settings.get("syncedGroups");
-        RealmRepresentation anchorRealm = new RealmRepresentation();
-        anchorRealm.setRealm("bench-anchor-" + System.nanoTime());
-        anchorRealm.setEnabled(true);
-        admin.realms().create(anchorRealm);
-        StringBuilder filter = new StringBuilder("(|");
-        groupDns.forEach(dn -> filter.append("(memberOf=").append(dn).append(')'));
-        ComponentRepresentation c = ldap.keycloakLdapProvider("plain ldap", filter.append(')').toString());
-        c.getConfig().putSingle("pagination", "true");
-        c.getConfig().putSingle("batchSizeForSync", "500");
-        String cid;
-        try (var r = admin.realm(anchorRealm.getRealm()).components().add(c)) {
-            assertEquals(201, r.getStatus());
-            String loc = r.getLocation().toString();
-            cid = loc.substring(loc.lastIndexOf('/') + 1);
-        }
-        if (groupMapper) {
-            ComponentRepresentation m = new ComponentRepresentation();
-            m.setName("groups");
-            m.setProviderId("group-ldap-mapper");
-            m.setProviderType("org.keycloak.storage.ldap.mappers.LDAPStorageMapper");
-            m.setParentId(cid);
-            MultivaluedHashMap<String, String> g = new MultivaluedHashMap<>();
-            String first = groupDns.get(0);
-            g.putSingle("groups.dn", first.substring(first.indexOf(',') + 1));
-            g.putSingle("group.name.ldap.attribute", "cn");
-            g.putSingle("group.object.classes", "groupOfNames");
-            g.putSingle("preserve.group.inheritance", "false");
-            g.putSingle("ignore.missing.groups", "false");
-            g.putSingle("membership.ldap.attribute", "member");
-            g.putSingle("membership.attribute.type", "DN");
-            g.putSingle("membership.user.ldap.attribute", "uid");
-            StringBuilder names = new StringBuilder("(|");
-            groupDns.forEach(dn -> names.append('(').append(dn, 0, dn.indexOf(',')).append(')'));
-            g.putSingle("groups.ldap.filter", names.append(')').toString());
-            g.putSingle("mode", "IMPORT");
-            g.putSingle("user.roles.retrieve.strategy", "GET_GROUPS_FROM_USER_MEMBEROF_ATTRIBUTE");
-            g.putSingle("memberof.ldap.attribute", "memberOf");
-            g.putSingle("drop.non.existing.groups.during.sync", "false");
-            g.putSingle("groups.path", "/");
-            m.setConfig(g);
-            try (var r = admin.realm(anchorRealm.getRealm()).components().add(m)) {
-                assertEquals(201, r.getStatus());
-            }
-        }
-        try {
-            String bearer = new DirSync(admin, realm, urls.getBase()).adminBearer();
+        try (LdapRuns.KeycloakLdap anchor = new LdapRuns.KeycloakLdap(admin, new DirSync(admin, realm, urls.getBase()),
+            urls.getBase(), ldap, groupDns, groupMapper)) {
             Map<String, long[]> before = rows.read();
-            long t = System.currentTimeMillis();
-            JsonNode result = post(bearer, urls.getBase() + "/admin/realms/" + anchorRealm.getRealm() + "/user-storage/" + cid
-                + "/sync?action=triggerFullSync", "");
-            long millis = System.currentTimeMillis() - t;
-            return new Plain(result, millis, rows.since(before));
-        } finally {
-            admin.realm(anchorRealm.getRealm()).remove();
-        }
-    }
-
-    /** A full sync; a long one answers 202 with its run id, which is then followed until it ends. */
-    static JsonNode sync(DirSync dirsync, String id) throws Exception {
-        java.net.http.HttpResponse<String> r = send(dirsync.adminBearer(), dirsync.adminUrl("/directories/" + id + "/sync"),
-            "{\"kind\":\"full\"}");
-        JsonNode json = Http.JSON.readTree(r.body());
-        if (r.statusCode() == 200) {
-            return json;
-        }
-        assertEquals(202, r.statusCode(), r::body);
-        String runId = json.get("id").asText();
-        while (true) {
-            Thread.sleep(1000);
-            JsonNode run = dirsync.admin("GET", "/directories/" + id + "/runs/" + runId, null).json();
-            if (!"running".equals(run.get("status").asText())) {
-                return run;
-            }
-        }
-    }
-
-    private static JsonNode post(String bearer, String url, String body) throws Exception {
-        java.net.http.HttpResponse<String> r = send(bearer, url, body);
-        assertEquals(200, r.statusCode(), r::body);
-        return Http.JSON.readTree(r.body());
-    }
-
-    private static java.net.http.HttpResponse<String> send(String bearer, String url, String body) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofHours(3))
-                .header("Authorization", bearer).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
-
-    /**
-     * Rows the Keycloak server inserted, updated and deleted, from PostgreSQL's own counters, when the suite runs on
-     * PostgreSQL ({@code -Dkc.test.database=remote}, as .ci/run does); "n/a" on H2. Counters of other backends are
-     * published when they go idle (at most 10 s later in PostgreSQL 15), hence the wait before each reading.
-     */
-    public static final class RowWrites implements AutoCloseable {
-        private final java.sql.Connection connection;
-
-        private RowWrites(java.sql.Connection connection) {
-            this.connection = connection;
-        }
-
-        public static RowWrites none() {
-            return new RowWrites(null);
-        }
-
-        public static RowWrites connect() throws java.sql.SQLException {
-            String url = System.getProperty("kc.test.database.url", "");
-            if (!url.startsWith("jdbc:postgresql:")) {
-                return new RowWrites(null);
-            }
-            return new RowWrites(java.sql.DriverManager.getConnection(url, System.getProperty("kc.test.database.user"),
-                System.getProperty("kc.test.database.password")));
-        }
-
-        /** The database's row counters, and each table's under its name (null on H2). */
-        public Map<String, long[]> read() throws Exception {
-            if (connection == null) {
-                return null;
-            }
-            Thread.sleep(11_000);
-            Map<String, long[]> counters = new HashMap<>();
-            try (var st = connection.createStatement()) {
-                st.execute("select pg_stat_clear_snapshot()");
-                try (var rs = st.executeQuery("select tup_inserted, tup_updated, tup_deleted from pg_stat_database"
-                    + " where datname = current_database()")) {
-                    rs.next();
-                    counters.put("", new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
-                }
-                try (var rs = st.executeQuery("select relname, n_tup_ins, n_tup_upd, n_tup_del from pg_stat_user_tables")) {
-                    while (rs.next()) {
-                        counters.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-                    }
-                }
-            }
-            return counters;
-        }
-
-        /** Rows written since {@code before}: the database's totals, then the tables that were written most. */
-        public String since(Map<String, long[]> before) throws Exception {
-            Map<String, long[]> now = read();
-            if (now == null) {
-                return "n/a (H2)";
-            }
-            long[] a = before.get("");
-            long[] b = now.get("");
-            StringBuilder out = new StringBuilder(String.format("inserted=%d updated=%d deleted=%d", b[0] - a[0], b[1] - a[1],
-                b[2] - a[2]));
-            now.entrySet().stream().filter(e -> !e.getKey().isEmpty())
-                .map(e -> {
-                    long[] was = before.getOrDefault(e.getKey(), new long[3]);
-                    long[] d = {e.getValue()[0] - was[0], e.getValue()[1] - was[1], e.getValue()[2] - was[2]};
-                    return Map.entry(e.getKey(), d);
-                })
-                .filter(e -> e.getValue()[0] + e.getValue()[1] + e.getValue()[2] > 0)
-                .sorted((x, y) -> Long.compare(y.getValue()[0] + y.getValue()[1] + y.getValue()[2],
-                    x.getValue()[0] + x.getValue()[1] + x.getValue()[2]))
-                .limit(10)
-                .forEach(e -> out.append(String.format(" %s(+%d ~%d -%d)", e.getKey().toLowerCase(java.util.Locale.ROOT),
-                    e.getValue()[0], e.getValue()[1], e.getValue()[2])));
-            return out.toString();
-        }
-
-        @Override
-        public void close() throws java.sql.SQLException {
-            if (connection != null) {
-                connection.close();
-            }
-        }
-    }
-
-    /** Samples the Keycloak server's used heap (jstat -gc) and keeps the peak. */
-    public static final class HeapSampler {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong peak = new AtomicLong();
-        private Thread thread;
-
-        public static HeapSampler start() {
-            HeapSampler s = new HeapSampler();
-            String pid = keycloakPid();
-            if (pid == null) {
-                return s;
-            }
-            s.thread = new Thread(() -> {
-                try {
-                    Process p = new ProcessBuilder("jstat", "-gc", pid, "200").redirectErrorStream(true).start();
-                    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                        String header = in.readLine();
-                        Map<String, Integer> col = new HashMap<>();
-                        String[] h = header.trim().split("\\s+");
-                        for (int i = 0; i < h.length; i++) {
-                            col.put(h[i], i);
-                        }
-                        String line;
-                        while (s.running.get() && (line = in.readLine()) != null) {
-                            String[] v = line.trim().split("\\s+");
-                            double kb = 0;
-                            for (String k : List.of("S0U", "S1U", "EU", "OU")) {
-                                kb += Double.parseDouble(v[col.get(k)]);
-                            }
-                            long bytes = (long) (kb * 1024);
-                            s.peak.accumulateAndGet(bytes, Math::max);
-                        }
-                    } finally {
-                        p.destroy();
-                    }
-                } catch (Exception e) {
-                    System.out.println("BENCH heap sampling failed: " + e);
-                }
-            });
-            s.thread.setDaemon(true);
-            s.thread.start();
-            return s;
-        }
-
-        public long stop() throws InterruptedException {
-            running.set(false);
-            if (thread != null) {
-                thread.join(2000);
-            }
-            return peak.get();
-        }
-
-        private static String keycloakPid() {
-            return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("kc-test-framework") && c.contains("java")).orElse(false))
-                .map(p -> Long.toString(p.pid())).findFirst().orElse(null);
+            LdapRuns.Timed run = anchor.fullSync();
+            return new Plain(run.result(), run.millis(), rows.since(before));
         }
     }
 }

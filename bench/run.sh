@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue 16's side-by-side benchmark, one command: one Keycloak 26.7.3 with the extension and Keycloak's own SCIM server
+# (--features=scim-api) measures, in the same run and warmed up, our SCIM endpoint vs Keycloak's built-in SCIM vs the
+# Admin REST API, how our figures grow with the population, and the directory sync vs Keycloak's own LDAP sync
+# (io.dirsync.bench.SideBySideBench). It writes docs/benchmarks/results.md and docs/benchmarks/results.png.
+#
+#   bash bench/run.sh [--scale 0.1] [--db h2|postgres] [--samples 200] [extra Maven arguments, e.g. -o]
+#
+#   --scale    fraction of the issue's figures (1 = 100,000 users, 10,000 creates per path, a 10,000-member group,
+#              LDAP 100,000 users in 200 groups); default 0.1, about 15 min on 2 cores
+#   --db       h2 (the test framework's in-memory H2, default) or postgres (a throwaway PostgreSQL from Debian's
+#              packages, .ci/postgres.sh; needs root for apt-get and runuser; also counts the rows each sync writes)
+#   --samples  requests per latency figure (after a quarter as many unmeasured); default 200
+# The Maven log is target/bench-side-by-side.log. Keycloak listens on port 8080 while it runs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SCALE=0.1
+DB=h2
+SAMPLES=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE="$2"; shift 2 ;;
+    --db) DB="$2"; shift 2 ;;
+    --samples) SAMPLES="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) break ;;
+  esac
+done
+case "$DB" in h2|postgres) ;; *) echo "--db is h2 or postgres, not $DB" >&2; exit 2 ;; esac
+
+# The load before the build: the figures are only as good as the machine was quiet.
+LOAD="$(awk '{print $1 ", " $2 ", " $3}' /proc/loadavg 2>/dev/null || echo n/a)"
+ARGS=(-B verify -Pbench -Dtest=SideBySideBench -Dsurefire.failIfNoSpecifiedTests=false -Dconsole.skip=true
+  -Dkc.test.server.start.timeout=480
+  "-Dbench.scale=$SCALE" "-Dbench.samples=$SAMPLES" "-Dbench.out=$PWD/docs/benchmarks" "-Dbench.loadAtStart=$LOAD")
+
+if [ "$DB" = postgres ]; then
+  PG_PORT="${BENCH_PG_PORT:-5436}"
+  PG_DIR=/tmp/dirsync-bench-side-postgres
+  # shellcheck source=.ci/postgres.sh
+  source .ci/postgres.sh
+  trap pg_stop EXIT
+  pg_start
+  ARGS+=(-Dkc.test.database=remote -Dkc.test.database.vendor=postgres
+    "-Dkc.test.database.url=jdbc:postgresql://127.0.0.1:${PG_PORT}/${PG_DB}"
+    "-Dkc.test.database.user=$PG_USER" "-Dkc.test.database.password=$PG_PASSWORD"
+    "-Dbench.db.label=$("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) /PostgreSQL /'), a throwaway cluster with fsync off")
+fi
+
+mkdir -p target
+echo "[bench] scale $SCALE, database $DB, load average $LOAD; log: target/bench-side-by-side.log"
+mvn "${ARGS[@]}" "$@" > target/bench-side-by-side.log 2>&1 || { tail -n 80 target/bench-side-by-side.log; exit 1; }
+grep '^BENCH' target/bench-side-by-side.log || true
+echo "[bench] results: docs/benchmarks/results.md and docs/benchmarks/results.png"

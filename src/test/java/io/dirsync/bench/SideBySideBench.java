@@ -1,0 +1,673 @@
+package io.dirsync.bench;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import io.dirsync.bench.Results.Check;
+import io.dirsync.it.DirSync;
+import io.dirsync.it.Http;
+import io.dirsync.it.KeycloakScim;
+import io.dirsync.ldap.BenchServerConfig;
+import io.dirsync.ldap.TestDirectory;
+
+/**
+ * Issue 16's side-by-side benchmark ({@code bash bench/run.sh [--scale 0.1] [--db h2|postgres]}; profile {@code bench},
+ * never part of the test run, asserts nothing about time). One Keycloak 26.7.3 from the distribution with the extension
+ * and Keycloak's own SCIM server ({@code --features=scim-api}) does the same work through each path in one run, each
+ * path warmed up before it is measured:
+ * <ul>
+ *   <li>SCIM: our endpoint vs Keycloak's built-in SCIM vs the Admin REST API: creates from 4 clients (two rounds, the
+ *       order reversed), a page of 100 at offset 0 and near the end, {@code userName eq} and {@code emails.value eq}
+ *       at 1,000 users and at the full population, adding one member to a big and to a 10-member group, reading the
+ *       big group with and without its members, replacing a user (PUT);</li>
+ *   <li>growth: the create rate of the first vs the last block of users, filters at 1,000 vs the full population;</li>
+ *   <li>LDAP: the directory sync vs Keycloak's own LDAP sync of the same in-JVM directory, each in a realm of its own:
+ *       first full sync, an unchanged re-sync, a re-sync after 1 % of the users changed; peak heap; rows written per
+ *       user on PostgreSQL.</li>
+ * </ul>
+ * The issue's figures are scaled by {@code -Dbench.scale} (1 = 100,000 users). Writes {@code results.md} and
+ * {@code results.png} to {@code -Dbench.out} (default target/bench-results; the run command gives docs/benchmarks).
+ */
+@KeycloakIntegrationTest(config = BenchServerConfig.class)
+class SideBySideBench {
+
+    static final int CLIENTS = 4;
+    static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+    @InjectRealm
+    ManagedRealm realm;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    final double scale = Double.parseDouble(System.getProperty("bench.scale", "0.1"));
+    final int samples = Integer.getInteger("bench.samples", 200);
+    final Results results = new Results();
+
+    DirSync dirsync;
+    DirSync.ScimDirectory ours;
+    KeycloakScim builtIn;
+    String adminBase;
+    /** Our SCIM directory's users by number (userName bench-user-k): their ids. */
+    final Map<Integer, String> oursIds = new ConcurrentHashMap<>();
+    int oursCount;
+    /** Users made through Keycloak's built-in SCIM and the Admin REST API: members of their groups, PUT targets. */
+    final List<Made> builtInUsers = Collections.synchronizedList(new ArrayList<>());
+    final List<Made> adminUsers = Collections.synchronizedList(new ArrayList<>());
+
+    record Made(String id, String name) {
+    }
+
+    /** A measured figure: a median latency (ms) or a rate (per second); no value when that path failed. */
+    record Fig(Double value, String text) {
+        static final Fig NONE = new Fig(null, "—");
+    }
+
+    int n(int full) {
+        return Math.max(10, (int) Math.round(full * scale));
+    }
+
+    @Test
+    void sideBySide() throws Exception {
+        String loadAtFirst = loadAverage();
+        long started = System.currentTimeMillis();
+        dirsync = new DirSync(admin, realm, urls.getBase());
+        ours = dirsync.scimDirectory("Bench Okta");
+        DirSync.ScimDirectory warmOurs = dirsync.scimDirectory("Warm-up Okta");
+        builtIn = KeycloakScim.enable(realm, dirsync, urls.getBase());
+        adminBase = urls.getBase() + "/admin/realms/" + realm.getName();
+
+        int population = n(100_000);
+        int creates = n(10_000);
+        int block = Math.max(10, Math.min(1000, population / 10));
+        int small = Math.min(1000, population / 2);
+        int bigGroup = n(10_000);
+        int warm = Integer.getInteger("bench.warmup", 300);
+
+        // 0. Warm-up: each path creates users first (not measured), so that no path pays for the JIT alone.
+        Load.parallel(warm, CLIENTS, i -> createOurs(warmOurs, "warm-" + i, "Warm", "Up" + i));
+        Load.parallel(warm, CLIENTS, i -> builtInUsers.add(createBuiltIn("kc-warm-" + i)));
+        Load.parallel(warm, CLIENTS, i -> adminUsers.add(createAdmin("admin-warm-" + i)));
+        step("warm-up", started);
+
+        // 1. Growth, first block; then the look-ups at 1,000 users.
+        long firstBlock = Load.parallel(block, CLIENTS, i -> createOurs(i + 1));
+        oursCount = block;
+        fillOurs(small);
+        Fig[] userSmall = lookups(false, oursCount);
+        Fig[] mailSmall = lookups(true, oursCount);
+        int smallN = oursCount;
+        step("look-ups at " + smallN, started);
+
+        // 2. Creates through each path, 4 clients, in rounds whose order alternates (ours first, then last, ...), so that
+        //    no path always runs on the bigger realm or into the same burst of other load.
+        int rounds = Math.max(2, Integer.getInteger("bench.rounds", 4));
+        int perRound = Math.max(5, creates / rounds);
+        long[] ms = new long[3];
+        boolean[] failed = new boolean[3];
+        List<List<String>> roundRates = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < 3; k++) {
+                int path = round % 2 == 0 ? k : 2 - k;
+                int offset = round * perRound;
+                int r = round;
+                Long t = switch (path) {
+                    case 0 -> timed("our SCIM creates", () -> {
+                        int base = oursCount;
+                        try (Profiler jfr = Profiler.start("create-ours-" + r)) {
+                            long m = Load.parallel(perRound, CLIENTS, i -> createOurs(base + i + 1));
+                            oursCount += perRound;
+                            return m;
+                        }
+                    });
+                    case 1 -> timed("built-in SCIM creates", () -> Load.parallel(perRound, CLIENTS,
+                        i -> builtInUsers.add(createBuiltIn("kc-scim-" + (offset + i)))));
+                    default -> timed("Admin REST creates", () -> {
+                        try (Profiler jfr = Profiler.start("create-admin-rest-" + r)) {
+                            return Load.parallel(perRound, CLIENTS, i -> adminUsers.add(createAdmin("admin-rest-" + (offset + i))));
+                        }
+                    });
+                };
+                if (t == null) {
+                    failed[path] = true;
+                } else {
+                    ms[path] += t;
+                    roundRates.get(path).add(String.format(Locale.ROOT, "%.0f", perRound * 1000.0 / t));
+                }
+            }
+        }
+        results.note(String.format(Locale.ROOT, "Creates per round (users/s, %,d users a round): ours %s; built-in %s; Admin"
+            + " REST %s.", perRound, roundRates.get(0), roundRates.get(1), roundRates.get(2)));
+        Fig[] createRates = new Fig[3];
+        for (int p = 0; p < 3; p++) {
+            double rate = rounds * perRound * 1000.0 / Math.max(1, ms[p]);
+            createRates[p] = failed[p] ? new Fig(null, "failed") : new Fig(rate, String.format(Locale.ROOT, "%.0f users/s", rate));
+        }
+        compare("SCIM", String.format(Locale.ROOT, "create %,d users, %d clients (%d rounds, order alternating)",
+            rounds * perRound, CLIENTS, rounds), true, createRates);
+        step("creates", started);
+
+        // 3. Up to the full population; the last block measured as the first was.
+        fillOurs(population - block);
+        int lastFrom = oursCount + 1;
+        int base = oursCount;
+        long lastBlock = Load.parallel(block, CLIENTS, i -> createOurs(base + i + 1));
+        oursCount += block;
+        results.row("growth", String.format(Locale.ROOT, "create via our SCIM, %d clients: users 1-%,d vs %,d-%,d", CLIENTS,
+                block, lastFrom, oursCount),
+            String.format(Locale.ROOT, "%.0f vs %.0f users/s", block * 1000.0 / firstBlock, block * 1000.0 / lastBlock), "", "",
+            new Check("last/first time", lastBlock / (double) firstBlock, 1.2, false));
+        step("population " + oursCount, started);
+
+        // 4. Look-ups at the full population.
+        Fig[] userLarge = lookups(false, oursCount);
+        Fig[] mailLarge = lookups(true, oursCount);
+        compare("SCIM", String.format(Locale.ROOT, "filter userName eq, %,d users", smallN), false, userSmall);
+        compare("SCIM", String.format(Locale.ROOT, "filter userName eq, %,d users", oursCount), false, userLarge);
+        compare("SCIM", String.format(Locale.ROOT, "filter emails.value eq, %,d users", smallN), false, mailSmall);
+        compare("SCIM", String.format(Locale.ROOT, "filter emails.value eq, %,d users", oursCount), false, mailLarge);
+        growth(String.format(Locale.ROOT, "our filter userName eq, %,d vs %,d users", oursCount, smallN), userLarge[0], userSmall[0], 1.5);
+        growth(String.format(Locale.ROOT, "our filter emails.value eq, %,d vs %,d users", oursCount, smallN), mailLarge[0], mailSmall[0], 1.5);
+        int population2 = oursCount;
+        Fig byDocument = latency("our displayName eq", samples / 4, samples, s -> {
+            int k = Load.spread(s, population2);
+            expectOne(ours.scim("GET", "/Users?filter=" + enc("displayName eq \"Bench User" + k + "\""), null));
+        });
+        results.row("SCIM", String.format(Locale.ROOT, "filter displayName eq (a value only our documents hold), %,d users",
+            oursCount), byDocument.text(), "n/a", "n/a");
+        step("look-ups at " + oursCount, started);
+
+        // 5. Pages of 100.
+        int far = (int) (oursCount * 0.9);
+        compare("SCIM", "page of 100 at offset 0", false, pages(0));
+        compare("SCIM", String.format(Locale.ROOT, "page of 100 at offset %,d", far), false, pages(far));
+        step("pages", started);
+
+        // 6. Groups: add one member to a big and to a 10-member group; read the big one with and without members.
+        groups(bigGroup);
+        step("groups", started);
+
+        // 7. Replace a user.
+        compare("SCIM", "replace a user (PUT)", false, puts());
+        step("PUT", started);
+
+        // 8. LDAP: the directory sync vs Keycloak's own LDAP sync.
+        ldap(n(100_000), Math.max(2, (int) Math.round(200 * scale)));
+        step("LDAP", started);
+
+        String db = System.getProperty("kc.test.database.url", "").startsWith("jdbc:postgresql:")
+            ? "PostgreSQL (" + System.getProperty("bench.db.label", "remote") + ")"
+            : "H2 (the test framework's in-memory dev-mem database; run.sh's start-dev uses an H2 file)";
+        results.header(String.format(Locale.ROOT, "Scale **%s** of the issue's figures (1 = 100,000 users): %,d users in our"
+                + " SCIM directory, %,d creates per path, a %,d-member group, LDAP %,d users in %d groups. Database: **%s**."
+                + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`), %d"
+                + " clients for creates, %d samples per latency (medians, p95 in brackets) after %d unmeasured. Measured %s in"
+                + " %d min.", fmt(scale), oursCount, rounds * perRound, bigGroup, n(100_000), Math.max(2, (int) Math.round(200 * scale)),
+            db, CLIENTS, samples, samples / 4, Instant.now().truncatedTo(ChronoUnit.MINUTES),
+            (System.currentTimeMillis() - started) / 60_000));
+        results.header(String.format(Locale.ROOT, "Machine: %d cores (%s), %s RAM. Load average (1, 5, 15 min) %s before"
+                + " the build, %s at the first measurement, %s at the end. Other jobs shared this machine whenever the load"
+                + " exceeds the cores: the figures are indicative until a run on a quiet machine.",
+            Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(), System.getProperty("bench.loadAtStart", "n/a"),
+            loadAtFirst, loadAverage()));
+        results.header("Ratios are speed-ups of ours (the other path's time ÷ ours, or our rate ÷ theirs: above 1 ours is"
+            + " faster) against the built-in SCIM server (target ≥ 1.0x) and the Admin REST API (≥ 1.2x); growth and LDAP"
+            + " rows give the issue's own ratios. The Admin REST equivalents: `GET /users?username=…&exact=true`,"
+            + " `?email=…&exact=true`, `?first=…&max=100`, `PUT /users/{id}/groups/{group}`, `GET /groups/{id}/members`"
+            + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`.");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench-results"));
+        results.write(out);
+        System.out.println("BENCH results written to " + out.toAbsolutePath());
+        System.out.println(Files.readString(out.resolve("results.md")));
+    }
+
+    // ---- SCIM paths --------------------------------------------------------------------------------------------
+
+    void createOurs(int k) {
+        oursIds.put(k, createOurs(ours, "bench-user-" + k, "Bench", "User" + k));
+    }
+
+    static String createOurs(DirSync.ScimDirectory dir, String userName, String given, String family) {
+        return DirSync.id(expect(dir.scim("POST", "/Users", DirSync.scimUser(userName, given, family, userName + "@bench.test")),
+            201));
+    }
+
+    void fillOurs(int upTo) throws Exception {
+        int count = upTo - oursCount;
+        if (count > 0) {
+            int base = oursCount;
+            Load.parallel(count, CLIENTS, i -> createOurs(base + i + 1));
+            oursCount = upTo;
+        }
+    }
+
+    Made createBuiltIn(String userName) {
+        Http.Result r = expect(builtIn.scim("POST", "/Users", scimBody(userName, "Kay", "Cee")), 201);
+        return new Made(DirSync.id(r), userName);
+    }
+
+    static Map<String, Object> scimBody(String userName, String given, String family) {
+        return Map.of("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:User"), "userName", userName,
+            "name", Map.of("givenName", given, "familyName", family),
+            "emails", List.of(Map.of("value", userName + "@bench.test", "primary", true)), "active", true);
+    }
+
+    Made createAdmin(String username) {
+        Http.Result r = expect(Http.send("POST", adminBase + "/users", dirsync.adminBearer(), adminBody(username, "Rest")),
+            201);
+        String location = r.header("Location");
+        return new Made(location.substring(location.lastIndexOf('/') + 1), username);
+    }
+
+    static Map<String, Object> adminBody(String username, String lastName) {
+        return Map.of("username", username, "enabled", true, "firstName", "Admin", "lastName", lastName,
+            "email", username + "@bench.test");
+    }
+
+    /** {@code userName eq} (or {@code emails.value eq}) of our users 1..population through each path. */
+    Fig[] lookups(boolean byEmail, int population) {
+        String attr = byEmail ? "emails.value" : "userName";
+        IntConsumer oursOp = s -> expectOne(ours.scim("GET", "/Users?filter=" + enc(attr + " eq \"" + value(byEmail, s, population)
+            + "\""), null));
+        IntConsumer builtInOp = s -> expectOne(builtIn.scim("GET", "/Users?filter=" + enc(attr + " eq \""
+            + value(byEmail, s, population) + "\""), null));
+        IntConsumer adminOp = s -> {
+            JsonNode found = expect(Http.send("GET", adminBase + "/users?" + (byEmail ? "email=" : "username=")
+                + enc(value(byEmail, s, population)) + "&exact=true", dirsync.adminBearer(), null), 200).json();
+            if (found.size() != 1) {
+                throw new IllegalStateException("Admin REST found " + found.size() + " users");
+            }
+        };
+        String what = attr + " eq at " + population + " users";
+        return new Fig[] {latency("our " + what, samples / 4, samples, oursOp),
+            latency("built-in " + what, samples / 4, samples, builtInOp),
+            latency("Admin REST " + what, samples / 4, samples, adminOp)};
+    }
+
+    static String value(boolean byEmail, int s, int population) {
+        int k = Load.spread(s, population);
+        return "bench-user-" + k + (byEmail ? "@bench.test" : "");
+    }
+
+    Fig[] pages(int offset) {
+        int n = Math.max(10, samples / 5);
+        String scimPage = "/Users?startIndex=" + (offset + 1) + "&count=100";
+        return new Fig[] {
+            latency("our page at " + offset, n / 4, n, s -> expectPage(ours.scim("GET", scimPage, null).json(), "Resources")),
+            latency("built-in page at " + offset, n / 4, n, s -> expectPage(expect(builtIn.scim("GET", scimPage, null), 200)
+                .json(), "Resources")),
+            latency("Admin REST page at " + offset, n / 4, n, s -> expectPage(expect(Http.send("GET", adminBase
+                + "/users?first=" + offset + "&max=100", dirsync.adminBearer(), null), 200).json(), null))};
+    }
+
+    static void expectPage(JsonNode page, String field) {
+        JsonNode list = field == null ? page : page.path(field);
+        if (list.size() != 100) {
+            throw new IllegalStateException("a page of " + list.size() + ", not 100: " + brief(page.toString()));
+        }
+    }
+
+    void groups(int bigGroup) throws Exception {
+        int n = Math.max(10, samples / 5);
+        int warm = Math.max(3, n / 4);
+        // Ours: managed groups of our directory, members our users.
+        String bigId = createOurGroup("Big", 1, bigGroup);
+        String smallId = createOurGroup("Small", bigGroup + 1, 10);
+        AtomicInteger spare = new AtomicInteger(bigGroup + 11);
+        Fig oursBig = latency("our PATCH big group", warm, n, s -> expect2xx(ours.scim("PATCH", "/Groups/" + bigId,
+            addMember(oursIds.get(spare.getAndIncrement())))));
+        Fig oursSmall = latency("our PATCH small group", warm, n, s -> expect2xx(ours.scim("PATCH", "/Groups/" + smallId,
+            addMember(oursIds.get(spare.getAndIncrement())))));
+
+        // Keycloak's own: realm groups whose members are users made by the built-in SCIM server and the Admin REST API.
+        List<Made> pool = new ArrayList<>(adminUsers);
+        pool.addAll(builtInUsers);
+        int theirBig = Math.max(1, Math.min(bigGroup, pool.size() - 10 - 4 * (warm + n)));
+        if (theirBig < bigGroup) {
+            results.note(String.format(Locale.ROOT, "Keycloak's big group has %,d members, not %,d: not enough users made by"
+                + " the other paths", theirBig, bigGroup));
+        }
+        String kcBig = createKeycloakGroup("kc-big");
+        String kcSmall = createKeycloakGroup("kc-small");
+        Load.parallel(theirBig, CLIENTS, i -> join(pool.get(i).id(), kcBig));
+        for (int i = 0; i < 10; i++) {
+            join(pool.get(theirBig + i).id(), kcSmall);
+        }
+        AtomicInteger next = new AtomicInteger(theirBig + 10);
+        Fig builtInBig = latency("built-in PATCH big group", warm, n, s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcBig,
+            addMember(pool.get(next.getAndIncrement()).id()))));
+        Fig builtInSmall = latency("built-in PATCH small group", warm, n, s -> expect2xx(builtIn.scim("PATCH", "/Groups/"
+            + kcSmall, addMember(pool.get(next.getAndIncrement()).id()))));
+        Fig adminBig = latency("Admin REST join big group", warm, n, s -> join(pool.get(next.getAndIncrement()).id(), kcBig));
+        Fig adminSmall = latency("Admin REST join small group", warm, n, s -> join(pool.get(next.getAndIncrement()).id(), kcSmall));
+        compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, oursBig,
+            builtInBig, adminBig);
+        compare("SCIM", "PATCH add one member to a 10-member group", false, oursSmall, builtInSmall, adminSmall);
+        growth(String.format(Locale.ROOT, "our member PATCH, %,d- vs 10-member group", bigGroup), oursBig, oursSmall, 2.0);
+
+        Fig oursWith = latency("our big group read", warm, n, s -> expect(ours.scim("GET", "/Groups/" + bigId, null), 200));
+        Fig builtInWith = latency("built-in big group read", warm, n, s -> expect(builtIn.scim("GET", "/Groups/" + kcBig, null),
+            200));
+        Fig adminWith = latency("Admin REST big group members", warm, n, s -> expect(Http.send("GET", adminBase + "/groups/"
+            + kcBig + "/members?first=0&max=" + (bigGroup + 1000) + "&briefRepresentation=true", dirsync.adminBearer(), null),
+            200));
+        results.note(String.format(Locale.ROOT, "The big group's read with members returned %d members from ours, %d from"
+            + " the built-in SCIM server, %d from the Admin REST API.", membersIn(ours.scim("GET", "/Groups/" + bigId, null)),
+            membersIn(builtIn.scim("GET", "/Groups/" + kcBig, null)), Http.send("GET", adminBase + "/groups/" + kcBig
+                + "/members?first=0&max=" + (bigGroup + 1000) + "&briefRepresentation=true", dirsync.adminBearer(), null)
+                .json().size()));
+        compare("SCIM", String.format(Locale.ROOT, "read the %,d-member group with its members", bigGroup), false, oursWith,
+            builtInWith, adminWith);
+        Fig oursWithout = latency("our big group read without members", warm, n, s -> expect(ours.scim("GET", "/Groups/" + bigId
+            + "?excludedAttributes=members", null), 200));
+        Fig builtInWithout = latency("built-in big group read without members", warm, n, s -> expect(builtIn.scim("GET",
+            "/Groups/" + kcBig + "?excludedAttributes=members", null), 200));
+        Fig adminWithout = latency("Admin REST big group", warm, n, s -> expect(Http.send("GET", adminBase + "/groups/" + kcBig,
+            dirsync.adminBearer(), null), 200));
+        compare("SCIM", String.format(Locale.ROOT, "read the %,d-member group, excludedAttributes=members", bigGroup), false,
+            oursWithout, builtInWithout, adminWithout);
+    }
+
+    static int membersIn(Http.Result group) {
+        return group.status() == 200 ? group.json().path("members").size() : -group.status();
+    }
+
+    String createOurGroup(String name, int firstUser, int members) {
+        List<Map<String, Object>> first = new ArrayList<>();
+        for (int k = firstUser; k < firstUser + Math.min(500, members); k++) {
+            first.add(Map.of("value", oursIds.get(k)));
+        }
+        String id = DirSync.id(expect(ours.scim("POST", "/Groups", Map.of("schemas",
+            List.of("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName", name, "members", first)), 201));
+        for (int from = firstUser + 500; from < firstUser + members; from += 500) {
+            List<Map<String, Object>> more = new ArrayList<>();
+            for (int k = from; k < Math.min(from + 500, firstUser + members); k++) {
+                more.add(Map.of("value", oursIds.get(k)));
+            }
+            expect2xx(ours.scim("PATCH", "/Groups/" + id, Map.of("schemas", List.of(PATCH_OP), "Operations",
+                List.of(Map.of("op", "add", "path", "members", "value", more)))));
+        }
+        return id;
+    }
+
+    static Map<String, Object> addMember(String userId) {
+        return Map.of("schemas", List.of(PATCH_OP), "Operations",
+            List.of(Map.of("op", "add", "path", "members", "value", List.of(Map.of("value", userId)))));
+    }
+
+    String createKeycloakGroup(String name) {
+        String location = expect(Http.send("POST", adminBase + "/groups", dirsync.adminBearer(), Map.of("name", name)), 201)
+            .header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    void join(String userId, String groupId) {
+        expect(Http.send("PUT", adminBase + "/users/" + userId + "/groups/" + groupId, dirsync.adminBearer(), null), 204);
+    }
+
+    Fig[] puts() {
+        int n = Math.max(10, samples / 2);
+        int warm = n / 4;
+        return new Fig[] {
+            latency("our PUT", warm, n, s -> {
+                int k = Load.spread(s, oursCount);
+                expect(ours.scim("PUT", "/Users/" + oursIds.get(k), DirSync.scimUser("bench-user-" + k, "Bench", "Put" + s,
+                    "bench-user-" + k + "@bench.test")), 200);
+            }),
+            latency("built-in PUT", warm, n, s -> {
+                Made u = builtInUsers.get(s % builtInUsers.size());
+                // Keycloak's SCIM server wants the id in the body of a PUT, equal to the path's.
+                Map<String, Object> body = new java.util.HashMap<>(scimBody(u.name(), "Kay", "Put" + s));
+                body.put("id", u.id());
+                expect(builtIn.scim("PUT", "/Users/" + u.id(), body), 200);
+            }),
+            latency("Admin REST PUT", warm, n, s -> {
+                Made u = adminUsers.get(s % adminUsers.size());
+                expect(Http.send("PUT", adminBase + "/users/" + u.id(), dirsync.adminBearer(), adminBody(u.name(), "Put" + s)),
+                    204);
+            })};
+    }
+
+    // ---- LDAP ----------------------------------------------------------------------------------------------------
+
+    void ldap(int users, int groups) throws Exception {
+        RealmRepresentation rep = new RealmRepresentation();
+        rep.setRealm("bench-ldap-" + System.nanoTime());
+        rep.setEnabled(true);
+        admin.realms().create(rep);
+        // The directory sync gets an empty realm of its own, as Keycloak's provider gets one (LdapRuns.KeycloakLdap).
+        DirSync ldapRealm = new DirSync(admin, rep.getRealm(), urls.getBase());
+        try (TestDirectory ldap = TestDirectory.start("memory-openldap"); RowWrites rows = RowWrites.connect()) {
+            ldap.leaveEntries();
+            List<String> userDns = new ArrayList<>();
+            List<String> groupDns = LdapRuns.populate(ldap, "b", users, groups, userDns);
+            // Warm-up: both paths sync a small directory of their own first (a fresh server's JIT otherwise bills the
+            // first path measured).
+            int warm = Math.max(10, Math.min(2_000, users / 5));
+            Map<String, Object> warmSettings = LdapRuns.settings(ldap, LdapRuns.populate(ldap, "w", warm, 1, null));
+            LdapRuns.sync(ldapRealm, LdapRuns.directory(ldapRealm, "Warm-up", warmSettings));
+            @SuppressWarnings("unchecked")
+            List<String> warmGroups = (List<String>) warmSettings.get("syncedGroups");
+            try (LdapRuns.KeycloakLdap w = new LdapRuns.KeycloakLdap(admin, dirsync, urls.getBase(), ldap, warmGroups, false)) {
+                w.fullSync();
+            }
+
+            String id = LdapRuns.directory(ldapRealm, "Bench LDAP", LdapRuns.settings(ldap, groupDns));
+            Sampled oursFirst = sampled(rows, "ldap-ours-first", () -> LdapRuns.sync(ldapRealm, id));
+            Sampled oursAgain = sampled(rows, null, () -> LdapRuns.sync(ldapRealm, id));
+            try (LdapRuns.KeycloakLdap anchor = new LdapRuns.KeycloakLdap(admin, dirsync, urls.getBase(), ldap, groupDns, false)) {
+                Sampled kcFirst = sampled(rows, "ldap-keycloak-first", () -> anchor.fullSync().result());
+                Sampled kcAgain = sampled(rows, null, () -> anchor.changedSync().result());
+                int changed = Math.max(1, users / 100);
+                for (int i = 0; i < changed; i++) {
+                    ldap.set(userDns.get(i * (users / changed)), "sn", "Changed" + i);
+                }
+                Sampled oursChanged = sampled(rows, null, () -> LdapRuns.sync(ldapRealm, id));
+                Sampled kcChanged = sampled(rows, null, () -> anchor.changedSync().result());
+
+                long ourFirstMs = LdapRuns.millis(oursFirst.result());
+                results.row("LDAP", String.format(Locale.ROOT, "first full sync, %,d users / %d groups", users, groups),
+                    String.format(Locale.ROOT, "%.1f s, %s", ourFirstMs / 1000.0, oursFirst.rowsPerUser(users)),
+                    String.format(Locale.ROOT, "Keycloak's LDAP sync: %.1f s, %s", kcFirst.millis() / 1000.0,
+                        kcFirst.rowsPerUser(users)), "—",
+                    new Check("ours/Keycloak", ourFirstMs / (double) kcFirst.millis(), 1.0, false));
+                long writes = LdapRuns.changes(oursAgain.result());
+                results.row("LDAP", "unchanged re-sync",
+                    String.format(Locale.ROOT, "full re-read %.1f s, %d changes written%s", LdapRuns.millis(oursAgain.result())
+                        / 1000.0, writes, oursAgain.rows() < 0 ? "" : ", " + oursAgain.rows() + " rows"),
+                    String.format(Locale.ROOT, "Keycloak's changed-users sync: %.1f s%s", kcAgain.millis() / 1000.0,
+                        kcAgain.rows() < 0 ? "" : ", " + kcAgain.rows() + " rows"), "—",
+                    new Check("vs our first", LdapRuns.millis(oursAgain.result()) / (double) ourFirstMs, 0.25, false),
+                    new Check("changes written", writes, 0, false));
+                results.row("LDAP", String.format(Locale.ROOT, "re-sync with 1 %% changed (%,d users' sn)", changed),
+                    String.format(Locale.ROOT, "full re-read %.1f s, %d updated%s", LdapRuns.millis(oursChanged.result())
+                        / 1000.0, oursChanged.result().at("/counts/updated").asLong(), oursChanged.rows() < 0 ? ""
+                        : ", " + oursChanged.rows() + " rows"),
+                    String.format(Locale.ROOT, "Keycloak's changed-users sync: %.1f s, %s updated%s", kcChanged.millis()
+                        / 1000.0, kcChanged.result().path("updated").asText(), kcChanged.rows() < 0 ? ""
+                        : ", " + kcChanged.rows() + " rows"), "—",
+                    new Check("vs our first", LdapRuns.millis(oursChanged.result()) / (double) ourFirstMs, 0.3, false));
+                if (!"false".equals(System.getProperty("bench.anchorGroups"))) {
+                    // Keycloak's plain provider above creates users only; with its group mapper (IMPORT) it also creates
+                    // the groups and the memberships, as the directory sync does: the like-for-like anchor.
+                    try (LdapRuns.KeycloakLdap withGroups = new LdapRuns.KeycloakLdap(admin, dirsync, urls.getBase(), ldap,
+                        groupDns, true)) {
+                        Sampled kcGroups = sampled(rows, "ldap-keycloak-groups-first", () -> withGroups.fullSync().result());
+                        results.row("LDAP", String.format(Locale.ROOT, "first full sync with memberships, %,d users / %d groups",
+                                users, groups),
+                            String.format(Locale.ROOT, "%.1f s (the run above)", ourFirstMs / 1000.0),
+                            String.format(Locale.ROOT, "Keycloak's LDAP sync with its group mapper: %.1f s, %s, peak heap %d MiB",
+                                kcGroups.millis() / 1000.0, kcGroups.rowsPerUser(users), kcGroups.heap() >> 20), "—",
+                            new Check("ours/Keycloak", ourFirstMs / (double) kcGroups.millis(), 1.0, false));
+                    }
+                }
+                results.row("LDAP", "peak heap of the server during the first full sync",
+                    (oursFirst.heap() >> 20) + " MiB", "Keycloak's LDAP sync: " + (kcFirst.heap() >> 20) + " MiB", "—",
+                    new Check("ours/Keycloak", oursFirst.heap() / (double) Math.max(1, kcFirst.heap()), 1.0, false));
+            }
+        } finally {
+            admin.realm(rep.getRealm()).remove();
+        }
+    }
+
+    /** A sync's answer, its wall time, the server's peak heap and the rows written (-1 on H2) while it ran. */
+    record Sampled(JsonNode result, long millis, long heap, long rows) {
+        String rowsPerUser(int users) {
+            return rows < 0 ? "rows n/a on H2" : String.format(Locale.ROOT, "%,d rows (%.1f per user)", rows, rows / (double) users);
+        }
+    }
+
+    static Sampled sampled(RowWrites rows, String profile, Callable<JsonNode> sync) throws Exception {
+        Map<String, long[]> before = rows.read();
+        HeapSampler heap = HeapSampler.start();
+        long t = System.currentTimeMillis();
+        JsonNode result;
+        try (Profiler jfr = profile == null ? null : Profiler.start(profile)) {
+            result = sync.call();
+        }
+        long millis = System.currentTimeMillis() - t;
+        long peak = heap.stop();
+        return new Sampled(result, millis, peak, RowWrites.total(before, rows.read()));
+    }
+
+    // ---- measuring and reporting ------------------------------------------------------------------------------------
+
+    /** Median latency of {@code op}; a failure (e.g. an operation that path does not support) is noted, not fatal. */
+    Fig latency(String what, int warm, int n, IntConsumer op) {
+        try {
+            double[] ms = Load.latencies(warm, n, op);
+            double median = Load.pct(ms, 50);
+            return new Fig(median, String.format(Locale.ROOT, "%.1f ms (%.1f)", median, Load.pct(ms, 95)));
+        } catch (RuntimeException | AssertionError e) {
+            results.note(what + " failed: " + brief(String.valueOf(e.getMessage())));
+            return new Fig(null, "failed");
+        }
+    }
+
+    Long timed(String what, Callable<Long> run) {
+        try {
+            return run.call();
+        } catch (Exception | AssertionError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            results.note(what + " failed: " + brief(String.valueOf(cause.getMessage())));
+            return null;
+        }
+    }
+
+    /** A row of ours vs the built-in SCIM server (target ≥ 1.0x) vs the Admin REST API (≥ 1.2x). */
+    void compare(String section, String operation, boolean rate, Fig... figs) {
+        List<Check> checks = new ArrayList<>();
+        Fig o = figs[0];
+        if (o.value() != null && figs[1].value() != null) {
+            checks.add(new Check("vs built-in", rate ? o.value() / figs[1].value() : figs[1].value() / o.value(), 1.0, true));
+        }
+        if (o.value() != null && figs[2].value() != null) {
+            checks.add(new Check("vs Admin REST", rate ? o.value() / figs[2].value() : figs[2].value() / o.value(), 1.2, true));
+        }
+        results.row(section, operation, o.text(), figs[1].text(), figs[2].text(), checks.toArray(Check[]::new));
+    }
+
+    void growth(String operation, Fig large, Fig small, double target) {
+        if (large.value() == null || small.value() == null) {
+            results.row("growth", operation, large.text() + " vs " + small.text(), "", "");
+            return;
+        }
+        results.row("growth", operation, large.text() + " vs " + small.text(), "", "",
+            new Check("ratio", large.value() / small.value(), target, false));
+    }
+
+    static Http.Result expect(Http.Result r, int status) {
+        if (r.status() != status) {
+            throw new IllegalStateException("HTTP " + r.status() + ", expected " + status + ": " + brief(r.body()));
+        }
+        return r;
+    }
+
+    static Http.Result expect2xx(Http.Result r) {
+        if (r.status() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + r.status() + ": " + brief(r.body()));
+        }
+        return r;
+    }
+
+    static void expectOne(Http.Result r) {
+        expect(r, 200);
+        if (r.json().path("totalResults").asInt() != 1) {
+            throw new IllegalStateException("totalResults " + r.json().path("totalResults") + ", expected 1");
+        }
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String brief(String s) {
+        String one = s == null ? "" : s.replaceAll("\\s+", " ");
+        return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    static void step(String what, long started) {
+        System.out.printf(Locale.ROOT, "BENCH step %s done at %d s (load %s)%n", what, (System.currentTimeMillis() - started)
+            / 1000, loadAverage());
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (Exception e) {
+            return "unknown CPU";
+        }
+    }
+
+    static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .map(l -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0))
+                .findFirst().orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
