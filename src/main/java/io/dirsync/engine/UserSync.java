@@ -4,6 +4,8 @@ import static io.dirsync.storage.SubjectType.USER;
 
 import java.io.IOException;
 import java.text.MessageFormat;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -269,8 +271,8 @@ public final class UserSync {
     }
 
     /** The managed-user records of those of {@code userIds} that have one, by user id, read in bulk (a group's members). */
-    public java.util.Map<String, ManagedUser> managed(java.util.Collection<String> userIds) {
-        java.util.Map<String, ManagedUser> views = new java.util.HashMap<>();
+    public Map<String, ManagedUser> managed(Collection<String> userIds) {
+        Map<String, ManagedUser> views = new HashMap<>();
         store.managedUsers(userIds).forEach((id, m) -> views.put(id, ManagedUser.of(m)));
         return views;
     }

@@ -2,9 +2,11 @@ package io.dirsync.storage;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -121,8 +123,8 @@ public final class DirSyncStore {
     }
 
     /** The managed-user records of those of {@code userIds} that have one, by user id: one query per 500 ids. */
-    public java.util.Map<String, ManagedUserEntity> managedUsers(Collection<String> userIds) {
-        java.util.Map<String, ManagedUserEntity> found = new java.util.HashMap<>();
+    public Map<String, ManagedUserEntity> managedUsers(Collection<String> userIds) {
+        Map<String, ManagedUserEntity> found = new HashMap<>();
         List<String> ids = new ArrayList<>(userIds);
         for (int i = 0; i < ids.size(); i += 500) {
             em.createQuery("select m from ManagedUserEntity m where m.userId in :ids", ManagedUserEntity.class)
