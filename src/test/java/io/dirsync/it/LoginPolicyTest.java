@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.ws.rs.core.Response;
 
@@ -122,8 +117,8 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
             "an active user without OTP is sent to the OTP setup: " + setup);
         Matcher secret = Pattern.compile("name=\"totpSecret\" value=\"([^\"]+)\"").matcher(setup.body());
         assertTrue(secret.find(), "the setup page carries the secret");
-        LoginPages.Page done = pages.submit(setup, Map.of("totp", totp(secret.group(1)), "totpSecret", secret.group(1),
-            "userLabel", "phone"));
+        LoginPages.Page done = pages.submit(setup, Map.of("totp", LoginPages.totp(secret.group(1)),
+            "totpSecret", secret.group(1), "userLabel", "phone"));
         assertTrue(done.signedIn(), "the OTP set up, the active user is signed in: " + done);
         // Next time, the code is asked for.
         LoginPages.Page otp = signIn(new LoginPages(), "ana", PW);
@@ -283,17 +278,6 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
         c.setValue(value);
         c.setTemporary(false);
         return c;
-    }
-
-    /** RFC 6238 with Keycloak's default OTP policy (HmacSHA1, 6 digits, 30 s); Keycloak's key is the secret's bytes. */
-    static String totp(String secret) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(System.currentTimeMillis() / 1000 / 30).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16) | ((hash[offset + 2] & 0xff) << 8)
-            | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
     }
 
     private String tokenUrl() {
