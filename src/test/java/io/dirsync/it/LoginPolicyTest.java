@@ -21,6 +21,10 @@ import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
+
+import io.dirsync.login.LoginFlow;
 
 /**
  * The login policy (SPEC §6, rule 11 at sign-in) through the ready browser flow "directory sync browser", installed and
@@ -39,6 +43,41 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
     /** Keycloak's own messages, unchanged. */
     static final String INVALID_CREDENTIALS = "Invalid username or password.";
     static final String KEYCLOAK_DISABLED = "Account is disabled, contact your administrator.";
+
+    /** The installed flow, as {@link #steps()} lists it: the same second factor after a ticket as after a password. */
+    static final List<String> SHAPE = List.of(
+        "0 auth-cookie ALTERNATIVE",
+        "0 directory sync kerberos DISABLED",
+        "1 directory sync kerberos ticket REQUIRED",
+        "2 auth-spnego ALTERNATIVE",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync kerberos second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED",
+        "0 identity-provider-redirector ALTERNATIVE",
+        "0 directory sync forms ALTERNATIVE",
+        "1 dirsync-auth-username-password-form REQUIRED",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED");
+    /** The flow as the previous version installed it: nothing after the status in the Kerberos sub-flow. */
+    static final List<String> PREVIOUS_SHAPE = List.of(
+        "0 auth-cookie ALTERNATIVE",
+        "0 directory sync kerberos DISABLED",
+        "1 directory sync kerberos ticket REQUIRED",
+        "2 auth-spnego ALTERNATIVE",
+        "1 dirsync-directory-status REQUIRED",
+        "0 identity-provider-redirector ALTERNATIVE",
+        "0 directory sync forms ALTERNATIVE",
+        "1 dirsync-auth-username-password-form REQUIRED",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED");
+
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    RunOnServerClient onServer;
 
     DirSync.ScimDirectory okta;
     String webClient;
@@ -76,28 +115,44 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
             .filter(f -> f.getAlias().equals("directory sync browser")).count());
         assertEquals("browser", realm.admin().toRepresentation().getBrowserFlow());
 
-        List<String> steps = realm.admin().flows().getExecutions("directory sync browser").stream()
-            .map(e -> e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
-                : e.getProviderId())
-                + " " + e.getRequirement()).toList();
-        assertEquals(List.of(
-            "0 auth-cookie ALTERNATIVE",
-            "0 directory sync kerberos DISABLED",
-            "1 directory sync kerberos ticket REQUIRED",
-            "2 auth-spnego ALTERNATIVE",
-            "1 dirsync-directory-status REQUIRED",
-            "0 identity-provider-redirector ALTERNATIVE",
-            "0 directory sync forms ALTERNATIVE",
-            "1 dirsync-auth-username-password-form REQUIRED",
-            "1 dirsync-directory-status REQUIRED",
-            "1 directory sync second factor CONDITIONAL",
-            "2 dirsync-condition-second-factor REQUIRED",
-            "2 auth-otp-form REQUIRED"), steps);
+        assertEquals(SHAPE, steps());
 
         assertEquals(400, dirsync.admin("POST", "/login-flow", Map.of("bind", "yes")).status());
         Http.Result bound = dirsync.admin("POST", "/login-flow", null);
         assertTrue(bound.json().get("bound").asBoolean(), bound::toString);
         assertEquals("directory sync browser", realm.admin().toRepresentation().getBrowserFlow());
+    }
+
+    @Test
+    void aFlowOfThePreviousShapeGetsTheKerberosSecondFactorWithoutAnAdmin() {
+        // A realm upgraded with the previous version's flow: the Kerberos sub-flow ends with the status step.
+        removeKerberosSecondFactor();
+        assertEquals(PREVIOUS_SHAPE, steps());
+
+        // The start-up pass (as after an upgrade) adds the second factor, once.
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps());
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps(), "repaired once: a second pass adds nothing");
+        // Installing again over the old shape repairs it too (the flow itself is kept).
+        removeKerberosSecondFactor();
+        assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
+        assertEquals(SHAPE, steps());
+    }
+
+    @Test
+    void aKerberosSubFlowAnAdminChangedIsLeftAlone() {
+        // Tuned by an admin (here a step added after the status: Keycloak's OTP form, left DISABLED, so no second
+        // factor, which the server logs a warning about): left exactly as it is, at start-up and by an install.
+        removeKerberosSecondFactor();
+        realm.admin().flows().addExecution("directory sync kerberos", Map.of("provider", "auth-otp-form"));
+        List<String> tuned = steps();
+        assertEquals(PREVIOUS_SHAPE.size() + 1, tuned.size(), tuned::toString);
+        assertEquals("1 auth-otp-form DISABLED", tuned.get(5), tuned::toString);
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(tuned, steps(), "a tuned Kerberos sub-flow is not touched");
+        assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
+        assertEquals(tuned, steps());
     }
 
     @Test
@@ -241,6 +296,22 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The login flow's executions: level, sub-flow name or authenticator, requirement. */
+    private List<String> steps() {
+        return realm.admin().flows().getExecutions("directory sync browser").stream()
+            .map(e -> e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
+                : e.getProviderId())
+                + " " + e.getRequirement()).toList();
+    }
+
+    /** Takes the Kerberos sub-flow's second factor out, as an admin can: the flow the previous version installed. */
+    private void removeKerberosSecondFactor() {
+        String id = realm.admin().flows().getExecutions("directory sync browser").stream()
+            .filter(e -> "directory sync kerberos second factor".equals(e.getDisplayName())).findFirst().orElseThrow()
+            .getId();
+        realm.admin().flows().removeExecution(id);
+    }
 
     /** A managed user pushed by SCIM with a password; its id. */
     private String user(String name) {
