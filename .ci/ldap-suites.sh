@@ -17,6 +17,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NS=${DIRSYNC_LDAP_NS:-dirsync-ldap-ci}
 WORK=${DIRSYNC_LDAP_WORK:-/var/tmp/dirsync-ldap-ci}
 MVN_ARGS=${MVN_ARGS:-}
+# The namespace mounts a private /tmp over the host's: a work directory under /tmp would vanish behind it.
+case "$WORK" in /tmp|/tmp/*) echo "DIRSYNC_LDAP_WORK must not be under /tmp (e.g. /var/tmp/...): $WORK" >&2; exit 2;; esac
 
 log() { echo "[ldap-suites] $*"; }
 

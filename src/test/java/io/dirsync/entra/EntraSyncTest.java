@@ -190,7 +190,7 @@ class EntraSyncTest extends DirSyncIntegrationTest {
         assertTrue(refused.body().contains("'Engineering' is not a group object id"), refused::toString);
 
         // passwordSignIn is a JSON boolean: a string or a number is refused, not read as the default, and nothing is written
-        for (Object notBoolean : List.of("false", "true", 0, 1)) {
+        for (Object notBoolean : List.of("yes", "false", "true", 0, 1)) {
             Map<String, Object> typo = new HashMap<>(settings);
             typo.put("passwordSignIn", notBoolean);
             refused = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", typo));
