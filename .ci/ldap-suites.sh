@@ -17,6 +17,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NS=${DIRSYNC_LDAP_NS:-dirsync-ldap-ci}
 WORK=${DIRSYNC_LDAP_WORK:-/var/tmp/dirsync-ldap-ci}
 MVN_ARGS=${MVN_ARGS:-}
+# The namespace mounts a private /tmp over the host's: a work directory under /tmp would vanish behind it.
+case "$WORK" in /tmp|/tmp/*) echo "DIRSYNC_LDAP_WORK must not be under /tmp (e.g. /var/tmp/...): $WORK" >&2; exit 2;; esac
 
 log() { echo "[ldap-suites] $*"; }
 
@@ -149,7 +151,8 @@ start_samba() {
   log "samba AD DC up on ldaps://dc1.example.test:636"
   setup_kerberos
 }
-# Kerberos for LdapKerberosTest: a krb5.conf naming the KDC by address (no DNS here), and the HTTP service principal of
+# Kerberos for LdapKerberosTest: a krb5.conf naming the KDC by address (no DNS here; CLOSED.TEST's KDC is a closed port,
+# for the page a user sees when the KDC cannot be reached, with short timeouts), and the HTTP service principal of
 # the test Keycloak's host (keycloak.example.test, in this namespace's /etc/hosts) on an account of its own, with its
 # keytab, as an AD admin does with setspn and ktpass.
 setup_kerberos() {
@@ -163,6 +166,11 @@ setup_kerberos() {
 [realms]
   EXAMPLE.TEST = {
     kdc = 127.0.0.1
+  }
+  CLOSED.TEST = {
+    kdc = 127.0.0.1:1
+    kdc_timeout = 2000
+    max_retries = 1
   }
 [domain_realm]
   .example.test = EXAMPLE.TEST

@@ -43,8 +43,8 @@ import io.dirsync.engine.SyncConflictException;
  *                      mobilePhone → mobile, businessPhones → phone, extension_&lt;appId&gt;_costCenter → costCenter
  * identityProvider     alias of the realm's identity provider its users sign in with (Keycloak's "Microsoft" provider,
  *                      whose user id is the Entra object id); each synced user is linked to it by object id
- * passwordSignIn       whether its users may sign in with a Keycloak password (default: only without identityProvider;
- *                      read by {@link EntraDirectoryTypeFactory#passwordSignIn})
+ * passwordSignIn       whether its users may sign in with a Keycloak password, a JSON boolean (default: only without
+ *                      identityProvider; read by {@link EntraDirectoryTypeFactory#passwordSignIn})
  * pageSize             users per Graph page (default and maximum 999)
  * fullSyncMinutes, incrementalSyncMinutes, adminSyncMinutes   schedule (720, 15, 30); schedulePaused: true stops all
  * </pre>
@@ -138,6 +138,13 @@ public final class EntraSettings {
                 throw invalid("'" + p + "' is not a Microsoft Graph user property name (letters, digits and _, e.g. "
                     + "mail, employeeId, extension_<appId>_costCenter)");
             }
+        }
+        // Read with a default (EntraDirectoryTypeFactory#passwordSignIn): "yes" or "on" would silently mean the default,
+        // e.g. no password sign-in with an identity provider when one was meant; strings and numbers Jackson would read
+        // as booleans ("true", 1) are refused as well, so the saved setting is what the console and the API show.
+        JsonNode passwordSignIn = settings.path("passwordSignIn");
+        if (!passwordSignIn.isMissingNode() && !passwordSignIn.isNull() && !passwordSignIn.isBoolean()) {
+            throw invalid("settings.passwordSignIn must be true or false (a JSON boolean); it is " + passwordSignIn);
         }
         int page = settings.path("pageSize").asInt(MAX_PAGE);
         if (page < 1 || page > MAX_PAGE) {

@@ -8,6 +8,7 @@ import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** The authenticator {@code dirsync-directory-status} ({@link DirectoryStatusAuthenticator}). */
@@ -69,6 +70,12 @@ public class DirectoryStatusAuthenticatorFactory implements AuthenticatorFactory
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // Realms whose login flow predates the Kerberos sub-flow's second factor get it without an admin acting.
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                LoginFlow.repairAll(factory);
+            }
+        });
     }
 
     @Override

@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.mail.Message;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +37,6 @@ import io.dirsync.it.LoginPages;
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class EntraEnrollmentTest extends DirSyncIntegrationTest {
-
-    private static final Pattern LINK = Pattern.compile("https?://\\S+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+");
 
     @InjectMailServer
     MailServer mail;
@@ -92,7 +82,7 @@ class EntraEnrollmentTest extends DirSyncIntegrationTest {
         waitUntil(() -> mail.getReceivedMessages().length >= 3, 30);
         Map<String, String> links = new HashMap<>();
         for (MimeMessage m : mail.getReceivedMessages()) {
-            links.put(m.getRecipients(Message.RecipientType.TO)[0].toString(), link(m));
+            links.put(m.getRecipients(Message.RecipientType.TO)[0].toString(), LoginPages.enrollmentLink(m));
         }
         assertEquals(3, links.size(), links::toString);
 
@@ -155,7 +145,7 @@ class EntraEnrollmentTest extends DirSyncIntegrationTest {
         LoginPages.Page otp = browser.get(LoginPages.linkOf(confirm, "proceed"));
         String secret = LoginPages.inputValue(otp, "totpSecret");
         assertNotNull(secret, "Keycloak's OTP set-up page: " + otp.body());
-        return browser.submit(otp, Map.of("totp", totp(secret), "totpSecret", secret, "userLabel", "phone"));
+        return browser.submit(otp, Map.of("totp", LoginPages.totp(secret), "totpSecret", secret, "userLabel", "phone"));
     }
 
     private String userId(String username) {
@@ -165,31 +155,5 @@ class EntraEnrollmentTest extends DirSyncIntegrationTest {
     private List<String> credentialTypes(String username) {
         return realm.admin().users().get(userId(username)).credentials().stream().map(CredentialRepresentation::getType)
             .sorted().toList();
-    }
-
-    private static String link(MimeMessage m) throws Exception {
-        Object content = m.getContent();
-        String text = content.toString();
-        if (content instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                if (multipart.getBodyPart(i).isMimeType("text/plain")) {
-                    text = multipart.getBodyPart(i).getContent().toString();
-                }
-            }
-        }
-        Matcher matcher = LINK.matcher(text);
-        assertTrue(matcher.find(), "no link in " + text);
-        return matcher.group();
-    }
-
-    /** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) by the wall clock, as Keycloak checks it. */
-    private static String totp(String secret) throws Exception {
-        long counter = System.currentTimeMillis() / 1000 / 30;
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(counter).array());
-        int o = h[h.length - 1] & 0xf;
-        int bin = ((h[o] & 0x7f) << 24) | ((h[o + 1] & 0xff) << 16) | ((h[o + 2] & 0xff) << 8) | (h[o + 3] & 0xff);
-        return String.format("%06d", bin % 1_000_000);
     }
 }

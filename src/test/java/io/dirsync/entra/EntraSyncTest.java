@@ -189,6 +189,22 @@ class EntraSyncTest extends DirSyncIntegrationTest {
         assertEquals(400, refused.status(), refused::toString);
         assertTrue(refused.body().contains("'Engineering' is not a group object id"), refused::toString);
 
+        // passwordSignIn is a JSON boolean: a string or a number is refused, not read as the default, and nothing is written
+        for (Object notBoolean : List.of("yes", "false", "true", 0, 1)) {
+            Map<String, Object> typo = new HashMap<>(settings);
+            typo.put("passwordSignIn", notBoolean);
+            refused = dirsync.admin("PUT", "/directories/" + id, Map.of("settings", typo));
+            assertEquals(400, refused.status(), notBoolean + ": " + refused);
+            assertTrue(refused.body().contains("settings.passwordSignIn must be true or false"), refused::toString);
+        }
+        assertTrue(dirsync.admin("GET", "/directories/" + id, null).json().at("/settings/passwordSignIn").isMissingNode(),
+            "nothing written");
+        Map<String, Object> withFlag = new HashMap<>(settings);
+        withFlag.put("passwordSignIn", false);
+        withFlag.remove("clientSecret");
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("settings", withFlag)).status());
+        assertFalse(dirsync.admin("GET", "/directories/" + id, null).json().at("/settings/passwordSignIn").asBoolean(true));
+
         Map<String, Object> noSecret = new HashMap<>(settings);
         noSecret.remove("clientSecret");
         refused = dirsync.admin("POST", "/directories", Map.of("type", "entra", "name", "No secret", "settings", noSecret));

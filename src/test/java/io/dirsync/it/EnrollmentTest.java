@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -52,7 +45,6 @@ import io.dirsync.ldap.TestDirectory;
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class EnrollmentTest extends DirSyncIntegrationTest {
 
-    private static final Pattern LINK = Pattern.compile("https?://\\S+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+");
     private static final long DAY = 86_400;
 
     @InjectMailServer
@@ -140,14 +132,14 @@ class EnrollmentTest extends DirSyncIntegrationTest {
     void theCycleRemindsAtDays2And10SendsANewLinkAtDay30AndEndsWhenTheUserEnrols() throws Exception {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta", Map.of("enrollmentEmails", true));
         assertEquals(201, okta.scim("POST", "/Users", DirSync.scimUser("cy", "Cy", "Cycle", "cy@corp.test")).status());
-        String firstLink = link(waitForMails(1).get(0));
+        String firstLink = LoginPages.enrollmentLink(waitForMails(1).get(0));
         assertTrue(firstLink.startsWith(urls.getBase()), "the link uses the realm's Frontend URL: " + firstLink);
         assertTrue(text(mails().get(0)).contains("This is an automated message from"), "the fixed header");
 
         moveClock(2 * DAY + 60);
         runJob();
         assertEquals(2, mails().size(), "first reminder at day 2");
-        assertEquals(firstLink, link(mails().get(1)), "a reminder carries the same link");
+        assertEquals(firstLink, LoginPages.enrollmentLink(mails().get(1)), "a reminder carries the same link");
         assertTrue(subject(mails().get(1)).startsWith("Reminder"), subject(mails().get(1)));
 
         moveClock(9 * DAY);
@@ -166,7 +158,7 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         assertFalse(old.body().contains("totp"), "the 30-day link is refused: " + old.body());
         runJob();
         assertEquals(4, mails().size(), "a new link at day 30");
-        String newLink = link(mails().get(3));
+        String newLink = LoginPages.enrollmentLink(mails().get(3));
         assertNotEquals(firstLink, newLink);
         LoginPages.Page stillOld = new LoginPages().get(firstLink);
         assertFalse(stillOld.body().contains("totpSecret"), "the old cycle's link stays dead");
@@ -177,7 +169,7 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         LoginPages.Page otp = browser.get(LoginPages.linkOf(confirm, "proceed"));
         String secret = LoginPages.inputValue(otp, "totpSecret");
         assertNotNull(secret, "Keycloak's OTP set-up page: " + otp.body());
-        LoginPages.Page password = browser.submit(otp, Map.of("totp", totp(secret), "totpSecret", secret,
+        LoginPages.Page password = browser.submit(otp, Map.of("totp", LoginPages.totp(secret), "totpSecret", secret,
             "userLabel", "phone"));
         assertTrue(password.body().contains("password-new"), "then update password: " + password.body());
         LoginPages.Page done = browser.submit(password, Map.of("password-new", "Cy-pass-1!", "password-confirm", "Cy-pass-1!"));
@@ -212,7 +204,7 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Okta", Map.of("enrollmentEmails", true));
         Http.Result created = okta.scim("POST", "/Users", DirSync.scimUser("rae", "Rae", "Resend", "rae@corp.test"));
         String userId = DirSync.id(created);
-        String link = link(waitForMails(1).get(0));
+        String link = LoginPages.enrollmentLink(waitForMails(1).get(0));
         JsonNode before = dirsync.admin("GET", "/enrollments?search=RAE", null).json().at("/enrollments/0");
         String enrollmentId = before.get("id").asText();
 
@@ -226,7 +218,7 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         List<MimeMessage> mails = mails();
         assertEquals(2, mails.size());
         assertEquals("rae@corp.test", recipients(mails).get(1), "the address it was first sent to");
-        assertEquals(link, link(mails.get(1)), "byte-identical link");
+        assertEquals(link, LoginPages.enrollmentLink(mails.get(1)), "byte-identical link");
         JsonNode after = dirsync.admin("GET", "/enrollments?search=rae", null).json().at("/enrollments/0");
         assertEquals(before.get("expiresAt").asLong(), after.get("expiresAt").asLong(), "unchanged expiry");
 
@@ -244,7 +236,7 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         assertTrue(retitled.status() == 200 || retitled.status() == 204, retitled::toString);
         mails = waitForMails(3);
         assertEquals("rae.new@corp.test", recipients(mails).get(2), "a new cycle goes to the current address");
-        assertNotEquals(link, link(mails.get(2)));
+        assertNotEquals(link, LoginPages.enrollmentLink(mails.get(2)));
 
         assertEquals(404, dirsync.admin("POST", "/enrollments/" + enrollmentId + "x/resend", null).status());
         JsonNode all = dirsync.admin("POST", "/enrollments/resend-all?directory=" + okta.id(), null).json();
@@ -315,9 +307,9 @@ class EnrollmentTest extends DirSyncIntegrationTest {
         assertTrue(text.startsWith("This is an automated message from"), text);
         assertTrue(text.contains("helpdesk@acme.test"), text);
         assertTrue(text.contains("Dear colleague,"), text);
-        assertTrue(text.contains("open " + link(m) + " to start."), text);
+        assertTrue(text.contains("open " + LoginPages.enrollmentLink(m) + " to start."), text);
         String html = part(m, "text/html");
-        assertTrue(html.contains("<a href=\"" + link(m).replace("&", "&amp;") + "\">"), html);
+        assertTrue(html.contains("<a href=\"" + LoginPages.enrollmentLink(m).replace("&", "&amp;") + "\">"), html);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -392,22 +384,5 @@ class EnrollmentTest extends DirSyncIntegrationTest {
             }
         }
         return content.toString();
-    }
-
-    private static String link(MimeMessage m) throws Exception {
-        Matcher matcher = LINK.matcher(text(m));
-        assertTrue(matcher.find(), "no link in " + text(m));
-        return matcher.group();
-    }
-
-    /** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) as Keycloak checks it: by the wall clock, not Keycloak's moved one. */
-    private static String totp(String secret) throws Exception {
-        long counter = System.currentTimeMillis() / 1000 / 30;
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(counter).array());
-        int o = h[h.length - 1] & 0xf;
-        int bin = ((h[o] & 0x7f) << 24) | ((h[o + 1] & 0xff) << 16) | ((h[o + 2] & 0xff) << 8) | (h[o + 3] & 0xff);
-        return String.format("%06d", bin % 1_000_000);
     }
 }

@@ -1,6 +1,7 @@
 package io.dirsync.it;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+
 import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
@@ -23,6 +30,8 @@ import org.keycloak.representations.idm.ClientRepresentation;
 public final class LoginPages {
 
     public static final String CALLBACK = "http://localhost/callback";
+    private static final Pattern ENROLLMENT_LINK =
+        Pattern.compile("https?://\\S+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+");
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
     /** The last page's address, against which a page's relative links resolve. */
@@ -75,6 +84,45 @@ public final class LoginPages {
             }
         }
         throw new AssertionError("No link '" + text + "' on the page: " + page.body());
+    }
+
+    /** The enrollment link (an action token of the extension's e-mails) in the text part of e-mail {@code m}. */
+    public static String enrollmentLink(MimeMessage m) throws Exception {
+        Object content = m.getContent();
+        String text = content.toString();
+        if (content instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                if (multipart.getBodyPart(i).isMimeType("text/plain")) {
+                    text = multipart.getBodyPart(i).getContent().toString();
+                }
+            }
+        }
+        Matcher matcher = ENROLLMENT_LINK.matcher(text);
+        if (!matcher.find()) {
+            throw new AssertionError("No enrollment link in " + text);
+        }
+        return matcher.group();
+    }
+
+    /** The current code of an OTP {@code secret} (the value of Keycloak's setup page's {@code totpSecret}). */
+    public static String totp(String secret) throws Exception {
+        return totp(secret, 0);
+    }
+
+    /**
+     * RFC 6238 TOTP with Keycloak's default OTP policy (HmacSHA1, 6 digits, 30 s; Keycloak's key is the secret's bytes),
+     * by the wall clock as Keycloak checks it (not Keycloak's moved one), {@code stepsAhead} 30-second steps from now:
+     * Keycloak accepts the next step's code too, which is not the one just used to set the OTP up (a code is accepted
+     * only once).
+     */
+    public static String totp(String secret, int stepsAhead) throws Exception {
+        long counter = System.currentTimeMillis() / 1000 / 30 + stepsAhead;
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(counter).array());
+        int o = h[h.length - 1] & 0xf;
+        int bin = ((h[o] & 0x7f) << 24) | ((h[o + 1] & 0xff) << 16) | ((h[o + 2] & 0xff) << 8) | (h[o + 3] & 0xff);
+        return String.format("%06d", bin % 1_000_000);
     }
 
     /** The value of the page's hidden (or other) input {@code name}, or null. */

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.ws.rs.core.Response;
 
@@ -26,6 +21,10 @@ import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
+
+import io.dirsync.login.LoginFlow;
 
 /**
  * The login policy (SPEC §6, rule 11 at sign-in) through the ready browser flow "directory sync browser", installed and
@@ -44,6 +43,41 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
     /** Keycloak's own messages, unchanged. */
     static final String INVALID_CREDENTIALS = "Invalid username or password.";
     static final String KEYCLOAK_DISABLED = "Account is disabled, contact your administrator.";
+
+    /** The installed flow, as {@link #steps()} lists it: the same second factor after a ticket as after a password. */
+    static final List<String> SHAPE = List.of(
+        "0 auth-cookie ALTERNATIVE",
+        "0 directory sync kerberos DISABLED",
+        "1 directory sync kerberos ticket REQUIRED",
+        "2 auth-spnego ALTERNATIVE",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync kerberos second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED",
+        "0 identity-provider-redirector ALTERNATIVE",
+        "0 directory sync forms ALTERNATIVE",
+        "1 dirsync-auth-username-password-form REQUIRED",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED");
+    /** The flow as the previous version installed it: nothing after the status in the Kerberos sub-flow. */
+    static final List<String> PREVIOUS_SHAPE = List.of(
+        "0 auth-cookie ALTERNATIVE",
+        "0 directory sync kerberos DISABLED",
+        "1 directory sync kerberos ticket REQUIRED",
+        "2 auth-spnego ALTERNATIVE",
+        "1 dirsync-directory-status REQUIRED",
+        "0 identity-provider-redirector ALTERNATIVE",
+        "0 directory sync forms ALTERNATIVE",
+        "1 dirsync-auth-username-password-form REQUIRED",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED");
+
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    RunOnServerClient onServer;
 
     DirSync.ScimDirectory okta;
     String webClient;
@@ -81,28 +115,44 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
             .filter(f -> f.getAlias().equals("directory sync browser")).count());
         assertEquals("browser", realm.admin().toRepresentation().getBrowserFlow());
 
-        List<String> steps = realm.admin().flows().getExecutions("directory sync browser").stream()
-            .map(e -> e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
-                : e.getProviderId())
-                + " " + e.getRequirement()).toList();
-        assertEquals(List.of(
-            "0 auth-cookie ALTERNATIVE",
-            "0 directory sync kerberos DISABLED",
-            "1 directory sync kerberos ticket REQUIRED",
-            "2 auth-spnego ALTERNATIVE",
-            "1 dirsync-directory-status REQUIRED",
-            "0 identity-provider-redirector ALTERNATIVE",
-            "0 directory sync forms ALTERNATIVE",
-            "1 dirsync-auth-username-password-form REQUIRED",
-            "1 dirsync-directory-status REQUIRED",
-            "1 directory sync second factor CONDITIONAL",
-            "2 dirsync-condition-second-factor REQUIRED",
-            "2 auth-otp-form REQUIRED"), steps);
+        assertEquals(SHAPE, steps());
 
         assertEquals(400, dirsync.admin("POST", "/login-flow", Map.of("bind", "yes")).status());
         Http.Result bound = dirsync.admin("POST", "/login-flow", null);
         assertTrue(bound.json().get("bound").asBoolean(), bound::toString);
         assertEquals("directory sync browser", realm.admin().toRepresentation().getBrowserFlow());
+    }
+
+    @Test
+    void aFlowOfThePreviousShapeGetsTheKerberosSecondFactorWithoutAnAdmin() {
+        // A realm upgraded with the previous version's flow: the Kerberos sub-flow ends with the status step.
+        removeKerberosSecondFactor();
+        assertEquals(PREVIOUS_SHAPE, steps());
+
+        // The start-up pass (as after an upgrade) adds the second factor, once.
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps());
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps(), "repaired once: a second pass adds nothing");
+        // Installing again over the old shape repairs it too (the flow itself is kept).
+        removeKerberosSecondFactor();
+        assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
+        assertEquals(SHAPE, steps());
+    }
+
+    @Test
+    void aKerberosSubFlowAnAdminChangedIsLeftAlone() {
+        // Tuned by an admin (here a step added after the status: Keycloak's OTP form, left DISABLED, so no second
+        // factor, which the server logs a warning about): left exactly as it is, at start-up and by an install.
+        removeKerberosSecondFactor();
+        realm.admin().flows().addExecution("directory sync kerberos", Map.of("provider", "auth-otp-form"));
+        List<String> tuned = steps();
+        assertEquals(PREVIOUS_SHAPE.size() + 1, tuned.size(), tuned::toString);
+        assertEquals("1 auth-otp-form DISABLED", tuned.get(5), tuned::toString);
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(tuned, steps(), "a tuned Kerberos sub-flow is not touched");
+        assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
+        assertEquals(tuned, steps());
     }
 
     @Test
@@ -122,8 +172,8 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
             "an active user without OTP is sent to the OTP setup: " + setup);
         Matcher secret = Pattern.compile("name=\"totpSecret\" value=\"([^\"]+)\"").matcher(setup.body());
         assertTrue(secret.find(), "the setup page carries the secret");
-        LoginPages.Page done = pages.submit(setup, Map.of("totp", totp(secret.group(1)), "totpSecret", secret.group(1),
-            "userLabel", "phone"));
+        LoginPages.Page done = pages.submit(setup, Map.of("totp", LoginPages.totp(secret.group(1)),
+            "totpSecret", secret.group(1), "userLabel", "phone"));
         assertTrue(done.signedIn(), "the OTP set up, the active user is signed in: " + done);
         // Next time, the code is asked for.
         LoginPages.Page otp = signIn(new LoginPages(), "ana", PW);
@@ -247,6 +297,22 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The login flow's executions: level, sub-flow name or authenticator, requirement. */
+    private List<String> steps() {
+        return realm.admin().flows().getExecutions("directory sync browser").stream()
+            .map(e -> e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
+                : e.getProviderId())
+                + " " + e.getRequirement()).toList();
+    }
+
+    /** Takes the Kerberos sub-flow's second factor out, as an admin can: the flow the previous version installed. */
+    private void removeKerberosSecondFactor() {
+        String id = realm.admin().flows().getExecutions("directory sync browser").stream()
+            .filter(e -> "directory sync kerberos second factor".equals(e.getDisplayName())).findFirst().orElseThrow()
+            .getId();
+        realm.admin().flows().removeExecution(id);
+    }
+
     /** A managed user pushed by SCIM with a password; its id. */
     private String user(String name) {
         Map<String, Object> body = new HashMap<>(DirSync.scimUser(name, name, "Test", name + "@corp.test"));
@@ -283,17 +349,6 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
         c.setValue(value);
         c.setTemporary(false);
         return c;
-    }
-
-    /** RFC 6238 with Keycloak's default OTP policy (HmacSHA1, 6 digits, 30 s); Keycloak's key is the secret's bytes. */
-    static String totp(String secret) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(System.currentTimeMillis() / 1000 / 30).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16) | ((hash[offset + 2] & 0xff) << 8)
-            | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
     }
 
     private String tokenUrl() {

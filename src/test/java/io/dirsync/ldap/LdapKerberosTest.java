@@ -18,14 +18,18 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 
@@ -45,6 +49,16 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
 
     static final String PW = TestDirectory.PASSWORD;
     static final String REALM = "EXAMPLE.TEST";
+    /** A realm whose KDC in the suite's krb5.conf is a closed port of this host. */
+    static final String CLOSED_REALM = "CLOSED.TEST";
+    static final String ACCOUNT_DISABLED = "Your account is disabled. Please contact your administrator.";
+    static final String GROUP_DISABLED =
+        "Your account is disabled because a group you belong to is disabled. Please contact your administrator.";
+    /** Keycloak's messages, unchanged. */
+    static final String INVALID_CODE = "Invalid authenticator code.";
+    /** Keycloak's answer when its Kerberos password check cannot reach the KDC (a ModelException "Kerberos unreachable"). */
+    static final String KDC_UNREACHABLE = "Unexpected error when handling authentication request to identity provider.";
+    static final String INVALID_CREDENTIALS = "Invalid username or password.";
 
     TestDirectory ldap;
     String host;
@@ -95,6 +109,8 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
         assertEquals(4, run.at("/counts/created").asInt(), "3 users and their managed group: " + run);
         UserRepresentation synced = user(alice);
         assertEquals(0, sessions(synced), "no session before the Kerberos sign-in");
+        // bypass: no second factor after the ticket either (the others' is aTicketIsFollowedByTheSecondFactor...)
+        setStatus("/users/" + synced.getId(), "bypass");
 
         // With a ticket: the browser flow signs alice in (redirect to the client with a code), no form shown.
         Path aliceCache = kinit(alice, PW);
@@ -122,7 +138,14 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
         setStatus("/users/" + user(bob).getId(), "disabled");
         Curl disabled = curl("bob", bobCache, authUrl(), null);
         assertFalse(disabled.location().contains("code="), disabled::toString);
-        assertTrue(disabled.body().contains("disabled"), "refused as disabled: " + disabled);
+        // Its account is off (rule 11): Keycloak's Kerberos step does not take the ticket, so the browser falls through
+        // to the password form, where the right password gets the policy's message. (The status step after the ticket
+        // is for accounts still on: afterATicketTheStatusStepRefusesAUserWhoseAccountIsStillOn.)
+        assertEquals(200, disabled.status(), disabled::toString);
+        assertTrue(disabled.body().contains("name=\"password\""), "the password form: " + disabled);
+        Curl told = follow("bob", curl("bob", null, action(disabled), form(Map.of("username", bob, "password", PW))));
+        assertFalse(signedIn(told), told::toString);
+        assertTrue(told.body().contains(ACCOUNT_DISABLED), "refused as disabled: " + told);
         assertEquals(0, sessions(user(bob)));
 
         // A trashed user with a valid ticket is refused, and stays in the trash (Keycloak's LDAP provider would
@@ -225,6 +248,109 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
             .getFirst("serverPrincipal"), "nothing written");
     }
 
+    @Test
+    void aTicketIsFollowedByTheSecondFactorAsAPasswordIs() throws Exception {
+        String olga = name("ko");
+        String olgaDn = ldap.user(olga, "Olga", "Kerberos", null);
+        String id = createDirectory(settings(ldap.group("Staff" + olga, olgaDn), true, false));
+        sync(id);
+        Path cache = kinit(olga, PW);
+
+        // No OTP yet: after SPNEGO, Keycloak's OTP setup (as after a password), and no password form.
+        Curl setup = follow("olga", curl("olga", cache, authUrl(), null));
+        assertEquals(200, setup.status(), setup::toString);
+        assertTrue(setup.body().contains("kc-totp-settings-form") && setup.body().contains("CONFIGURE_TOTP"),
+            "a user without OTP signed in by a ticket is sent to the OTP setup: " + setup);
+        assertFalse(setup.body().contains("name=\"password\""), setup::toString);
+        assertEquals(0, sessions(user(olga)), "no session before the second factor");
+        String secret = LoginPages.inputValue(new LoginPages.Page(200, setup.body(), null), "totpSecret");
+        Curl enrolled = curl("olga", null, action(setup), form(Map.of("totp", LoginPages.totp(secret),
+            "totpSecret", secret, "userLabel", "phone")));
+        assertTrue(signedIn(enrolled), "the OTP set up, signed in: " + enrolled);
+
+        // With OTP (another browser): the OTP form after SPNEGO; a wrong code refused, the right one signs in.
+        Curl otp = follow("olga at work", curl("olga at work", cache, authUrl(), null));
+        assertEquals(200, otp.status(), otp::toString);
+        assertTrue(otp.body().contains("name=\"otp\""), "the OTP form after the ticket: " + otp);
+        assertFalse(otp.body().contains("name=\"password\""), otp::toString);
+        String right = LoginPages.totp(secret, 1); // the next step's code: the setup's own is not accepted twice
+        String wrongCode = right.substring(0, 5) + (char) ('0' + (right.charAt(5) - '0' + 5) % 10);
+        Curl wrong = curl("olga at work", null, action(otp), form(Map.of("otp", wrongCode)));
+        assertFalse(signedIn(wrong), wrong::toString);
+        assertTrue(wrong.body().contains(INVALID_CODE) && wrong.body().contains("name=\"otp\""),
+            "a wrong code is refused, the form shown again: " + wrong);
+        assertEquals(1, sessions(user(olga)), "only the first browser's session");
+        Curl signed = curl("olga at work", null, action(wrong), form(Map.of("otp", right)));
+        assertTrue(signedIn(signed), "the right code signs in: " + signed);
+        assertEquals(2, sessions(user(olga)));
+    }
+
+    @Test
+    void afterATicketTheStatusStepRefusesAUserWhoseAccountIsStillOn() throws Exception {
+        String ivan = name("ki");
+        String ivanDn = ldap.user(ivan, "Ivan", "Kerberos", null);
+        String id = createDirectory(settings(ldap.group("Staff" + ivan, ivanDn), true, false));
+        sync(id);
+        // As in LoginPolicyTest#theStatusStepRefusesAUserWhoseAccountIsStillOn: a group moved under a disabled parent
+        // leaves its members' accounts on, so Keycloak's SPNEGO step lets the ticket through and only the directory
+        // status after it can refuse.
+        String ivanId = user(ivan).getId();
+        String night = localGroup("Night shift " + ivan);
+        realm.admin().users().get(ivanId).joinGroup(night);
+        String contractors = localGroup("Contractors " + ivan);
+        setStatus("/groups/" + contractors, "disabled");
+        GroupRepresentation moved = realm.admin().groups().group(night).toRepresentation();
+        realm.admin().groups().group(contractors).subGroup(moved).close();
+        assertEquals("disabled", dirsync.admin("GET", "/users/" + ivanId, null).json().get("effectiveStatus").asText());
+        Assumptions.assumeTrue(realm.admin().users().get(ivanId).toRepresentation().isEnabled(),
+            "the gap is closed: find another way to reach the status step with an account still on");
+
+        Curl refused = follow("ivan", curl("ivan", kinit(ivan, PW), authUrl(), null));
+        assertFalse(signedIn(refused), refused::toString);
+        assertEquals(401, refused.status(), "the status step's error page: " + refused);
+        assertTrue(refused.body().contains(GROUP_DISABLED), refused::toString);
+        assertFalse(refused.body().contains("Contractors"), "the group is never named to the user");
+        assertFalse(refused.body().contains("kc-totp-settings-form"), "refused before any second factor");
+        assertEquals(0, sessions(user(ivan)));
+    }
+
+    @Test
+    void aPasswordCheckedByAnUnreachableKdcGetsThisPage() throws Exception {
+        String erin = name("ke");
+        String erinDn = ldap.user(erin, "Erin", "Kerberos", null);
+        Map<String, Object> settings = settings(ldap.group("Staff" + erin, erinDn), true, true);
+        // The realm's KDC in krb5.conf is a closed port (.ci/ldap-suites.sh writes CLOSED.TEST); the keytab made here
+        // holds the service principal's key there, so the settings pass.
+        Path closedKeyTab = work.resolve("closed.keytab");
+        Files.write(closedKeyTab, TestKeyTabs.of("HTTP", host, CLOSED_REALM));
+        Map<String, Object> krb = kerberos(true, true);
+        krb.put("realm", CLOSED_REALM);
+        krb.put("serverPrincipal", "HTTP/" + host + "@" + CLOSED_REALM);
+        krb.put("keyTab", closedKeyTab.toString());
+        settings.put("kerberos", krb);
+        String id = createDirectory(settings);
+        sync(id);
+
+        // Keycloak's error page (400 "We are sorry..."), not the form again: the LDAP bind is not tried instead, and the
+        // user is not told its password is wrong.
+        Curl page = passwordForm("erin", erin, PW);
+        assertFalse(signedIn(page), page::toString);
+        assertEquals(400, page.status(), page::toString);
+        assertTrue(page.body().contains("We are sorry...") && page.body().contains(KDC_UNREACHABLE),
+            "what a user sees when the KDC cannot be reached: " + page);
+        assertFalse(page.body().contains(INVALID_CREDENTIALS) || page.body().contains("name=\"password\""),
+            page::toString);
+        assertEquals(0, sessions(user(erin)));
+
+        // The same password through the reachable KDC: not that page, the second factor's setup.
+        settings.put("kerberos", kerberos(true, true));
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + id, Map.of("name", "Kerberos AD", "settings", settings))
+            .status());
+        Curl reachable = passwordForm("erin again", erin, PW);
+        assertFalse(reachable.body().contains(KDC_UNREACHABLE), reachable::toString);
+        assertTrue(reachable.body().contains("kc-totp-settings-form"), reachable::toString);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static String name(String prefix) {
@@ -275,6 +401,52 @@ class LdapKerberosTest extends DirSyncIntegrationTest {
     void setStatus(String subject, String status) {
         Http.Result r = dirsync.admin("PUT", subject + "/status", Map.of("status", status));
         assertEquals(200, r.status(), r::toString);
+    }
+
+    /** Follows the redirects of a page with the cookies of {@code browser}, up to a page or the return to the client. */
+    Curl follow(String browser, Curl page) throws Exception {
+        for (int hops = 0; page.status() / 100 == 3 && !page.location().startsWith(LoginPages.CALLBACK); hops++) {
+            assertTrue(hops < 10, "too many redirects: " + page);
+            page = curl(browser, null, page.location(), null);
+        }
+        return page;
+    }
+
+    /** The target of the page's login-actions form (an OTP form, the OTP setup, the password form). */
+    static String action(Curl page) {
+        Matcher m = Pattern.compile("action=\"([^\"]*login-actions[^\"]*)\"").matcher(page.body());
+        assertTrue(m.find(), "no form on the page: " + page);
+        return m.group(1).replace("&amp;", "&");
+    }
+
+    static String form(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    }
+
+    static boolean signedIn(Curl page) {
+        return page.status() == 302 && page.location().startsWith(LoginPages.CALLBACK) && page.location().contains("code=");
+    }
+
+    /** A browser without a ticket: Keycloak's 401 Negotiate page, through to the password form, submitted. */
+    Curl passwordForm(String browser, String username, String password) throws Exception {
+        Curl challenge = curl(browser, null, authUrl(), null);
+        assertEquals(401, challenge.status(), challenge::toString);
+        Matcher negotiate = Pattern.compile("ACTION=\"([^\"]+)\"").matcher(challenge.body());
+        assertTrue(negotiate.find(), challenge::toString);
+        Curl login = curl(browser, null, negotiate.group(1).replace("&amp;", "&"), "");
+        assertTrue(login.body().contains("name=\"password\""), login::toString);
+        return follow(browser, curl(browser, null, action(login), form(Map.of("username", username, "password", password))));
+    }
+
+    String localGroup(String name) {
+        GroupRepresentation g = new GroupRepresentation();
+        g.setName(name);
+        try (Response r = realm.admin().groups().add(g)) {
+            assertEquals(201, r.getStatus());
+            String location = r.getLocation().toString();
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
     }
 
     /** The requirement of the login flow's Kerberos sub-flow. */
