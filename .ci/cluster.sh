@@ -3,7 +3,8 @@
 # framework's time-offset provider in providers/, `kc.sh build` once) on one throwaway PostgreSQL (.ci/postgres.sh),
 # clustered by Keycloak's default ispn stack (jdbc-ping discovery, bound to 127.0.0.1, ports 7800/7801), HTTP on
 # 8080/8081, management on 9000/9001, hostname strict off; then ClusterSuite against both (admin changes seen by the
-# other node at once, SCIM from 8 clients over both nodes, schedules with both clocks moved, kill -9 in a full sync).
+# other node at once, SCIM from 8 clients over both nodes, schedules with both clocks moved, kill -9 in a full sync
+# and in a burst of SCIM creates).
 #
 # Everything runs in a private network namespace with a private /tmp (the .ci/ldap-suites.sh trick), so that the
 # ports are our own. Needs root. Usage: .ci/cluster.sh
