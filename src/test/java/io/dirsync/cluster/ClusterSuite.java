@@ -45,8 +45,9 @@ import io.dirsync.ldap.TestDirectory;
  * ({@code dirsync.cluster.ctl}: {@code kill9 N}, {@code start N}). Not in the default suite (its name ends in Suite).
  *
  * <p>Figures: {@code dirsync.cluster.users} (default 500), {@code dirsync.cluster.groups} (10),
- * {@code dirsync.cluster.periods} (3), {@code dirsync.cluster.killUsers} (2000); the script's full run uses 5,000
- * users, 50 groups and 10,000 users for the kill.
+ * {@code dirsync.cluster.periods} (3), {@code dirsync.cluster.killUsers} (2000); the script passes 1,000 users, 20
+ * groups and 3,000 LDAP users, and with {@code CLUSTER_FULL=1} 5,000 users, 50 groups and 10,000 LDAP users. The SCIM
+ * burst with a killed node sends half the users (at least 200).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterSuite {
