@@ -13,6 +13,7 @@ import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.dirsync.storage.RunKind;
 
@@ -53,6 +54,17 @@ public final class PullRunner {
      */
     public static Started start(KeycloakSession session, RealmModel realm, Directory directory, RunKind kind, String username,
                                 int waitSeconds) {
+        return start(session, realm, directory, kind, username, waitSeconds, null);
+    }
+
+    /**
+     * As {@link #start(KeycloakSession, RealmModel, Directory, RunKind, String, int)}, but the run happens only if
+     * {@code stillDue} (asked in a transaction of its own once the directory's lock is had) says so; otherwise the
+     * report completes with null. The schedules use it: a tick on another node may have run the period's sync between
+     * this node's look at the history and its lock, and the lock alone only keeps runs from overlapping.
+     */
+    public static Started start(KeycloakSession session, RealmModel realm, Directory directory, RunKind kind, String username,
+                                int waitSeconds, java.util.function.Predicate<KeycloakSession> stillDue) {
         PullSource source = directory.type().pullSource();
         if (source == null) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID,
@@ -80,8 +92,16 @@ public final class PullRunner {
                 ClusterProvider cluster = s.getProvider(ClusterProvider.class);
                 long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
                 while (true) {
-                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(directoryId), LOCK_SECONDS,
-                        () -> source.run(factory, realmId, directoryId, kind, username, started.runId()::complete));
+                    ExecutionResult<RunReport> result = cluster.executeIfNotExecuted(lockKey(directoryId), LOCK_SECONDS, () -> {
+                        if (stillDue != null && !KeycloakModelUtils.runJobInTransactionWithResult(factory, due -> {
+                            due.getContext().setRealm(due.realms().getRealm(realmId));
+                            return stillDue.test(due);
+                        })) {
+                            started.runId().complete(null);
+                            return null;
+                        }
+                        return source.run(factory, realmId, directoryId, kind, username, started.runId()::complete);
+                    });
                     if (result.isExecuted()) {
                         started.report().complete(result.getResult());
                         return;

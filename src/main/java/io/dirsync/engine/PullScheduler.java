@@ -15,8 +15,9 @@ import io.dirsync.storage.RunKind;
  * The pull directories' schedules: a tick (cluster-aware, so ticks do not overlap) that starts each active pull
  * directory's full sync (every 12 h by default), incremental sync (every 15 min, for types that have one) or admin
  * sync (every 30 min) when it is due. Whether a run is due is
- * decided from the persisted run history by Keycloak's clock, and each run holds its directory's lock
- * ({@link PullRunner}), so a second node neither repeats nor doubles a run.
+ * decided from the persisted run history by Keycloak's clock, and decided again once the run holds its directory's
+ * cluster-wide lock ({@link PullRunner}): a tick on another node that saw the same history either waits for nothing
+ * (the lock is taken) or finds the period's run already in the history, so a period runs once across the nodes.
  *
  * <p>Per-directory settings: {@code fullSyncMinutes} (720), {@code incrementalSyncMinutes} (15),
  * {@code adminSyncMinutes} (30), {@code schedulePaused}.
@@ -49,7 +50,8 @@ public class PullScheduler implements ScheduledTask {
                     continue;
                 }
                 try {
-                    PullRunner.start(session, realm, d, kind, null, 0).report().whenComplete((report, error) -> {
+                    String directoryId = d.id();
+                    PullRunner.start(session, realm, d, kind, null, 0, s -> stillDue(s, directoryId, kind)).report().whenComplete((report, error) -> {
                         if (error != null && !(error instanceof PullRunner.Busy)) {
                             LOG.warnf(error, "Directory %s: scheduled %s sync failed", d.name(), kind);
                         }
@@ -61,6 +63,15 @@ public class PullScheduler implements ScheduledTask {
             }
         }
         return started;
+    }
+
+    /** The same decision as the tick's, taken again from the stored directory and history under the directory's lock. */
+    private static boolean stillDue(KeycloakSession session, String directoryId, RunKind kind) {
+        DirectorySyncEngine engine = DirectorySyncEngine.of(session);
+        return engine.directories().get(session.getContext().getRealm(), directoryId)
+            .filter(d -> d.status() == DirectoryStatus.ACTIVE)
+            .map(d -> due(engine, d) == kind)
+            .orElse(false);
     }
 
     /** Which sync is due now, full first, then incremental, then admin; null when none (or the schedule is paused). */

@@ -100,6 +100,13 @@ public final class SyncRuns {
      */
     public Run startPull(Directory directory, RunKind kind) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            // Pulls open only under the directory's cluster-wide lock: a pull still "running" here lost its node
+            // (kill -9, power cut) before it could close; it failed, and nothing of what it did not finish was trashed.
+            for (SyncRunEntity orphan : new DirSyncStore(s).openPullRuns(directory.id(), RunKind.PUSH, RunStatus.RUNNING)) {
+                orphan.setStatus(RunStatus.FAILED);
+                orphan.setEndedAt(Time.currentTimeMillis());
+                orphan.setMessage("Interrupted: the server running this sync stopped before it finished");
+            }
             SyncRunEntity e = newRun(directory, kind);
             e.setProgressRead(0L);
             e.setProgressApplied(0L);

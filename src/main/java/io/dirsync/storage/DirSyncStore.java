@@ -96,6 +96,14 @@ public final class DirSyncStore {
             .setParameter("day", day).getResultList();
     }
 
+    /** A directory's runs other than pushes that are still open. */
+    public List<SyncRunEntity> openPullRuns(String directoryId, RunKind pushKind, RunStatus runningStatus) {
+        return em.createQuery("select r from SyncRunEntity r where r.directoryId = :d and r.kind <> :push"
+                + " and r.status = :running", SyncRunEntity.class)
+            .setParameter("d", directoryId).setParameter("push", pushKind).setParameter("running", runningStatus)
+            .getResultList();
+    }
+
     /** A run's items of one outcome (e.g. the users a held run would trash). */
     public List<SyncRunItemEntity> runItems(String runId, Outcome outcome) {
         return em.createQuery("select i from SyncRunItemEntity i where i.runId = :runId and i.outcome = :outcome",
