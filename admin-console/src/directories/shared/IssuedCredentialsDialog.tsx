@@ -1,49 +1,41 @@
 import { Alert, Button, ClipboardCopy, Form, FormGroup, Modal, ModalVariant } from "@patternfly/react-core";
 import { useTranslation } from "react-i18next";
+import type { Credentials } from "../../api/dirsync";
 import { formatTime } from "../../shell/format";
-
-/** One value of a push type's credentials: its field id (also the test id) and label. */
-export type IssuedField = { id: string; label: string; value: unknown };
+import type { PushCredential } from "./push";
 
 /**
  * A push type's credentials right after they are issued (Complete setup, Regenerate): each value with a copy
- * button, the secret part shown this once (`onceKey` says so), and the expiry date.
+ * button, the secret part shown this once (the type's words say so), and the expiry date.
  */
 export const IssuedCredentialsDialog = ({
-  titleKey,
-  onceKey,
-  doneKey,
-  fields,
-  expiresId,
-  expiresAt,
+  kind,
+  credentials,
   onClose,
 }: {
-  titleKey: string;
-  onceKey: string;
-  doneKey: string;
-  fields: IssuedField[];
-  expiresId: string;
-  expiresAt?: unknown;
+  kind: PushCredential;
+  credentials: Credentials;
   onClose: () => void;
 }) => {
   const { t } = useTranslation();
+  const { words, expiresId } = kind;
   return (
     <Modal
       variant={ModalVariant.medium}
-      title={t(titleKey)}
+      title={t(`${words}CredentialsTitle`)}
       isOpen
       onClose={onClose}
       data-testid="credentials-dialog"
       actions={[
         <Button key="done" data-testid="credentials-done" onClick={onClose}>
-          {t(doneKey)}
+          {t(`${words}CredentialsCopied`)}
         </Button>,
       ]}
     >
-      <Alert variant="warning" isInline isPlain title={t(onceKey)} className="pf-v5-u-mb-md" />
+      <Alert variant="warning" isInline isPlain title={t(`${words}CredentialsOnce`)} className="pf-v5-u-mb-md" />
       <Form>
-        {fields.map((f) => (
-          <FormGroup key={f.id} label={f.label} fieldId={f.id}>
+        {kind.issued(credentials).map((f) => (
+          <FormGroup key={f.id} label={t(f.labelKey)} fieldId={f.id}>
             <ClipboardCopy isReadOnly id={f.id} data-testid={f.id} hoverTip={t("copy")} clickTip={t("copiedToClipboard")}>
               {String(f.value ?? "")}
             </ClipboardCopy>
@@ -51,7 +43,7 @@ export const IssuedCredentialsDialog = ({
         ))}
         <FormGroup label={t("dirsyncTokenExpires")} fieldId={expiresId}>
           <span id={expiresId} data-testid={expiresId}>
-            {formatTime(expiresAt as number | undefined)}
+            {formatTime(credentials.expiresAt)}
           </span>
         </FormGroup>
       </Form>

@@ -125,15 +125,8 @@ public class DuoEndpoint {
             session.getTransactionManager().setRollbackOnly();
             return e.toResponse();
         } catch (SyncConflictException e) {
-            session.getTransactionManager().setRollbackOnly();
-            if (directory != null) {
-                try {
-                    engine.runs().recordFailure(pushRun(), path.contains("groups") && !path.startsWith("v1/users")
-                        ? SubjectType.GROUP : SubjectType.USER, e.getSubject(), e.getMessage());
-                } catch (RuntimeException ignored) {
-                    LOG.debug("Could not record a failed push", ignored);
-                }
-            }
+            engine.runs().refusedPush(realm, directory,
+                path.contains("groups") && !path.startsWith("v1/users") ? SubjectType.GROUP : SubjectType.USER, e);
             return DuoError.of(e).toResponse();
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();

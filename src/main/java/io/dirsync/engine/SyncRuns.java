@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
@@ -27,6 +28,8 @@ import io.dirsync.storage.SyncRunItemEntity;
  * failing change is rolled back.
  */
 public final class SyncRuns {
+
+    private static final Logger LOG = Logger.getLogger(SyncRuns.class);
 
     /** How many errors, warnings and held users a report lists at most (its counts say how many there are). */
     public static final int LISTED = 1000;
@@ -168,6 +171,24 @@ public final class SyncRuns {
         }
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
             s -> new DirSyncStore(s).persist(item(run, Outcome.FAILED, subjectType, subject, null, message)));
+    }
+
+    /**
+     * A push request a rule refused, as every push source ends it: its transaction is rolled back whole (nothing
+     * half-written) and the refusal is recorded in the day's push run in a transaction of its own (rule 13). A request
+     * refused before its directory is known has no run to record in. Recording never fails the request: the client
+     * gets its error either way.
+     */
+    public void refusedPush(RealmModel realm, Directory directory, SubjectType subjectType, SyncConflictException refusal) {
+        session.getTransactionManager().setRollbackOnly();
+        if (directory == null) {
+            return;
+        }
+        try {
+            recordFailure(pushRun(realm, directory), subjectType, refusal.getSubject(), refusal.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not record a refused push to directory %s", directory.id());
+        }
     }
 
     /**

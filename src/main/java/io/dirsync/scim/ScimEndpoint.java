@@ -468,14 +468,7 @@ public class ScimEndpoint {
             session.getTransactionManager().setRollbackOnly();
             return e.toResponse();
         } catch (SyncConflictException e) {
-            session.getTransactionManager().setRollbackOnly();
-            if (directory != null) {
-                try {
-                    engine.runs().recordFailure(pushRun(), subjectType, e.getSubject(), e.getMessage());
-                } catch (RuntimeException ignored) {
-                    LOG.debug("Could not record a failed push", ignored);
-                }
-            }
+            engine.runs().refusedPush(realm, directory, subjectType, e);
             return ScimError.of(e).toResponse();
         } catch (jakarta.ws.rs.WebApplicationException e) {
             session.getTransactionManager().setRollbackOnly();

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,13 +13,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +22,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,15 +83,16 @@ class DuoProxySuite extends DirSyncIntegrationTest {
         assertTrue(endpoint.endsWith("/realms/" + realm.getName() + "/dirsync/" + id + "/duo"), endpoint);
 
         work = Files.createTempDirectory("duo-nginx");
-        TestCa ca = TestCa.issue(HOST, work);
-        startNginx(id, ca);
+        DuoTestCa ca = DuoTestCa.issue(HOST, "Directory Sync Duo proxy test CA");
+        DuoTestCa.Files files = ca.writeTo(work, HOST);
+        startNginx(id, files);
 
-        javaClient(ikey, skey, ca);
-        nodeClient(ikey, skey, ca);
+        javaClient(ikey, skey, ca, files);
+        nodeClient(ikey, skey, files);
     }
 
     /** The README's snippet with this test's host, realm, id and certificate; nginx in the foreground. */
-    private void startNginx(String directoryId, TestCa ca) throws Exception {
+    private void startNginx(String directoryId, DuoTestCa.Files ca) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher m = Pattern.compile("<!-- duo-nginx:start[^>]*-->\\s*```nginx\\n(.*?)```\\s*<!-- duo-nginx:end -->", Pattern.DOTALL)
             .matcher(readme);
@@ -161,8 +141,8 @@ class DuoProxySuite extends DirSyncIntegrationTest {
     }
 
     /** Duo's Java client as DuoAdminApiTest drives it, but straight to https://duo-api.example.test (443, nginx). */
-    private void javaClient(String ikey, String skey, TestCa ca) throws Exception {
-        System.setProperty("javax.net.ssl.trustStore", ca.trustStore().toString());
+    private void javaClient(String ikey, String skey, DuoTestCa ca, DuoTestCa.Files files) throws Exception {
+        System.setProperty("javax.net.ssl.trustStore", files.trustStore().toString());
         System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
 
@@ -205,7 +185,7 @@ class DuoProxySuite extends DirSyncIntegrationTest {
         return a.body();
     }
 
-    private static Answer java(String ikey, String skey, TestCa ca, String method, String uri, Map<String, String> params,
+    private static Answer java(String ikey, String skey, DuoTestCa ca, String method, String uri, Map<String, String> params,
             int version) throws Exception {
         Http client = new Admin.AdminBuilder(method, HOST, uri).build();
         client.useCustomCertificates(ca.pins());
@@ -217,7 +197,7 @@ class DuoProxySuite extends DirSyncIntegrationTest {
     }
 
     /** src/test/node/duo-client.mjs (its node_modules installed by .ci/duo-proxy.sh), then its deleted users' state. */
-    private void nodeClient(String ikey, String skey, TestCa ca) throws Exception {
+    private void nodeClient(String ikey, String skey, DuoTestCa.Files ca) throws Exception {
         Path script = Path.of("src/test/node/duo-client.mjs").toAbsolutePath();
         assertTrue(Files.isDirectory(script.getParent().resolve("node_modules/@duosecurity/duo_api")),
             "npm ci in src/test/node first (.ci/duo-proxy.sh does)");
@@ -257,59 +237,6 @@ class DuoProxySuite extends DirSyncIntegrationTest {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    /** A CA made for the test, a server certificate for the API host, as PEM files (nginx, node) and a trust store. */
-    record TestCa(Path caPem, Path certificate, Path key, Path trustStore, X509Certificate ca) {
-
-        String[] pins() throws Exception {
-            byte[] spki = MessageDigest.getInstance("SHA-256").digest(ca.getPublicKey().getEncoded());
-            return new String[] {"sha256/" + Base64.getEncoder().encodeToString(spki)};
-        }
-
-        static TestCa issue(String host, Path dir) throws Exception {
-            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-            rsa.initialize(2048);
-            KeyPair caKeys = rsa.generateKeyPair();
-            KeyPair serverKeys = rsa.generateKeyPair();
-            Date from = new Date(System.currentTimeMillis() - 3_600_000L);
-            Date to = new Date(System.currentTimeMillis() + 2 * 86_400_000L);
-            X500Name caName = new X500Name("CN=Directory Sync Duo proxy test CA");
-            JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from, to, caName,
-                caKeys.getPublic());
-            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            X509Certificate ca = new JcaX509CertificateConverter().getCertificate(
-                caBuilder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-            JcaX509v3CertificateBuilder leaf = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from, to,
-                new X500Name("CN=" + host), serverKeys.getPublic());
-            leaf.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
-            leaf.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            X509Certificate server = new JcaX509CertificateConverter().getCertificate(
-                leaf.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-
-            Path caPem = dir.resolve("ca.pem");
-            Path crt = dir.resolve(host + ".crt");
-            Path key = dir.resolve(host + ".key");
-            Files.writeString(caPem, pem(ca));
-            Files.writeString(crt, pem(server) + pem(ca));
-            Files.writeString(key, pem(serverKeys.getPrivate()));
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("duo-proxy-test-ca", ca);
-            Path trustStore = dir.resolve("trust.p12");
-            try (OutputStream out = Files.newOutputStream(trustStore)) {
-                trust.store(out, "changeit".toCharArray());
-            }
-            return new TestCa(caPem, crt, key, trustStore, ca);
-        }
-
-        private static String pem(Object object) throws IOException {
-            StringWriter text = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-                writer.writeObject(object);
-            }
-            return text.toString();
         }
     }
 }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,13 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
-import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,23 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import com.duosecurity.client.Admin;
 import com.duosecurity.client.Http;
@@ -72,7 +50,7 @@ final class DuoTlsProxy implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final X509Certificate ca;
+    private final DuoTestCa ca;
     private final Path trustStore;
     private volatile UnaryOperator<byte[]> tamper;
     private volatile Forwarded last;
@@ -94,43 +72,10 @@ final class DuoTlsProxy implements AutoCloseable {
     DuoTlsProxy(String apiHost, String target) throws Exception {
         this.apiHost = apiHost;
         this.target = target.endsWith("/") ? target.substring(0, target.length() - 1) : target;
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        KeyPair caKeys = rsa.generateKeyPair();
-        KeyPair serverKeys = rsa.generateKeyPair();
-        Date from = new Date(System.currentTimeMillis() - 3_600_000L);
-        Date to = new Date(System.currentTimeMillis() + 2 * 86_400_000L);
-        X500Name caName = new X500Name("CN=Directory Sync Duo test CA");
-        JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from, to, caName,
-            caKeys.getPublic());
-        caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        ca = new JcaX509CertificateConverter().getCertificate(
-            caBuilder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-        JcaX509v3CertificateBuilder leaf = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from, to,
-            new X500Name("CN=" + apiHost), serverKeys.getPublic());
-        leaf.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, apiHost)));
-        leaf.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        X509Certificate server = new JcaX509CertificateConverter().getCertificate(
-            leaf.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("server", serverKeys.getPrivate(), "pw".toCharArray(), new X509Certificate[] {server, ca});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, "pw".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("duo-test-ca", ca);
-        trustStore = Files.createTempFile("duo-test-ca", ".p12");
-        try (OutputStream out = Files.newOutputStream(trustStore)) {
-            trust.store(out, "changeit".toCharArray());
-        }
-
+        ca = DuoTestCa.issue(apiHost, "Directory Sync Duo test CA");
+        trustStore = ca.writeTrustStore(Files.createTempFile("duo-test-ca", ".p12"));
         https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.setHttpsConfigurator(new HttpsConfigurator(ca.serverTls()));
         https.setExecutor(threads);
         https.createContext("/", this::forward);
         https.start();
@@ -152,12 +97,6 @@ final class DuoTlsProxy implements AutoCloseable {
         return trustStore;
     }
 
-    /** OkHttp's pin of the test CA: {@code sha256/<base64 of the SHA-256 of its public key info>}. */
-    String[] pins() throws Exception {
-        byte[] spki = MessageDigest.getInstance("SHA-256").digest(ca.getPublicKey().getEncoded());
-        return new String[] {"sha256/" + Base64.getEncoder().encodeToString(spki)};
-    }
-
     /**
      * Duo's official Java client for {@code method uri} on the API host, configured as a customer would: host, CA pin,
      * and its HTTP proxy option (the CONNECT tunnel to this TLS server).
@@ -165,7 +104,7 @@ final class DuoTlsProxy implements AutoCloseable {
     Http client(String method, String uri) throws Exception {
         Admin.AdminBuilder builder = new Admin.AdminBuilder(method, apiHost, uri);
         Http client = builder.build();
-        client.useCustomCertificates(pins());
+        client.useCustomCertificates(ca.pins());
         client.setProxy("127.0.0.1", connect.getLocalPort());
         return client;
     }

@@ -11,60 +11,66 @@ import {
   Wizard,
   WizardStep,
 } from "@patternfly/react-core";
-import { useEffect, useRef, useState } from "react";
+import { ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
 import { Credentials, Directory, useDirSyncApi } from "../../api/dirsync";
 import { EnrollmentFields, EnrollmentValues } from "../EnrollmentFields";
 import { MappingEditor } from "../MappingEditor";
-import { TextField } from "../shared/fields";
-import { StepFooter } from "../shared/StepFooter";
-import { DuoCredentialsDialog } from "./DuoCredentialsDialog";
-import { DEFAULT_ADMIN_ROLE, DuoFields, DuoValues } from "./DuoFields";
-
-const TYPE = "duo-admin-api";
+import { TextField } from "./fields";
+import { IssuedCredentialsDialog } from "./IssuedCredentialsDialog";
+import type { PushType } from "./push";
+import { StepFooter } from "./StepFooter";
 
 /**
- * Add a Duo Admin API directory, as the SCIM wizard goes: its name (the server proposes one), API hostname and
- * admin role, its mappings, enrollment e-mails, then Complete setup, which shows the API hostname, integration key
- * and secret key once, and the endpoint the reverse proxy points at. The first step creates the directory as a
- * draft, so an interrupted setup leaves a draft to finish (its Settings tab) or delete.
+ * Add a push directory (SCIM, Duo Admin API), as seed 001's setup walk-through goes: its name and its type's fields,
+ * its mappings, enrollment e-mails, then Complete setup, which shows the credential once. The first step creates
+ * the directory as a draft, so the later steps edit it through the same API as its page, and an interrupted setup
+ * leaves a draft to finish (its Settings tab) or delete. Next saves each step first (`StepFooter`).
  */
-export const NewDuoDirectory = () => {
+export const PushDirectoryWizard = <V,>({ kind }: { kind: PushType<V> }) => {
   const { t } = useTranslation();
   const api = useDirSyncApi();
   const navigate = useNavigate();
   const { realm } = useParams();
   const { addError } = useAlerts();
 
-  const [name, setName] = useState("");
-  const [duo, setDuo] = useState<DuoValues>({ apiHostname: "", adminRole: DEFAULT_ADMIN_ROLE });
+  const [values, setValuesState] = useState<V>(() => kind.valuesOf({}));
+  const [name, setName] = useState(() => kind.proposedName?.(values) ?? "");
+  const [nameEdited, setNameEdited] = useState(false);
   const [directory, setDirectory] = useState<Directory>();
   const [enrollment, setEnrollment] = useState<EnrollmentValues>({ enrollmentEmails: false, enrollmentFactors: ["otp"] });
   const [credentials, setCredentials] = useState<Credentials>();
   const saveMappings = useRef<() => Promise<void>>();
 
+  // Without a name of its own for the values, the type's name is the server's (numbered when taken).
   useEffect(() => {
+    if (kind.proposedName) return;
     let live = true;
     api
-      .directoryType(TYPE)
+      .directoryType(kind.type)
       .then((info) => info.defaultName)
-      .catch(() => "New Duo Admin API Sync")
+      .catch(() => kind.fallbackName)
       .then((proposed) => live && setName((n) => n || proposed));
     return () => {
       live = false;
     };
   }, []);
 
+  const setValues = (next: V) => {
+    setValuesState(next);
+    if (kind.proposedName && !nameEdited) setName(kind.proposedName(next));
+  };
+
   const detailsPath = (id: string, tab: string) => `/${encodeURIComponent(realm!)}/dirsync/directories/${id}/${tab}`;
 
   /** Step 1: the draft is created, or changed when the admin came back to this step. */
   const saveName = async () => {
-    const settings = { apiHostname: duo.apiHostname.trim(), adminRole: duo.adminRole };
+    const settings = kind.toSettings(values);
     setDirectory(
       directory
         ? await api.updateDirectory(directory.id, { name: name.trim(), settings: { ...directory.settings, ...settings } })
-        : await api.createDirectory({ type: TYPE, name: name.trim(), settings }),
+        : await api.createDirectory({ type: kind.type, name: name.trim(), settings }),
     );
   };
   const saveEnrollment = async () => {
@@ -79,11 +85,23 @@ export const NewDuoDirectory = () => {
     complete: async () => setCredentials(await api.completeSetup(directory!.id)),
   };
 
+  const fields = <kind.Fields value={values} onChange={setValues} readOnly={false} wizard />;
+  const row = (label: string, value: ReactNode) => (
+    <DescriptionListGroup key={label}>
+      <DescriptionListTerm>{label}</DescriptionListTerm>
+      <DescriptionListDescription>{value}</DescriptionListDescription>
+    </DescriptionListGroup>
+  );
+
   return (
     <>
-      <ViewHeader titleKey="dirsyncDuoNewTitle" subKey="dirsyncDuoNewHelp" />
+      <ViewHeader titleKey={kind.newTitleKey} subKey={kind.newHelpKey} />
       {credentials && (
-        <DuoCredentialsDialog credentials={credentials} onClose={() => navigate(detailsPath(directory!.id, "credentials"))} />
+        <IssuedCredentialsDialog
+          kind={kind.credential}
+          credentials={credentials}
+          onClose={() => navigate(detailsPath(directory!.id, "credentials"))}
+        />
       )}
       <PageSection variant="light" padding={{ default: "noPadding" }}>
         <Wizard
@@ -94,9 +112,20 @@ export const NewDuoDirectory = () => {
         >
           <WizardStep id="name" name={t("dirsyncStepName")}>
             <Form isWidthLimited onSubmit={(e) => e.preventDefault()}>
-              <TextField id="directory-name" label={t("name")} isRequired value={name} readOnly={false} onChange={setName} />
+              {kind.fieldsFirst && fields}
+              <TextField
+                id="directory-name"
+                label={t("name")}
+                isRequired
+                value={name}
+                readOnly={false}
+                onChange={(v) => {
+                  setName(v);
+                  setNameEdited(true);
+                }}
+              />
               <Text component="small">{t("dirsyncNameHelp")}</Text>
-              <DuoFields value={duo} onChange={setDuo} readOnly={false} />
+              {!kind.fieldsFirst && fields}
             </Form>
           </WizardStep>
           <WizardStep id="mappings" name={t("dirsyncStepMappings")}>
@@ -111,29 +140,15 @@ export const NewDuoDirectory = () => {
           <WizardStep id="complete" name={t("dirsyncStepComplete")}>
             {directory && (
               <DescriptionList isHorizontal>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>{t("name")}</DescriptionListTerm>
-                  <DescriptionListDescription>{directory.name}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>{t("dirsyncDuoApiHostname")}</DescriptionListTerm>
-                  <DescriptionListDescription>{String(directory.settings.apiHostname ?? "")}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>{t("dirsyncDuoAdminRole")}</DescriptionListTerm>
-                  <DescriptionListDescription>
-                    {t(`dirsyncAdminRole.${String(directory.settings.adminRole)}`)}
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>{t("dirsyncEnrollmentEmails")}</DescriptionListTerm>
-                  <DescriptionListDescription>
-                    {enrollment.enrollmentEmails ? t("dirsyncEnrollmentEmailsOn") : t("dirsyncEnrollmentEmailsOff")}
-                  </DescriptionListDescription>
-                </DescriptionListGroup>
+                {row(t("name"), directory.name)}
+                {kind.summary(directory.settings, t).map((r) => row(r.label, r.value))}
+                {row(
+                  t("dirsyncEnrollmentEmails"),
+                  enrollment.enrollmentEmails ? t("dirsyncEnrollmentEmailsOn") : t("dirsyncEnrollmentEmailsOff"),
+                )}
               </DescriptionList>
             )}
-            <Text className="pf-v5-u-mt-md">{t("dirsyncDuoCompleteSetupHelp")}</Text>
+            <Text className="pf-v5-u-mt-md">{t(kind.completeHelpKey)}</Text>
           </WizardStep>
         </Wizard>
       </PageSection>

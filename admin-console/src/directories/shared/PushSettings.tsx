@@ -1,49 +1,43 @@
 import { useAlerts } from "@keycloak/keycloak-ui-shared";
-import {
-  ActionGroup,
-  Alert,
-  Button,
-  Form,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
-  Switch,
-  TextInput,
-} from "@patternfly/react-core";
+import { ActionGroup, Alert, Button, Form, FormGroup, TextInput } from "@patternfly/react-core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Credentials, useDirSyncApi } from "../../api/dirsync";
 import { useDirSyncAccess } from "../../shell/access";
 import type { DirectoryTabProps } from "../DirectoryDetails";
 import { EnrollmentFields, enrollmentOf } from "../EnrollmentFields";
-import { CredentialsDialog } from "./CredentialsDialog";
-import { SCIM_PRESETS } from "./presets";
+import { IssuedCredentialsDialog } from "./IssuedCredentialsDialog";
+import type { PushType } from "./push";
 
-/** A SCIM directory's settings: name, client, what it may send, enrollment e-mails; Complete setup while a draft. */
-export const ScimSettings = ({ directory, refresh }: DirectoryTabProps) => {
+/**
+ * A push directory's Settings tab: its name, its type's fields, enrollment e-mails; Complete setup while a draft
+ * (the credential shown once). Save sends the whole settings object; the server's refusal is shown as it says it.
+ * Read-only, without Save, for an admin without manage-realm.
+ */
+export const PushSettings = <V,>({ directory, refresh, kind }: DirectoryTabProps & { kind: PushType<V> }) => {
   const { t } = useTranslation();
   const api = useDirSyncApi();
   const { addAlert, addError } = useAlerts();
   const { canConfigure } = useDirSyncAccess();
   const s = directory.settings;
   const [name, setName] = useState(directory.name);
-  const [provider, setProvider] = useState(String(s.provider ?? "okta"));
-  const [acceptPasswords, setAcceptPasswords] = useState(s.acceptPasswords !== false);
-  const [strictEmails, setStrictEmails] = useState(s.strictEmails === true);
+  const [values, setValues] = useState(() => kind.valuesOf(s));
   const [enrollment, setEnrollment] = useState(enrollmentOf(s));
   const [credentials, setCredentials] = useState<Credentials>();
+  const [error, setError] = useState<string>();
   const readOnly = !canConfigure;
 
   const save = async () => {
+    setError(undefined);
     try {
       await api.updateDirectory(directory.id, {
         name: name.trim(),
-        settings: { ...s, provider, acceptPasswords, strictEmails, ...enrollment },
+        settings: { ...s, ...kind.toSettings(values), ...enrollment },
       });
       addAlert(t("dirsyncSaved"));
       refresh();
     } catch (e) {
-      addError("dirsyncError", e);
+      setError(e instanceof Error ? e.message : String(e));
     }
   };
   const completeSetup = async () => {
@@ -57,7 +51,8 @@ export const ScimSettings = ({ directory, refresh }: DirectoryTabProps) => {
   return (
     <>
       {credentials && (
-        <CredentialsDialog
+        <IssuedCredentialsDialog
+          kind={kind.credential}
           credentials={credentials}
           onClose={() => {
             setCredentials(undefined);
@@ -82,36 +77,15 @@ export const ScimSettings = ({ directory, refresh }: DirectoryTabProps) => {
       )}
       <Form isHorizontal isWidthLimited onSubmit={(e) => e.preventDefault()}>
         <FormGroup label={t("name")} fieldId="directory-name" isRequired>
-          <TextInput id="directory-name" value={name} isDisabled={readOnly} onChange={(_e, v) => setName(v)} />
+          <TextInput id="directory-name" data-testid="directory-name" value={name} isDisabled={readOnly} onChange={(_e, v) => setName(v)} />
         </FormGroup>
-        <FormGroup label={t("dirsyncProvider")} fieldId="scim-provider">
-          <FormSelect id="scim-provider" value={provider} isDisabled={readOnly} onChange={(_e, v) => setProvider(v)}>
-            {SCIM_PRESETS.map((p) => (
-              <FormSelectOption key={p.id} value={p.id} label={p.label} />
-            ))}
-          </FormSelect>
-        </FormGroup>
-        <FormGroup label={t("dirsyncAcceptPasswords")} fieldId="accept-passwords" hasNoPaddingTop>
-          <Switch
-            id="accept-passwords"
-            label={t("dirsyncAcceptPasswordsOn")}
-            labelOff={t("dirsyncAcceptPasswordsOff")}
-            isChecked={acceptPasswords}
-            isDisabled={readOnly}
-            onChange={(_e, on) => setAcceptPasswords(on)}
-          />
-        </FormGroup>
-        <FormGroup label={t("dirsyncStrictEmails")} fieldId="strict-emails" hasNoPaddingTop>
-          <Switch
-            id="strict-emails"
-            label={t("dirsyncStrictEmailsOn")}
-            labelOff={t("dirsyncStrictEmailsOff")}
-            isChecked={strictEmails}
-            isDisabled={readOnly}
-            onChange={(_e, on) => setStrictEmails(on)}
-          />
-        </FormGroup>
+        <kind.Fields value={values} onChange={setValues} readOnly={readOnly} />
         <EnrollmentFields value={enrollment} onChange={setEnrollment} readOnly={readOnly} />
+        {error && (
+          <Alert isInline variant="danger" title={t("dirsyncSourceSaveFailed")} data-testid={`${kind.prefix}-save-error`}>
+            {error}
+          </Alert>
+        )}
         {!readOnly && (
           <ActionGroup>
             <Button data-testid="settings-save" onClick={save} isDisabled={!name.trim()}>
