@@ -28,13 +28,13 @@ import io.dirsync.it.Http;
  *
  * @param endpoint the directory's endpoint ({@code .../dirsync/<id>/duo}); paths are {@code /admin/...}
  */
-record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
+public record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
 
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US);
     private static final String EMPTY_SHA512 = sha512("");
 
     /** A POST with a JSON body, as the Java client sends creates and modifies. */
-    Http.Result post(String path, Map<String, String> params) {
+    public Http.Result post(String path, Map<String, String> params) {
         String body;
         try {
             body = Http.JSON.writeValueAsString(new TreeMap<>(params));
@@ -48,13 +48,20 @@ record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
     }
 
     /** A GET with its parameters in the query string (sorted and %-encoded, as signed). */
-    Http.Result get(String path, Map<String, String> params) {
+    public Http.Result get(String path, Map<String, String> params) {
+        return get(path, params, Map.of());
+    }
+
+    /** {@link #get(String, Map)} with more request headers (e.g. {@code X-Forwarded-For}). */
+    public Http.Result get(String path, Map<String, String> params, Map<String, String> headers) {
         String query = query(params);
         String date = date();
         String canonical = String.join("\n", date, "GET", apiHost.toLowerCase(Locale.ROOT), path, query, EMPTY_SHA512,
             EMPTY_SHA512);
+        Map<String, String> sent = new java.util.HashMap<>(headers);
+        sent.put("Date", date);
         return Http.send("GET", endpoint + path + (query.isEmpty() ? "" : "?" + query), authorization(canonical), null,
-            Map.of("Date", date));
+            sent);
     }
 
     private String authorization(String canonical) {
