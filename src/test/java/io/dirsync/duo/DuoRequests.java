@@ -49,19 +49,23 @@ public record DuoRequests(String endpoint, String apiHost, String ikey, String s
 
     /** A GET with its parameters in the query string (sorted and %-encoded, as signed). */
     public Http.Result get(String path, Map<String, String> params) {
-        return get(path, params, Map.of());
+        Signed signed = signedGet(path, params);
+        return Http.send("GET", signed.url(), signed.headers().get("Authorization"), null,
+            Map.of("Date", signed.headers().get("Date")));
     }
 
-    /** {@link #get(String, Map)} with more request headers (e.g. {@code X-Forwarded-For}). */
-    public Http.Result get(String path, Map<String, String> params, Map<String, String> headers) {
+    /** A signed request's URL and headers ({@code Authorization}, {@code Date}), for a test that sends it its own way. */
+    public record Signed(String url, Map<String, String> headers) {
+    }
+
+    /** The GET {@link #get} sends, signed now. */
+    public Signed signedGet(String path, Map<String, String> params) {
         String query = query(params);
         String date = date();
         String canonical = String.join("\n", date, "GET", apiHost.toLowerCase(Locale.ROOT), path, query, EMPTY_SHA512,
             EMPTY_SHA512);
-        Map<String, String> sent = new java.util.HashMap<>(headers);
-        sent.put("Date", date);
-        return Http.send("GET", endpoint + path + (query.isEmpty() ? "" : "?" + query), authorization(canonical), null,
-            sent);
+        return new Signed(endpoint + path + (query.isEmpty() ? "" : "?" + query),
+            Map.of("Authorization", authorization(canonical), "Date", date));
     }
 
     private String authorization(String canonical) {
