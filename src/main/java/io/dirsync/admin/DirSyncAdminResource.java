@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -55,11 +56,16 @@ import io.dirsync.engine.SyncConflictException;
 import io.dirsync.storage.RunKind;
 
 /**
- * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}. Reading needs {@code view-users} (the
- * login flow {@code view-realm}); changing users, groups and the trash needs {@code manage-users}; changing directories
- * and installing the login flow need {@code manage-realm}. Every change emits a Keycloak admin event. This class only
- * checks permissions, reads request bodies, emits admin events and answers in HTTP; the operations are
- * {@link DirSyncAdminService}'s, the rules the engine's.
+ * The directory-sync Admin REST API, {@code /admin/realms/{realm}/dirsync}, with the roles Keycloak asks for its own
+ * user federation: a directory's configuration (directories, types, mappings) is read with {@code view-users} or
+ * {@code view-realm} and changed with {@code manage-realm} (Keycloak's components); what concerns users (runs, managed
+ * groups, trash, statuses, enrollments) is read with {@code view-users} and changed with {@code manage-users} (as
+ * Keycloak's "sync users" of a user-storage provider); the login flow and the enrollment template are realm settings
+ * ({@code view-realm}, {@code manage-realm}). The roles are checked before anything is looked up, so a refused caller
+ * learns nothing about what exists. The whole table is in README ("Who may do what") and in
+ * {@code PermissionMatrixTest}. Every change emits a Keycloak admin event. This class only checks permissions, reads
+ * request bodies, emits admin events and answers in HTTP; the operations are {@link DirSyncAdminService}'s, the rules
+ * the engine's.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class DirSyncAdminResource {
@@ -84,7 +90,7 @@ public class DirSyncAdminResource {
     @GET
     @Path("directories")
     public List<DirectoryRepresentation> listDirectories() {
-        auth.users().requireView();
+        requireViewDirectories();
         return rules(() -> service.directories(realm));
     }
 
@@ -108,7 +114,7 @@ public class DirSyncAdminResource {
     @GET
     @Path("directories/{id}")
     public DirectoryRepresentation getDirectory(@PathParam("id") String id) {
-        auth.users().requireView();
+        requireViewDirectories();
         return rules(() -> service.describe(realm, service.directory(realm, id)));
     }
 
@@ -164,7 +170,7 @@ public class DirSyncAdminResource {
     @GET
     @Path("directory-types")
     public List<DirectoryTypeRepresentation> directoryTypes() {
-        auth.users().requireView();
+        requireViewDirectories();
         return rules(() -> service.directoryTypes(realm));
     }
 
@@ -172,7 +178,7 @@ public class DirSyncAdminResource {
     @GET
     @Path("directory-types/{type}")
     public DirectoryTypeRepresentation directoryType(@PathParam("type") String type) {
-        auth.users().requireView();
+        requireViewDirectories();
         return rules(() -> service.directoryType(realm, type));
     }
 
@@ -229,7 +235,7 @@ public class DirSyncAdminResource {
     @GET
     @Path("directories/{id}/mappings")
     public MappingsRepresentation mappings(@PathParam("id") String id) {
-        auth.users().requireView();
+        requireViewDirectories();
         return rules(() -> service.mappings(service.directory(realm, id)));
     }
 
@@ -532,7 +538,18 @@ public class DirSyncAdminResource {
         return rep;
     }
 
-    // ------------------------------------------------------------------ request bodies and errors
+    // ------------------------------------------------------------------ permissions, request bodies and errors
+
+    /**
+     * Reading a directory's configuration: {@code view-users} (who sees the users it owns) or {@code view-realm} (who
+     * sees Keycloak's own user-federation components; {@code manage-realm} implies it), so that an admin who may
+     * create a directory may also read it back.
+     */
+    private void requireViewDirectories() {
+        if (!auth.users().canView() && !auth.realm().canViewRealm()) {
+            throw new ForbiddenException();
+        }
+    }
 
     private static SubjectStatus status(ObjectNode json) {
         try {

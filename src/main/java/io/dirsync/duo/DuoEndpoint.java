@@ -34,6 +34,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.urls.UrlType;
 
+import io.dirsync.endpoint.AuthenticationFailures;
 import io.dirsync.endpoint.RealmEndpointProviderFactory;
 import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.AdminRoleSets;
@@ -176,15 +177,36 @@ public class DuoEndpoint {
     // ------------------------------------------------------------------ authentication
 
     /**
-     * Duo's request signature: {@code Authorization: Basic ikey:hex}, a {@code Date} within the clock-skew window of
-     * Keycloak's clock, the canonical request (this directory's API host name, the {@code /admin/...} path the client
-     * signed, its parameters, body and {@code X-Duo-*} headers) signed with the directory's secret key, never seen
-     * before within the window (cluster-wide, Keycloak's single-use store). Every failure is the same 401.
+     * The push APIs' brute-force protection around {@link #verifySignature}: an address with too many failed
+     * authentications is refused (429 {@code 42901}, {@code Retry-After}) before its signature is looked at, and every
+     * 401 counts as a failure.
      */
     private void authenticate(String method, byte[] body) {
         if (realm == null) {
             throw DuoError.notFound();
         }
+        AuthenticationFailures failures = AuthenticationFailures.of(session);
+        long retryAfter = failures.retryAfterSeconds(session);
+        if (retryAfter > 0) {
+            throw DuoError.tooManyRequests().retryAfter(retryAfter);
+        }
+        try {
+            verifySignature(method, body);
+        } catch (DuoError e) {
+            if (e.status == 401) {
+                failures.failed(session);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Duo's request signature: {@code Authorization: Basic ikey:hex}, a {@code Date} within the clock-skew window of
+     * Keycloak's clock, the canonical request (this directory's API host name, the {@code /admin/...} path the client
+     * signed, its parameters, body and {@code X-Duo-*} headers) signed with the directory's secret key, never seen
+     * before within the window (cluster-wide, Keycloak's single-use store). Every failure is the same 401.
+     */
+    private void verifySignature(String method, byte[] body) {
         HttpHeaders headers = session.getContext().getRequestHeaders();
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {

@@ -20,12 +20,19 @@ final class DuoError extends RuntimeException {
     final int status;
     final int code;
     final String detail;
+    private long retryAfterSeconds;
 
     DuoError(int status, int code, String message, String detail) {
         super(message);
         this.status = status;
         this.code = code;
         this.detail = detail;
+    }
+
+    /** Adds {@code Retry-After} (seconds) to the answer. */
+    DuoError retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
     }
 
     /** 400 40002, naming the parameter in {@code message_detail} as Duo does. */
@@ -74,6 +81,10 @@ final class DuoError extends RuntimeException {
         if (detail != null) {
             body.put("message_detail", detail);
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString());
+        if (retryAfterSeconds > 0) {
+            response.header("Retry-After", String.valueOf(retryAfterSeconds));
+        }
+        return response.build();
     }
 }

@@ -29,7 +29,29 @@ public class RealmEndpointProviderFactory implements RealmResourceProviderFactor
         return new Provider(session);
     }
 
-    @Override public void init(Config.Scope config) { }
+    /** Default of {@code max-auth-failures}: as Keycloak's own brute-force detection, 30 failures before a refusal. */
+    static final int DEFAULT_MAX_AUTH_FAILURES = 30;
+    /** Default of {@code auth-failure-window-seconds}. */
+    static final int DEFAULT_AUTH_FAILURE_WINDOW_SECONDS = 60;
+
+    private AuthenticationFailures authenticationFailures =
+        new AuthenticationFailures(DEFAULT_MAX_AUTH_FAILURES, DEFAULT_AUTH_FAILURE_WINDOW_SECONDS);
+
+    /**
+     * {@code --spi-realm-restapi-extension--dirsync--max-auth-failures} (0: no limit) and
+     * {@code ...--auth-failure-window-seconds}: the push APIs' brute-force protection ({@link AuthenticationFailures}).
+     */
+    @Override
+    public void init(Config.Scope config) {
+        authenticationFailures = new AuthenticationFailures(
+            config.getInt("max-auth-failures", DEFAULT_MAX_AUTH_FAILURES),
+            config.getInt("auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW_SECONDS));
+    }
+
+    AuthenticationFailures authenticationFailures() {
+        return authenticationFailures;
+    }
+
     @Override public void postInit(KeycloakSessionFactory factory) { }
     @Override public void close() { }
     @Override public String getId() { return ID; }

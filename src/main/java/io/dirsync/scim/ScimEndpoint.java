@@ -37,6 +37,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.dirsync.endpoint.AuthenticationFailures;
 import io.dirsync.engine.AdminEvents;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectoryStatus;
@@ -480,10 +481,31 @@ public class ScimEndpoint {
         }
     }
 
+    /**
+     * The directory's token, behind the brute-force protection of the push APIs: an address with too many failed
+     * authentications is refused (429) before its credential is looked at, and every 401 counts as a failure.
+     */
     private void authenticate() {
         if (realm == null) {
             throw ScimError.notFound("Unknown realm");
         }
+        AuthenticationFailures failures = AuthenticationFailures.of(session);
+        long retryAfter = failures.retryAfterSeconds(session);
+        if (retryAfter > 0) {
+            throw new ScimError(429, null, "Too many failed authentications from this address; try again in "
+                + retryAfter + " s").header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+        }
+        try {
+            authenticateToken();
+        } catch (ScimError e) {
+            if (e.status() == 401) {
+                failures.failed(session);
+            }
+            throw e;
+        }
+    }
+
+    private void authenticateToken() {
         HttpHeaders headers = session.getContext().getRequestHeaders();
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         String secret = credential(authorization);

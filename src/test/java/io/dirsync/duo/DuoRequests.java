@@ -28,13 +28,13 @@ import io.dirsync.it.Http;
  *
  * @param endpoint the directory's endpoint ({@code .../dirsync/<id>/duo}); paths are {@code /admin/...}
  */
-record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
+public record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
 
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US);
     private static final String EMPTY_SHA512 = sha512("");
 
     /** A POST with a JSON body, as the Java client sends creates and modifies. */
-    Http.Result post(String path, Map<String, String> params) {
+    public Http.Result post(String path, Map<String, String> params) {
         String body;
         try {
             body = Http.JSON.writeValueAsString(new TreeMap<>(params));
@@ -48,13 +48,24 @@ record DuoRequests(String endpoint, String apiHost, String ikey, String skey) {
     }
 
     /** A GET with its parameters in the query string (sorted and %-encoded, as signed). */
-    Http.Result get(String path, Map<String, String> params) {
+    public Http.Result get(String path, Map<String, String> params) {
+        Signed signed = signedGet(path, params);
+        return Http.send("GET", signed.url(), signed.headers().get("Authorization"), null,
+            Map.of("Date", signed.headers().get("Date")));
+    }
+
+    /** A signed request's URL and headers ({@code Authorization}, {@code Date}), for a test that sends it its own way. */
+    public record Signed(String url, Map<String, String> headers) {
+    }
+
+    /** The GET {@link #get} sends, signed now. */
+    public Signed signedGet(String path, Map<String, String> params) {
         String query = query(params);
         String date = date();
         String canonical = String.join("\n", date, "GET", apiHost.toLowerCase(Locale.ROOT), path, query, EMPTY_SHA512,
             EMPTY_SHA512);
-        return Http.send("GET", endpoint + path + (query.isEmpty() ? "" : "?" + query), authorization(canonical), null,
-            Map.of("Date", date));
+        return new Signed(endpoint + path + (query.isEmpty() ? "" : "?" + query),
+            Map.of("Authorization", authorization(canonical), "Date", date));
     }
 
     private String authorization(String canonical) {
