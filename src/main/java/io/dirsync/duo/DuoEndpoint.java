@@ -44,6 +44,7 @@ import io.dirsync.engine.EngineWrites;
 import io.dirsync.engine.ManagedGroup;
 import io.dirsync.engine.ManagedUser;
 import io.dirsync.engine.SubjectStatus;
+import io.dirsync.engine.InputLimits;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
 import io.dirsync.engine.UserSync;
@@ -311,9 +312,14 @@ public class DuoEndpoint {
             }
             object.fields().forEachRemaining(e -> out.put(e.getKey(),
                 e.getValue().isNull() ? null : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-            return out;
+        } else {
+            signed.forEach((k, vs) -> out.put(k, vs.get(vs.size() - 1)));
         }
-        signed.forEach((k, vs) -> out.put(k, vs.get(vs.size() - 1)));
+        // U+0000 reaches no parser or query: PostgreSQL refuses it in text, as a value or as a search parameter.
+        out.forEach((name, value) -> {
+            DuoUsers.requireFits(name.indexOf('\u0000') >= 0 ? "(a parameter's name)" : name, name, Integer.MAX_VALUE);
+            DuoUsers.requireFits(name, value, Integer.MAX_VALUE);
+        });
         return out;
     }
 
@@ -485,6 +491,7 @@ public class DuoEndpoint {
             throw DuoError.missingParameter("name");
         }
         SubjectStatus status = params.get("status") == null ? null : groupStatus(params.get("status"));
+        requireGroupFits();
         SyncRuns.Run run = pushRun();
         GroupModel group = engine.groups().create(realm, directory, name, null, run);
         describeGroup(group, status);
@@ -496,6 +503,7 @@ public class DuoEndpoint {
     private Response modifyGroup(String id) {
         GroupModel group = group(id);
         SubjectStatus status = params.get("status") == null ? null : groupStatus(params.get("status"));
+        requireGroupFits();
         if (params.get("name") != null) {
             engine.groups().rename(realm, directory, group, params.get("name"), null, pushRun());
         }
@@ -503,6 +511,13 @@ public class DuoEndpoint {
         ObjectNode rep = groupObject(group);
         audit(OperationType.UPDATE, "GROUP", "v1/groups/" + id, rep);
         return ok(rep);
+    }
+
+    /** A group's name and description as Keycloak will keep them (InputLimits), checked before anything is written. */
+    private void requireGroupFits() {
+        String name = params.get("name");
+        DuoUsers.requireFits("name", name == null ? null : name.trim(), InputLimits.groupName(directory));
+        DuoUsers.requireFits("desc", params.get("desc"), InputLimits.GROUP_DESCRIPTION);
     }
 
     /** A group's description (Keycloak's own field) and status (rule 11); Duo's factor flags are not modelled. */

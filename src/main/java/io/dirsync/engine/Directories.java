@@ -247,8 +247,9 @@ public final class Directories {
     }
 
     private void requireFreeName(RealmModel realm, String name, String exceptId) {
-        if (name.length() > 200) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A directory name has at most 200 characters");
+        if (name.length() > InputLimits.DIRECTORY_NAME) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "A directory name has at most " + InputLimits.DIRECTORY_NAME + " characters");
         }
         store.directoryByName(realm.getId(), Directory.fold(name)).filter(d -> !d.getId().equals(exceptId)).ifPresent(d -> {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,

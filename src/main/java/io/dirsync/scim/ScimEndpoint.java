@@ -216,6 +216,7 @@ public class ScimEndpoint {
     public Response createGroup(String body) {
         return call(SubjectType.GROUP, () -> {
             ObjectNode doc = ScimJson.parseObject(body);
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(doc.get("displayName")), ScimJson.text(doc.get("externalId")));
             SyncRuns.Run run = pushRun();
             GroupModel group = engine.groups().create(realm, directory, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
@@ -267,6 +268,7 @@ public class ScimEndpoint {
             GroupModel group = managedGroup(id);
             requireVersion(groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(doc.get("displayName")), ScimJson.text(doc.get("externalId")));
             SyncRuns.Run run = pushRun();
             engine.groups().rename(realm, directory, group, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
@@ -645,6 +647,8 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "A PATCH operation without 'path' needs an object 'value'");
             }
             if (object.has("displayName") || object.has("externalId")) {
+                ScimUserMapping.requireGroupFits(directory, ScimJson.text(object.get("displayName")),
+                    ScimJson.text(object.get("externalId")));
                 engine.groups().rename(realm, directory, group, ScimJson.text(object.get("displayName")),
                     ScimJson.text(object.get("externalId")), run);
             }
@@ -680,8 +684,10 @@ public class ScimEndpoint {
             if (name.equals("remove")) {
                 throw ScimError.badRequest("mutability", "displayName is required and cannot be removed");
             }
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(value), null);
             engine.groups().rename(realm, directory, group, ScimJson.text(value), null, run);
         } else if (attribute.equals("externalid")) {
+            ScimUserMapping.requireGroupFits(directory, null, name.equals("remove") ? null : ScimJson.text(value));
             engine.groups().rename(realm, directory, group, null, name.equals("remove") ? null : ScimJson.text(value), run);
         } else if (attribute.equals("id") || attribute.startsWith("meta")) {
             throw ScimError.badRequest("mutability", "'" + path + "' is read-only");
