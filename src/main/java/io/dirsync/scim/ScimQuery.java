@@ -51,6 +51,13 @@ public final class ScimQuery {
         this.directory = directory;
     }
 
+    /** Translation only, no store: {@link #userWhere} for the property tests. */
+    ScimQuery(Directory directory) {
+        this.users = null;
+        this.groups = null;
+        this.directory = directory;
+    }
+
     public static Filter parse(String text) {
         if (text == null || text.isBlank()) {
             return null;
@@ -213,6 +220,16 @@ public final class ScimQuery {
             // and first descending (RFC 7644 §3.4.2.3).
             default -> new SortKey.ByDocumentValue(documentPath(searchable(normalise(attribute))));
         };
+    }
+
+    /** A users' filter as storage's condition, without running a query (the property tests' view of the translation). */
+    Condition userWhere(Filter filter) {
+        return userCondition(filter, null);
+    }
+
+    /** A groups' filter as storage's condition, without running a query. */
+    static Condition groupWhere(Filter filter) {
+        return groupCondition(filter, null);
     }
 
     /** {@code parent} is the multi-valued attribute a value filter applies to (emails[...]), or null. */
