@@ -575,7 +575,8 @@ public class DuoEndpoint {
     // ------------------------------------------------------------------ objects
 
     private UserModel user(String id) {
-        Optional<ManagedUser> m = id == null || id.length() > 255 ? Optional.empty() : engine.users().managed(directory, id);
+        Optional<ManagedUser> m = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? Optional.empty()
+            : engine.users().managed(directory, id);
         UserModel user = m.isEmpty() || m.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
         if (user == null) {
             throw DuoError.notFound();
@@ -584,7 +585,8 @@ public class DuoEndpoint {
     }
 
     private GroupModel group(String id) {
-        Optional<ManagedGroup> g = id == null || id.length() > 255 ? Optional.empty() : engine.groups().managed(directory, id);
+        Optional<ManagedGroup> g = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? Optional.empty()
+            : engine.groups().managed(directory, id);
         GroupModel group = g.isEmpty() ? null : realm.getGroupById(id);
         if (group == null) {
             throw DuoError.notFound();

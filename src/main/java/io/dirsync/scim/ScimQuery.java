@@ -66,19 +66,34 @@ public final class ScimQuery {
             throw ScimError.badRequest("invalidFilter", "A filter has at most " + MAX_FILTER_LENGTH + " characters");
         }
         try {
-            return Filter.fromString(rewriteValuePaths(text));
+            return withoutNul(Filter.fromString(rewriteValuePaths(text)));
         } catch (BadRequestException e) {
             // Compatibility: some clients send bare values (userName sw O, meta.created gt 2015-10-10T14:38:21-07:00).
             String quoted = quoteBareValues(text);
             if (!quoted.equals(text)) {
                 try {
-                    return Filter.fromString(rewriteValuePaths(quoted));
+                    return withoutNul(Filter.fromString(rewriteValuePaths(quoted)));
                 } catch (BadRequestException ignored) {
                     // still not a filter: report the client's own text
                 }
             }
             throw ScimError.badRequest("invalidFilter", "Invalid filter '" + text + "': " + e.getMessage());
         }
+    }
+
+    /** A comparison value with U+0000 (a JSON escape in the filter) reaches no query: PostgreSQL refuses it in text. */
+    private static Filter withoutNul(Filter f) {
+        switch (f.getFilterType()) {
+            case AND, OR -> f.getCombinedFilters().forEach(ScimQuery::withoutNul);
+            case NOT -> withoutNul(f.getInvertedFilter());
+            case COMPLEX_VALUE -> withoutNul(f.getValueFilter());
+            default -> {
+                if (f.isComparisonFilter() && f.getComparisonValue() != null && f.getComparisonValue().asText().indexOf('\u0000') >= 0) {
+                    throw ScimError.badRequest("invalidFilter", "A filter value must not contain the character U+0000");
+                }
+            }
+        }
+        return f;
     }
 
     /**
@@ -208,6 +223,9 @@ public final class ScimQuery {
     }
 
     private static SortKey userSortKey(String attribute) {
+        if (attribute.indexOf('\u0000') >= 0) {
+            throw ScimError.badRequest("invalidValue", "sortBy must not contain the character U+0000");
+        }
         return switch (normalise(attribute)) {
             case "username" -> new SortKey.ByColumn(Column.USERNAME);
             case "name.givenname" -> new SortKey.ByColumn(Column.FIRST_NAME);

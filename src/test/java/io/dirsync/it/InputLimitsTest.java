@@ -130,6 +130,13 @@ class InputLimitsTest extends DirSyncIntegrationTest {
         Http.Result put = okta.scim("PUT", "/Groups/" + id, Map.of("displayName", "b".repeat(limit + 1)));
         assertRefused(put, "displayName", limit, after);
         assertEquals(chars(limit), okta.scim("GET", "/Groups/" + id, null).json().get("displayName").asText());
+
+        // The directory's name is in its groups' Keycloak names: a longer name that one of them could not hold is refused.
+        Http.Result renamed = dirsync.admin("PUT", "/directories/" + okta.id(), Map.of("name", "Okta, renamed longer"));
+        assertEquals(400, renamed.status(), renamed::toString);
+        assertTrue(renamed.body().contains("too long for group"), renamed::toString);
+        assertEquals("Okta", dirsync.admin("GET", "/directories/" + okta.id(), null).json().get("name").asText());
+        assertEquals(200, dirsync.admin("PUT", "/directories/" + okta.id(), Map.of("name", "Otka")).status(), "as long: fine");
     }
 
     @Test
