@@ -333,7 +333,8 @@ class HttpFuzzTest extends DirSyncIntegrationTest {
             case 2 -> null;
             case 3 -> List.of(oddText(5), random.nextInt(), Map.of("value", oddText(5), "primary", pick("true", "yes")));
             case 4 -> Map.of(casing("value"), oddText(10), casing("type"), pick("work", "home", oddText(3)), "primary", value());
-            case 5 -> nested(1 + random.nextInt(random.nextInt(10) == 0 ? 3000 : 20));
+            // (deeper than Jackson writes, 1,000, is sent as text by brokenJson)
+            case 5 -> nested(1 + random.nextInt(random.nextInt(10) == 0 ? 900 : 20));
             case 6 -> "x".repeat(random.nextInt(10) == 0 ? 100_000 : 1 + random.nextInt(400));
             case 7 -> 1e308 * (random.nextBoolean() ? 10 : 1);
             default -> oddText(1 + random.nextInt(30));
