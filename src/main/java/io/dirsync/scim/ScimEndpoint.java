@@ -711,6 +711,7 @@ public class ScimEndpoint {
             if (id == null) {
                 throw ScimError.badRequest("invalidValue", "Each member needs a 'value' with the user id");
             }
+            ScimUserMapping.requireFits("members.value", id, Integer.MAX_VALUE);
             if (!"User".equalsIgnoreCase(m.path("type").asText("User"))) {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a " + m.path("type").asText()
                     + ": groups of this directory hold users only (Keycloak groups cannot be members of several groups)");
