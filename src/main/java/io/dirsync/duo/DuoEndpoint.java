@@ -45,6 +45,7 @@ import io.dirsync.engine.EngineWrites;
 import io.dirsync.engine.ManagedGroup;
 import io.dirsync.engine.ManagedUser;
 import io.dirsync.engine.SubjectStatus;
+import io.dirsync.engine.InputLimits;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
 import io.dirsync.engine.UserSync;
@@ -326,9 +327,14 @@ public class DuoEndpoint {
             }
             object.fields().forEachRemaining(e -> out.put(e.getKey(),
                 e.getValue().isNull() ? null : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-            return out;
+        } else {
+            signed.forEach((k, vs) -> out.put(k, vs.get(vs.size() - 1)));
         }
-        signed.forEach((k, vs) -> out.put(k, vs.get(vs.size() - 1)));
+        // U+0000 reaches no parser or query: PostgreSQL refuses it in text, as a value or as a search parameter.
+        out.forEach((name, value) -> {
+            DuoUsers.requireFits(name.indexOf('\u0000') >= 0 ? "(a parameter's name)" : name, name, Integer.MAX_VALUE);
+            DuoUsers.requireFits(name, value, Integer.MAX_VALUE);
+        });
         return out;
     }
 
@@ -500,6 +506,7 @@ public class DuoEndpoint {
             throw DuoError.missingParameter("name");
         }
         SubjectStatus status = params.get("status") == null ? null : groupStatus(params.get("status"));
+        requireGroupFits();
         SyncRuns.Run run = pushRun();
         GroupModel group = engine.groups().create(realm, directory, name, null, run);
         describeGroup(group, status);
@@ -511,6 +518,7 @@ public class DuoEndpoint {
     private Response modifyGroup(String id) {
         GroupModel group = group(id);
         SubjectStatus status = params.get("status") == null ? null : groupStatus(params.get("status"));
+        requireGroupFits();
         if (params.get("name") != null) {
             engine.groups().rename(realm, directory, group, params.get("name"), null, pushRun());
         }
@@ -518,6 +526,13 @@ public class DuoEndpoint {
         ObjectNode rep = groupObject(group);
         audit(OperationType.UPDATE, "GROUP", "v1/groups/" + id, rep);
         return ok(rep);
+    }
+
+    /** A group's name and description as Keycloak will keep them (InputLimits), checked before anything is written. */
+    private void requireGroupFits() {
+        String name = params.get("name");
+        DuoUsers.requireFits("name", name == null ? null : name.trim(), InputLimits.groupName(directory));
+        DuoUsers.requireFits("desc", params.get("desc"), InputLimits.GROUP_DESCRIPTION);
     }
 
     /** A group's description (Keycloak's own field) and status (rule 11); Duo's factor flags are not modelled. */
@@ -575,7 +590,8 @@ public class DuoEndpoint {
     // ------------------------------------------------------------------ objects
 
     private UserModel user(String id) {
-        Optional<ManagedUser> m = id == null || id.length() > 255 ? Optional.empty() : engine.users().managed(directory, id);
+        Optional<ManagedUser> m = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? Optional.empty()
+            : engine.users().managed(directory, id);
         UserModel user = m.isEmpty() || m.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
         if (user == null) {
             throw DuoError.notFound();
@@ -584,7 +600,8 @@ public class DuoEndpoint {
     }
 
     private GroupModel group(String id) {
-        Optional<ManagedGroup> g = id == null || id.length() > 255 ? Optional.empty() : engine.groups().managed(directory, id);
+        Optional<ManagedGroup> g = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? Optional.empty()
+            : engine.groups().managed(directory, id);
         GroupModel group = g.isEmpty() ? null : realm.getGroupById(id);
         if (group == null) {
             throw DuoError.notFound();

@@ -14,6 +14,7 @@ import org.keycloak.utils.EmailValidationUtil;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.InputLimits;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SubjectStatus;
 
@@ -72,6 +73,7 @@ final class DuoUsers {
         for (Map.Entry<String, String> p : params.entrySet()) {
             String name = p.getKey();
             String value = p.getValue();
+            requireFits(name, value, Integer.MAX_VALUE);
             if (!USER_PARAMETERS.contains(name)) {
                 if (ALIAS_POSITION.matcher(name).matches()) {
                     throw DuoError.invalidParameter(name, "aliases are alias1 to alias8");
@@ -87,7 +89,7 @@ final class DuoUsers {
                 case "enabled" -> put(doc, name, Boolean.toString(bool(value, "enabled")));
                 case "userType" -> put(doc, name, userType(value));
                 case "email" -> {
-                    if (value != null && !value.isBlank() && (value.length() > 255 || !EmailValidationUtil.isValidEmail(value.trim()))) {
+                    if (value != null && !value.isBlank() && (value.length() > InputLimits.EMAIL || !EmailValidationUtil.isValidEmail(value.trim()))) {
                         throw DuoError.invalidParameter("email", "'" + value + "' is not an e-mail address");
                     }
                     put(doc, name, value);
@@ -96,9 +98,7 @@ final class DuoUsers {
                     if (value == null || value.isBlank()) {
                         throw DuoError.invalidParameter("username", "must not be empty");
                     }
-                    if (value.length() > 255) {
-                        throw DuoError.invalidParameter("username", "at most 255 characters");
-                    }
+                    requireFits("username", value.trim(), InputLimits.USERNAME);
                     put(doc, name, value.trim());
                 }
                 default -> put(doc, name, value);
@@ -182,10 +182,22 @@ final class DuoUsers {
         attributes.put("email", text(doc, "email"));
         attributes.put("firstName", text(doc, "firstname"));
         attributes.put("lastName", text(doc, "lastname"));
+        requireFits("firstname", attributes.get("firstName"), InputLimits.FIRST_NAME);
+        requireFits("lastname", attributes.get("lastName"), InputLimits.LAST_NAME);
         for (AttributeMapping m : directory.mappings()) {
-            attributes.put(m.target(), text(doc, m.source()));
+            String value = text(doc, m.source());
+            requireFits(m.source(), value, InputLimits.ofUserAttribute(m.target()).orElse(Integer.MAX_VALUE));
+            attributes.put(m.target(), value);
         }
         return new SourceUser(null, text(doc, "username"), attributes, true, sorted(doc).toString());
+    }
+
+    /** A value that does not fit its column (InputLimits), refused with Duo's name for the parameter. */
+    static void requireFits(String parameter, String value, int limit) {
+        String problem = InputLimits.problem(value, limit);
+        if (problem != null) {
+            throw DuoError.invalidParameter(parameter, problem);
+        }
     }
 
     static String text(ObjectNode doc, String field) {

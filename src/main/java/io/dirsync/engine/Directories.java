@@ -108,9 +108,21 @@ public final class Directories {
         if (newName != null && !newName.isBlank() && !newName.trim().equals(e.getName())) {
             String name = newName.trim();
             requireFreeName(realm, name, e.getId());
+            String oldName = e.getName();
             e.setName(name);
             e.setNameFolded(Directory.fold(name));
             Directory renamed = view(e);
+            // Keycloak's group names hold the directory's name (rule 6): each managed group's must still fit.
+            int limit = InputLimits.groupName(renamed);
+            for (ManagedGroupEntity g : store.managedGroups(e.getId())) {
+                if (g.getSourceName().length() > limit) {
+                    e.setName(oldName);
+                    e.setNameFolded(Directory.fold(oldName));
+                    throw new SyncConflictException(SyncConflictException.Kind.INVALID, "The name \"" + name + "\" is too"
+                        + " long for group '" + g.getSourceName() + "': Keycloak's group name (at most "
+                        + InputLimits.GROUP_NAME + " characters) holds the directory's name; choose a shorter one");
+                }
+            }
             EngineWrites.run(session, () -> {
                 for (ManagedGroupEntity g : store.managedGroups(e.getId())) {
                     GroupModel group = realm.getGroupById(g.getGroupId());
@@ -247,8 +259,9 @@ public final class Directories {
     }
 
     private void requireFreeName(RealmModel realm, String name, String exceptId) {
-        if (name.length() > 200) {
-            throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A directory name has at most 200 characters");
+        if (name.length() > InputLimits.DIRECTORY_NAME) {
+            throw new SyncConflictException(SyncConflictException.Kind.INVALID,
+                "A directory name has at most " + InputLimits.DIRECTORY_NAME + " characters");
         }
         store.directoryByName(realm.getId(), Directory.fold(name)).filter(d -> !d.getId().equals(exceptId)).ifPresent(d -> {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,

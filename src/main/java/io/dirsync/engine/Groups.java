@@ -126,6 +126,7 @@ public final class Groups {
         if (name.isEmpty()) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "A group needs a name (displayName)");
         }
+        InputLimits.requireGroupFits(directory, name, externalId);
         if (store.managedGroupBySourceName(directory.id(), name).isPresent()) {
             throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                 "Group '" + name + "' already exists in directory \"" + directory.name() + "\"");
@@ -162,6 +163,7 @@ public final class Groups {
                             String externalId, SyncRuns.Run run) {
         ManagedGroupEntity g = requireOwned(directory, group);
         String name = newSourceName == null ? "" : newSourceName.trim();
+        InputLimits.requireGroupFits(directory, name, externalId);
         boolean changed = false;
         if (!name.isEmpty() && !name.equals(g.getSourceName())) {
             Optional<ManagedGroupEntity> other = store.managedGroupBySourceName(directory.id(), name);

@@ -91,6 +91,11 @@ public final class UserSync {
             throw missingUsername(directory, source.externalId() == null ? "(without id)" : source.externalId());
         }
         try {
+            InputLimits.requireFits(source);
+        } catch (SyncConflictException tooLong) {
+            throw tooLong.about(username);
+        }
+        try {
             return EngineWrites.run(session, () -> {
                 ManagedUserEntity managed = null;
                 UserModel user = null;
@@ -358,6 +363,11 @@ public final class UserSync {
         String username = source.username() == null ? null : source.username().trim();
         if (username == null || username.isEmpty()) {
             throw new SyncConflictException(SyncConflictException.Kind.INVALID, "userName is required");
+        }
+        try {
+            InputLimits.requireFits(source);
+        } catch (SyncConflictException tooLong) {
+            throw tooLong.about(username);
         }
         if (!user.getUsername().equals(Directory.fold(username))) {
             UserModel other = byUsername(session.users(), realm, username);

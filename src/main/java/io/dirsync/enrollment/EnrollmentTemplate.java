@@ -9,6 +9,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.theme.Theme;
 
+import io.dirsync.engine.InputLimits;
 import io.dirsync.engine.SyncConflictException;
 
 /**
@@ -32,17 +33,17 @@ public record EnrollmentTemplate(String subject, String body, String contact) {
         String subject = blankToNull(t.subject());
         String body = blankToNull(t.body());
         String contact = blankToNull(t.contact());
-        if (subject != null && (subject.length() > 255 || subject.contains("\n") || subject.contains("\r"))) {
-            throw invalid("subject must be one line of at most 255 characters");
+        if (subject != null && (subject.length() > InputLimits.ENROLLMENT_SUBJECT || subject.contains("\n") || subject.contains("\r"))) {
+            throw invalid("subject must be one line of at most " + InputLimits.ENROLLMENT_SUBJECT + " characters");
         }
         if (body != null && !body.contains(PLACEHOLDER)) {
             throw invalid("body must contain " + PLACEHOLDER + ", which is replaced by the enrollment link");
         }
-        if (body != null && body.length() > 10_000) {
-            throw invalid("body must be at most 10000 characters");
+        if (body != null && body.length() > InputLimits.ENROLLMENT_BODY) {
+            throw invalid("body must be at most " + InputLimits.ENROLLMENT_BODY + " characters");
         }
-        if (contact != null && contact.length() > 255) {
-            throw invalid("contact must be at most 255 characters");
+        if (contact != null && contact.length() > InputLimits.ENROLLMENT_CONTACT) {
+            throw invalid("contact must be at most " + InputLimits.ENROLLMENT_CONTACT + " characters");
         }
         set(realm, SUBJECT, subject);
         set(realm, BODY, body);

@@ -131,6 +131,25 @@ public final class LdapSettings {
         for (String dn : s.syncedGroups) {
             normalise(dn);
         }
+        // Names and the extra filter are written into LDAP filters as they are (only values are escaped): each must be
+        // a name, and the filter one balanced filter, so that no setting can end the scope filter and widen the search.
+        for (String[] named : new String[][] {{"usernameAttribute", s.usernameAttribute}, {"uuidAttribute", s.uuidAttribute},
+                {"emailAttribute", s.emailAttribute}, {"firstNameAttribute", s.firstNameAttribute},
+                {"lastNameAttribute", s.lastNameAttribute}}) {
+            requireAttributeName("settings." + named[0], named[1]);
+        }
+        for (String objectClass : s.userObjectClasses.split(",")) {
+            requireAttributeName("settings.userObjectClasses", objectClass.trim());
+        }
+        for (JsonNode m : settings.path("mappings")) {
+            String source = m.path("source").asText("").trim();
+            if (!source.isEmpty()) {
+                requireAttributeName("The mapping source", source);
+            }
+        }
+        if (s.userFilter != null) {
+            requireOneFilter(s.userFilter.startsWith("(") ? s.userFilter : "(" + s.userFilter + ")");
+        }
         if (s.kerberos != null) {
             s.kerberos.validate(s.usernameAttribute);
         }
@@ -172,6 +191,38 @@ public final class LdapSettings {
         String lower = dn.toLowerCase(Locale.ROOT);
         int i = lower.indexOf("dc=");
         return i < 0 ? dn : dn.substring(i);
+    }
+
+    /** An attribute description (RFC 4512: a name or an OID, with options such as {@code ;binary}). */
+    private static final java.util.regex.Pattern ATTRIBUTE_NAME =
+        java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+)(;[A-Za-z0-9-]+)*");
+
+    static void requireAttributeName(String setting, String name) {
+        if (name == null || name.length() > 255 || !ATTRIBUTE_NAME.matcher(name).matches()) {
+            throw invalid(setting + " '" + name + "' is not an LDAP attribute name (letters, digits and '-', or an OID)");
+        }
+    }
+
+    /**
+     * The extra user filter must be one filter, {@code (...)}, whose parentheses balance (escaped ones, {@code \28},
+     * are text): otherwise it could close the scope filter it is put in ({@code (&(memberOf=...)<here>)}) and widen it.
+     */
+    static void requireOneFilter(String filter) {
+        boolean one = filter.startsWith("(") && filter.indexOf('\0') < 0;
+        int depth = 0;
+        for (int i = 0; one && i < filter.length(); i++) {
+            char c = filter.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+                one = depth > 0 || (depth == 0 && i == filter.length() - 1);
+            }
+        }
+        if (!one || depth != 0) {
+            throw invalid("settings.userFilter must be one LDAP filter with balanced parentheses, such as"
+                + " (&(objectClass=person)(!(title=contractor)))");
+        }
     }
 
     /** Escapes a value for use inside an LDAP filter (RFC 4515). */

@@ -217,6 +217,7 @@ public class ScimEndpoint {
     public Response createGroup(String body) {
         return call(SubjectType.GROUP, () -> {
             ObjectNode doc = ScimJson.parseObject(body);
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(doc.get("displayName")), ScimJson.text(doc.get("externalId")));
             SyncRuns.Run run = pushRun();
             GroupModel group = engine.groups().create(realm, directory, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
@@ -268,6 +269,7 @@ public class ScimEndpoint {
             GroupModel group = managedGroup(id);
             requireVersion(groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(doc.get("displayName")), ScimJson.text(doc.get("externalId")));
             SyncRuns.Run run = pushRun();
             engine.groups().rename(realm, directory, group, ScimJson.text(doc.get("displayName")),
                 ScimJson.text(doc.get("externalId")), run);
@@ -667,6 +669,8 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "A PATCH operation without 'path' needs an object 'value'");
             }
             if (object.has("displayName") || object.has("externalId")) {
+                ScimUserMapping.requireGroupFits(directory, ScimJson.text(object.get("displayName")),
+                    ScimJson.text(object.get("externalId")));
                 engine.groups().rename(realm, directory, group, ScimJson.text(object.get("displayName")),
                     ScimJson.text(object.get("externalId")), run);
             }
@@ -702,8 +706,10 @@ public class ScimEndpoint {
             if (name.equals("remove")) {
                 throw ScimError.badRequest("mutability", "displayName is required and cannot be removed");
             }
+            ScimUserMapping.requireGroupFits(directory, ScimJson.text(value), null);
             engine.groups().rename(realm, directory, group, ScimJson.text(value), null, run);
         } else if (attribute.equals("externalid")) {
+            ScimUserMapping.requireGroupFits(directory, null, name.equals("remove") ? null : ScimJson.text(value));
             engine.groups().rename(realm, directory, group, null, name.equals("remove") ? null : ScimJson.text(value), run);
         } else if (attribute.equals("id") || attribute.startsWith("meta")) {
             throw ScimError.badRequest("mutability", "'" + path + "' is read-only");
@@ -727,6 +733,7 @@ public class ScimEndpoint {
             if (id == null) {
                 throw ScimError.badRequest("invalidValue", "Each member needs a 'value' with the user id");
             }
+            ScimUserMapping.requireFits("members.value", id, Integer.MAX_VALUE);
             if (!"User".equalsIgnoreCase(m.path("type").asText("User"))) {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a " + m.path("type").asText()
                     + ": groups of this directory hold users only (Keycloak groups cannot be members of several groups)");

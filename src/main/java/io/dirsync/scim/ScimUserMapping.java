@@ -17,6 +17,7 @@ import org.keycloak.utils.EmailValidationUtil;
 
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.InputLimits;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.ManagedUser;
 
@@ -68,15 +69,20 @@ public final class ScimUserMapping {
         if (userName == null) {
             throw ScimError.badRequest("invalidValue", "userName is required");
         }
-        if (userName.length() > 255) {
-            throw ScimError.badRequest("invalidValue", "userName has at most 255 characters");
-        }
+        requireNoNul(doc, "");
+        requireFits("userName", userName, InputLimits.USERNAME);
+        String externalId = ScimJson.text(doc.get("externalId"));
+        requireFits("externalId", externalId, InputLimits.EXTERNAL_ID);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("email", primaryEmail(doc.get("emails")));
         attributes.put("firstName", ScimJson.text(doc.path("name").get("givenName")));
         attributes.put("lastName", ScimJson.text(doc.path("name").get("familyName")));
+        requireFits("name.givenName", attributes.get("firstName"), InputLimits.FIRST_NAME);
+        requireFits("name.familyName", attributes.get("lastName"), InputLimits.LAST_NAME);
         for (AttributeMapping m : directory.mappings()) {
-            attributes.put(m.target(), valueAt(doc, m.source()));
+            String value = valueAt(doc, m.source());
+            requireFits(m.source(), value, InputLimits.ofUserAttribute(m.target()).orElse(Integer.MAX_VALUE));
+            attributes.put(m.target(), value);
         }
         String email = invalidEmail(doc);
         if (email != null) {
@@ -86,8 +92,42 @@ public final class ScimUserMapping {
             // Provisioned without a Keycloak e-mail; the value stays in the SCIM document, the run report warns.
             attributes.put("email", null);
         }
-        return new SourceUser(ScimJson.text(doc.get("externalId")), userName, attributes,
+        return new SourceUser(externalId, userName, attributes,
             ScimJson.bool(doc.get("active"), true, "active"), canonical(doc));
+    }
+
+    /** A value that does not fit its column (InputLimits), refused with the client's name for it. */
+    static void requireFits(String attribute, String value, int limit) {
+        String problem = InputLimits.problem(value, limit);
+        if (problem != null) {
+            throw ScimError.badRequest("invalidValue", "'" + attribute + "' " + problem);
+        }
+    }
+
+    /** A group's displayName and externalId as the engine will keep them (InputLimits), refused with SCIM's names. */
+    static void requireGroupFits(Directory directory, String displayName, String externalId) {
+        requireFits("displayName", displayName == null ? null : displayName.trim(), InputLimits.groupName(directory));
+        requireFits("externalId", externalId, InputLimits.EXTERNAL_ID);
+    }
+
+    /** U+0000 in any name or value: PostgreSQL cannot store it in text, and no client means it. */
+    static void requireNoNul(JsonNode node, String path) {
+        if (node instanceof ObjectNode object) {
+            java.util.Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (f.getKey().indexOf('\u0000') >= 0) {
+                    throw ScimError.badRequest("invalidValue", "An attribute name must not contain the character U+0000");
+                }
+                requireNoNul(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey());
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (JsonNode element : array) {
+                requireNoNul(element, path);
+            }
+        } else if (node != null && node.isTextual()) {
+            requireFits(path, node.textValue(), Integer.MAX_VALUE);
+        }
     }
 
     /**

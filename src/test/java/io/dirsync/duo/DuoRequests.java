@@ -47,6 +47,29 @@ public record DuoRequests(String endpoint, String apiHost, String ikey, String s
         return Http.send("POST", endpoint + path, authorization(canonical), body, Map.of("Date", date));
     }
 
+    /** The API host name the tests' Duo directories are saved with (what the client signs). */
+    public static final String API_HOST = "duo-api.example.test";
+
+    /** A Duo Admin API directory with setup completed, and requests signed with its keys. */
+    public static DuoRequests directory(io.dirsync.it.DirSync dirsync, String name) {
+        Http.Result created = dirsync.admin("POST", "/directories", Map.of("type", "duo-admin-api", "name", name,
+            "settings", Map.of("apiHostname", API_HOST)));
+        if (created.status() != 201) {
+            throw new AssertionError("Duo directory not created: " + created);
+        }
+        Http.Result setup = dirsync.admin("POST", "/directories/" + created.json().get("id").asText() + "/complete-setup", null);
+        return new DuoRequests(setup.json().get("endpoint").asText(), API_HOST, setup.json().get("integrationKey").asText(),
+            setup.json().get("secretKey").asText());
+    }
+
+    /** A POST of any body (signed as sent, v5), for input a well-behaved client would not send. */
+    public Http.Result postRaw(String path, String body, String contentType) {
+        String date = date();
+        String canonical = String.join("\n", date, "POST", apiHost.toLowerCase(Locale.ROOT), path, "", sha512(body),
+            EMPTY_SHA512);
+        return Http.send("POST", endpoint + path, authorization(canonical), body, Map.of("Date", date, "Content-Type", contentType));
+    }
+
     /** A GET with its parameters in the query string (sorted and %-encoded, as signed). */
     public Http.Result get(String path, Map<String, String> params) {
         Signed signed = signedGet(path, params);

@@ -62,6 +62,7 @@ public final class TestDirectory implements AutoCloseable {
     private volatile java.util.concurrent.CountDownLatch pageGate = new java.util.concurrent.CountDownLatch(0);
     private volatile long pageDelayMillis;
     private final AtomicInteger pagedRequests = new AtomicInteger();
+    private final AtomicInteger personEntriesSent = new AtomicInteger();
 
     private TestDirectory(String flavour) throws Exception {
         this.flavour = flavour;
@@ -77,6 +78,13 @@ public final class TestDirectory implements AutoCloseable {
                 cfg.addAdditionalBindCredentials(bindDn, bindPassword);
                 cfg.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getByName("127.0.0.1"), 0, null));
                 cfg.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
+                    @Override
+                    public void processSearchEntry(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry entry) {
+                        if (entry.getSearchEntry().hasObjectClass("person") || entry.getSearchEntry().hasObjectClass("inetOrgPerson")) {
+                            personEntriesSent.incrementAndGet();
+                        }
+                    }
+
                     @Override
                     public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
                         if (request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
@@ -292,6 +300,14 @@ public final class TestDirectory implements AutoCloseable {
     }
 
     /** In-memory only: every paged search request after the next {@code pages} fails as if the server went away. */
+    /**
+     * How many user (person) entries the in-memory server has sent in search results since the last call, and starts
+     * counting again: what a search really read, whatever Keycloak then kept.
+     */
+    public int personEntriesSent() {
+        return personEntriesSent.getAndSet(0);
+    }
+
     public void failPagedSearchesAfter(int pages) {
         pagedRequests.set(0);
         failPagesAfter = pages;
