@@ -63,7 +63,7 @@ public final class StatusUsernamePasswordForm extends UsernamePasswordForm {
             if (!kerberosUnreachable(e)) {
                 throw e;
             }
-            // Not the user's fault and not a wrong password (no brute-force count): the form again, saying what happened.
+            // Not a wrong password: the form again, saying what happened, and a WARN for the operator.
             LOG.warnf("Realm %s: the Kerberos KDC could not be reached to check the password of user %s",
                 context.getRealm().getName(), user.getUsername());
             context.getEvent().user(user).error(KDC_UNREACHABLE_EVENT);
