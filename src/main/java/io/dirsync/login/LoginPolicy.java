@@ -21,6 +21,7 @@ final class LoginPolicy {
     static final String GROUP_DISABLED = "dirsyncGroupDisabled";
     static final String ACCOUNT_REMOVED = "dirsyncAccountRemoved";
     static final String PASSWORD_SIGN_IN_OFF = "dirsyncPasswordSignInOff";
+    static final String KDC_UNREACHABLE = "dirsyncKerberosUnreachable";
 
     private LoginPolicy() {
     }
