@@ -1,5 +1,6 @@
 package io.dirsync.duo;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -15,7 +16,8 @@ import io.dirsync.engine.SyncConflictException;
  */
 final class DuoError extends RuntimeException {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Duo's JSON; a body with anything after its JSON value is malformed (Jackson would ignore the rest). */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     final int status;
     final int code;

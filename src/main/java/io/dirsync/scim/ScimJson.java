@@ -3,6 +3,7 @@ package io.dirsync.scim;
 import java.time.Instant;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +21,11 @@ public final class ScimJson {
     /** Request bodies larger than this are refused with 413 (documented limit). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads and writes SCIM JSON. A body with anything after its JSON value ({@code {...}xyz}) is malformed, not the
+     * value before the garbage: Jackson would otherwise stop at the value's end and ignore the rest.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ScimJson() {
     }

@@ -115,9 +115,10 @@ class HttpFuzzTest extends DirSyncIntegrationTest {
             return;
         }
         check("SCIM " + method + " " + abbreviate(path), raw, r);
-        if (r.status() == 201 && path.equals("/Users")) {
+        // The endpoint's names are case-insensitive (RFC 7643 §2.1): POST /USERS with a valid body creates a user too.
+        if (r.status() == 201 && path.equalsIgnoreCase("/Users")) {
             usersCreated++;
-        } else if (r.status() == 201 && path.equals("/Groups")) {
+        } else if (r.status() == 201 && path.equalsIgnoreCase("/Groups")) {
             groupsCreated++;
         }
     }

@@ -20,6 +20,17 @@ class ScimRequestParsingTest {
     }
 
     @Test
+    void aBodyWithAnythingAfterItsJsonValueIsMalformedNotTheValueBeforeIt() {
+        // Found by HttpFuzzTest: POST /Users with a valid user followed by garbage created the user (Jackson stops at the
+        // value's end unless told to fail on trailing tokens).
+        for (String trailing : List.of("{\"userName\":\"a\"}xyz", "{\"userName\":\"a\"}{\"b\":2}", "{\"userName\":\"a\"} 1")) {
+            ScimError e = assertThrows(ScimError.class, () -> ScimJson.parseObject(trailing), trailing);
+            assertEquals(400, e.status(), trailing);
+        }
+        assertEquals("a", ScimJson.parseObject("{\"userName\":\"a\"}  \n").get("userName").asText(), "white space after is fine");
+    }
+
+    @Test
     void entrasValuePathFilterIsRewrittenToTheRfcForm() {
         assertEquals("emails[type eq \"work\" and value eq \"a@b.c\"]",
             ScimQuery.rewriteValuePaths("emails[type eq \"work\"].value eq \"a@b.c\""));
