@@ -30,9 +30,9 @@ public class RealmEndpointProviderFactory implements RealmResourceProviderFactor
     }
 
     /** Default of {@code max-auth-failures}: as Keycloak's own brute-force detection, 30 failures before a refusal. */
-    static final int DEFAULT_MAX_AUTH_FAILURES = 30;
+    public static final int DEFAULT_MAX_AUTH_FAILURES = 30;
     /** Default of {@code auth-failure-window-seconds}. */
-    static final int DEFAULT_AUTH_FAILURE_WINDOW_SECONDS = 60;
+    public static final int DEFAULT_AUTH_FAILURE_WINDOW_SECONDS = 60;
 
     private AuthenticationFailures authenticationFailures =
         new AuthenticationFailures(DEFAULT_MAX_AUTH_FAILURES, DEFAULT_AUTH_FAILURE_WINDOW_SECONDS);

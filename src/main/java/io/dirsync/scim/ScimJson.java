@@ -41,6 +41,12 @@ public final class ScimJson {
         try {
             node = MAPPER.readTree(body);
         } catch (Exception e) {
+            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException trailing
+                && String.valueOf(trailing.getOriginalMessage()).startsWith("Trailing token")) {
+                // Jackson's own text names its classes and settings: say it in the client's terms.
+                throw ScimError.badRequest("invalidSyntax", "Malformed JSON: something follows the JSON object"
+                    + at(trailing.getLocation()) + "; send one JSON object");
+            }
             String m = e.getMessage() == null ? "" : e.getMessage();
             int nl = m.indexOf('\n');
             throw ScimError.badRequest("invalidSyntax", "Malformed JSON: " + (nl < 0 ? m : m.substring(0, nl)));
@@ -49,6 +55,10 @@ public final class ScimJson {
             throw ScimError.badRequest("invalidSyntax", "The request body must be a JSON object");
         }
         return o;
+    }
+
+    private static String at(com.fasterxml.jackson.core.JsonLocation where) {
+        return where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     /** A document this server stored itself. */

@@ -26,6 +26,9 @@ class ScimRequestParsingTest {
         for (String trailing : List.of("{\"userName\":\"a\"}xyz", "{\"userName\":\"a\"}{\"b\":2}", "{\"userName\":\"a\"} 1")) {
             ScimError e = assertThrows(ScimError.class, () -> ScimJson.parseObject(trailing), trailing);
             assertEquals(400, e.status(), trailing);
+            assertTrue(e.getMessage().startsWith("Malformed JSON: "), e.getMessage());
+            assertTrue(trailing.endsWith("xyz") || e.getMessage().contains("something follows the JSON object"), e.getMessage());
+            assertFalse(e.getMessage().contains("jackson") || e.getMessage().contains("DeserializationFeature"), e.getMessage());
         }
         assertEquals("a", ScimJson.parseObject("{\"userName\":\"a\"}  \n").get("userName").asText(), "white space after is fine");
     }
