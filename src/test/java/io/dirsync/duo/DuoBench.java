@@ -24,7 +24,7 @@ import io.dirsync.it.DirSyncServerConfig;
 /**
  * Issue 14's figure: users created per second through the Duo Admin API vs through SCIM, on the same server in the same
  * run ({@code mvn -Pbench verify -Dtest=DuoBench [-Dbench.duo.users=2000 -Dbench.duo.proxyUsers=200]}). Both are sent
- * the way ScimBench sends SCIM creates: plain HTTP to Keycloak with the tests' one keep-alive {@code java.net.http}
+ * the way the side-by-side bench (bench/SideBySideBench) sends SCIM creates: plain HTTP to Keycloak with the tests' one keep-alive {@code java.net.http}
  * client, one client sequentially, then 4 clients in parallel; the Duo requests are signed v5 by {@link DuoRequests}
  * (JSON body). A second, labelled line gives Duo's official Java client through the test TLS proxy (a new TLS handshake
  * through a CONNECT tunnel per request: a figure of that client and proxy more than of the server). Asserts nothing about
