@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
@@ -78,24 +74,7 @@ class DuoBench extends DirSyncIntegrationTest {
 
     /** Users per second creating {@code count} users with {@code clients} threads. */
     private static double rate(int count, int clients, IntConsumer create) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count) {
-                    create.accept(i);
-                }
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return count / seconds;
+        return count * 1000.0 / io.dirsync.bench.Load.parallel(count, clients, create);
     }
 
     private static void duo(DuoRequests duo, String username) {
