@@ -61,6 +61,12 @@ export const RunReportView = ({ directoryId, runId }: { directoryId: string; run
           <Field label={t("dirsyncDuration")}>{formatDuration(run.startedAt, run.endedAt)}</Field>
           <Field label={t("dirsyncStarted")}>{formatTime(run.startedAt)}</Field>
           <Field label={t("dirsyncEnded")}>{formatTime(run.endedAt)}</Field>
+          {run.node && (
+            <Field label={t("dirsyncRunNode")}>
+              <span data-testid="run-node">{run.node}</span>
+              {running && run.heartbeatAt ? ` (${t("dirsyncRunHeartbeat", { time: formatTime(run.heartbeatAt) })})` : ""}
+            </Field>
+          )}
         </DescriptionList>
       </StackItem>
       {run.message && (

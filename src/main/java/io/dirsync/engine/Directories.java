@@ -194,6 +194,7 @@ public final class Directories {
             DirectoryEntity e = store.find(DirectoryEntity.class, directory.id());
             store.remove(e);
         });
+        SyncRuns.forgetPushRuns(directory.id());
     }
 
     /**

@@ -29,6 +29,7 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
     public static final String PURGE_TASK = "dirsync-trash-purge";
 
     private EngineConfig config;
+    private final RunHeartbeat heartbeat = new RunHeartbeat();
 
     @Override
     public DirectorySyncEngine create(KeycloakSession session) {
@@ -47,14 +48,20 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
             if (event instanceof PostMigrationEvent) {
                 try (KeycloakSession session = factory.create()) {
                     long interval = config.trashPurgeIntervalMillis();
+                    long tick = config.pullScheduleTickMillis();
+                    // The purge's period is decided from its history by Keycloak's clock; the timer only looks often.
+                    long purgeTick = Math.min(interval, tick);
                     session.getProvider(TimerProvider.class).schedule(
-                        new ClusterAwareScheduledTaskRunner(factory, new TrashPurgeTask(), interval), interval, PURGE_TASK);
+                        new ClusterAwareScheduledTaskRunner(factory, new TrashPurgeTask(), purgeTick), purgeTick, PURGE_TASK);
                     LOG.infof("Directory sync: trash purge every %d s, users deleted %d days after entering the trash",
                         interval / 1000, config.trashRetentionMillis() / EngineConfig.DAY);
-                    long tick = config.pullScheduleTickMillis();
                     session.getProvider(TimerProvider.class).schedule(
                         new ClusterAwareScheduledTaskRunner(factory, new PullScheduler(), tick), tick, PullScheduler.TASK);
                     LOG.infof("Directory sync: pull directories' schedules checked every %d s", tick / 1000);
+                    long beat = RunHeartbeat.intervalMillis(config.runHeartbeatTimeoutMillis());
+                    heartbeat.start(factory, beat);
+                    LOG.infof("Directory sync: node %s; running syncs beat every %d ms, closed as failed after %d s without",
+                        ClusterNode.name(session), beat, config.runHeartbeatTimeoutMillis() / 1000);
                 }
                 indexStoredDocuments(factory);
                 markRealmsWithGroupStatuses(factory);
@@ -97,17 +104,24 @@ public class DirectorySyncEngineFactory implements ProviderFactory<DirectorySync
             .property().name("trash-retention-days").type("int").defaultValue(7)
                 .helpText("Days a deprovisioned user stays in the trash before it is deleted for good.").add()
             .property().name("trash-purge-interval-seconds").type("int").defaultValue(3600)
-                .helpText("How often the trash is checked for users whose time is up.").add()
+                .helpText("The trash purge's period: once in each such period of the clock (each hour from the top of the"
+                    + " hour by default), in each realm, the users whose time in the trash is up are deleted.").add()
             .property().name("scim-token-lifetime-days").type("int").defaultValue(90)
                 .helpText("Days a SCIM bearer token stays valid after it is generated.").add()
             .property().name("pull-schedule-tick-seconds").type("int").defaultValue(60)
-                .helpText("How often the pull directories' schedules (full sync every 12 h, admin sync every 30 min by"
-                    + " default, per directory) are checked.").add()
+                .helpText("How often the schedules are checked: the pull directories' runs (full sync every 12 h, admin"
+                    + " sync every 30 min by default, per directory), the trash purge's period and runs whose node stopped"
+                    + " answering.").add()
+            .property().name("run-heartbeat-timeout-seconds").type("int").defaultValue(300)
+                .helpText("A running sync whose node has not signalled it alive for this long (the node was killed or cut"
+                    + " off) is closed as failed by any node's next schedule tick. Nodes signal their runs every quarter of"
+                    + " it, at most every 30 s; at least 10.").add()
             .build();
     }
 
     @Override
     public void close() {
+        heartbeat.stop();
     }
 
     @Override

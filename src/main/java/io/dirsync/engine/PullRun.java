@@ -1,11 +1,14 @@
 package io.dirsync.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -27,8 +30,10 @@ import io.dirsync.storage.SyncRunItemEntity;
 /**
  * One pull run (full, admin or single-user sync) of a pull directory (LDAP, Entra): rules 7, 10 and 13 for
  * sources that are read, not pushed. The adapter pages through the source and calls {@link #apply} once per
- * in-scope entry, each in a transaction of its own (bounded memory, a bad entry never undoes the others);
- * then {@link #finish} trashes the directory's users the source no longer returned, unless that would be
+ * in-scope entry, each in a transaction of its own, or {@link #applyAll} for a page's entries, a few to a transaction
+ * (bounded memory; a bad entry never undoes the others: a refused transaction is applied again one entry at a time).
+ * A full run first skips the entries unchanged since their user's last apply ({@link #skipUnchanged}: one query per
+ * page, no write). Then {@link #finish} trashes the directory's users the source no longer returned, unless that would be
  * a mass deprovisioning (rule 10: held for the admin) or the source failed mid-run (nobody is trashed).
  * Rule 12 too: a source that says which of its groups an entry's user is in gets the user exactly the roles of the
  * directory's admin groups ({@link AdminGroups}) among them, and a complete admin sync ({@link RunKind#ADMIN}, which
@@ -52,6 +57,9 @@ public final class PullRun {
     private final String directoryId;
     private final SyncRuns.Run run;
     private final AdminGroups adminGroups;
+    /** Digest of the directory's settings as the run began: part of every entry's digest (see {@link #digest}). */
+    private final String settingsDigest;
+    private final String federationLink;
     private final Set<String> seen = new HashSet<>();
     /** Users an incremental run was told left the scope, with why: trashed by {@link #finishPartial} (rule 10 first). */
     private final Map<String, String> leaving = new LinkedHashMap<>();
@@ -64,13 +72,17 @@ public final class PullRun {
     private long pageLeft;
     private long progressWrittenAt = System.nanoTime();
 
-    private PullRun(KeycloakSessionFactory factory, String realmId, String directoryId, SyncRuns.Run run,
-                    AdminGroups adminGroups) {
+    private PullRun(KeycloakSessionFactory factory, Directory directory, SyncRuns.Run run, AdminGroups adminGroups) {
         this.factory = factory;
-        this.realmId = realmId;
-        this.directoryId = directoryId;
+        this.realmId = directory.realmId();
+        this.directoryId = directory.id();
         this.run = run;
         this.adminGroups = adminGroups;
+        this.federationLink = directory.federationLink();
+        // Any change of the settings (a mapping, the synced or admin groups, the name its groups carry) re-applies every
+        // user once: it voids every digest.
+        this.settingsDigest = EntryDigest.of(java.util.Arrays.asList(directory.typeId(), directory.name(),
+            String.valueOf(directory.status()), federationLink, directory.settings().toString()));
     }
 
     /** Opens a run; it shows as {@code running} in the directory's history until it finishes. */
@@ -82,7 +94,7 @@ public final class PullRun {
             engine.adminRoles().ensure(realm, adminGroups);
         }
         SyncRuns.Run run = engine.runs().startPull(directory, kind);
-        return new PullRun(session.getKeycloakSessionFactory(), directory.realmId(), directory.id(), run, adminGroups);
+        return new PullRun(session.getKeycloakSessionFactory(), directory, run, adminGroups);
     }
 
     /** The directory's admin groups, as they were when the run began (rule 12). */
@@ -122,10 +134,68 @@ public final class PullRun {
      * has passed.
      */
     private void entryDone() {
-        boolean pageDone = pageLeft > 0 && --pageLeft == 0;
+        entriesDone(1);
+    }
+
+    private void entriesDone(long entries) {
+        boolean pageDone = pageLeft > 0 && (pageLeft = Math.max(0, pageLeft - entries)) == 0;
         if (pageDone || System.nanoTime() - progressWrittenAt >= PROGRESS_INTERVAL_MILLIS * 1_000_000L) {
             writeProgress();
         }
+    }
+
+    /**
+     * The digest of everything an apply of {@code source} is given: its values, {@code sourceFacts} (what the adapter's
+     * own bookkeeping writes, e.g. the entry's DN and the ids of the managed groups and the admin groups it is in; order
+     * does not matter) and the directory's settings as the run began. Two entries with the same digest are applied the
+     * same way.
+     */
+    public String digest(SourceUser source, Collection<String> sourceFacts) {
+        List<String> parts = new ArrayList<>();
+        parts.add(settingsDigest);
+        parts.add(source.username());
+        parts.add(String.valueOf(source.active()));
+        parts.add(source.document());
+        new TreeMap<>(source.attributes()).forEach((k, v) -> {
+            parts.add(k);
+            parts.add(v);
+        });
+        parts.add("|facts");
+        parts.addAll(new TreeSet<>(sourceFacts));
+        return EntryDigest.of(parts);
+    }
+
+    /**
+     * A full run's skip of unchanged entries, before any other database work (issue 16): one query for the page
+     * finds the users whose last apply kept the same digest (by external id) and that nothing changed since (the
+     * managed row's revision, trash and source flags, Keycloak's user row and its federation link: see
+     * {@link DirSyncStore#appliedDigests}). Those users are counted applied and unchanged and kept in scope, with no
+     * write; the adapter applies the others as usual.
+     *
+     * @param digests the page's entries by external id, each with its {@link #digest}
+     * @return the external ids skipped
+     */
+    public Set<String> skipUnchanged(Map<String, String> digests) {
+        if (digests.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, DirSyncStore.AppliedDigest> applied = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+            s -> new DirSyncStore(s).appliedDigests(directoryId, digests.keySet(), federationLink));
+        Set<String> skipped = new HashSet<>();
+        digests.forEach((externalId, digest) -> {
+            DirSyncStore.AppliedDigest last = applied.get(externalId);
+            if (UserSync.sameDigest(digest, last) && !seen.contains(last.userId())) {
+                skipped.add(externalId);
+                seen.add(last.userId());
+                leaving.remove(last.userId());
+            }
+        });
+        if (!skipped.isEmpty()) {
+            this.applied += skipped.size();
+            unchanged += skipped.size();
+            entriesDone(skipped.size());
+        }
+        return skipped;
     }
 
     /**
@@ -169,19 +239,28 @@ public final class PullRun {
      */
     public String apply(SourceUser source, String entryName, KnownAbsent known, Set<String> groups,
                         AppliedUserHook alsoInTransaction) {
+        return apply(source, entryName, known, groups, null, alsoInTransaction);
+    }
+
+    /**
+     * Like {@link #apply(SourceUser, String, KnownAbsent, Set, AppliedUserHook)}, and keeps the entry's {@code digest}
+     * (see {@link #digest}) on the user's managed row when the whole transaction commits, for {@link #skipUnchanged}.
+     */
+    public String apply(SourceUser source, String entryName, KnownAbsent known, Set<String> groups, String digest,
+                        AppliedUserHook alsoInTransaction) {
         try {
             if (source.username() == null || source.username().isBlank()) {
                 throw inTransaction((realm, engine, directory) -> UserSync.missingUsername(directory, entryName));
             }
             try {
-                return applyInTransaction(source, known, groups, alsoInTransaction);
+                return applyInTransaction(source, known, groups, digest, alsoInTransaction);
             } catch (SyncConflictException | ModelDuplicateException refused) {
                 // (ownership and invalid input do not depend on what the page was known not to meet)
                 if (known == null || refused instanceof SyncConflictException c
                         && c.getKind() != SyncConflictException.Kind.UNIQUENESS) {
                     throw refused;
                 }
-                return applyInTransaction(source, null, groups, alsoInTransaction);
+                return applyInTransaction(source, null, groups, digest, alsoInTransaction);
             } finally {
                 if (known != null) {
                     known.taken(source);
@@ -208,25 +287,36 @@ public final class PullRun {
         return userId;
     }
 
-    private String applyInTransaction(SourceUser source, KnownAbsent known, Set<String> groups,
+    private String applyInTransaction(SourceUser source, KnownAbsent known, Set<String> groups, String digest,
                                       AppliedUserHook alsoInTransaction) {
         UserSync.UserChange change = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
             RealmModel realm = s.realms().getRealm(realmId);
             s.getContext().setRealm(realm);
             DirectorySyncEngine engine = DirectorySyncEngine.of(s);
             Directory directory = known != null ? known.directory() : engine.directories().get(realm, directoryId).orElseThrow();
-            UserSync.UserChange applied =
-                engine.users().apply(realm, directory, source, UserSync.Mode.UPSERT, run, known);
-            if (alsoInTransaction != null) {
-                alsoInTransaction.applied(s, realm, directory, applied);
-            }
-            if (groups != null) {
-                engine.adminRoles().setFromGroups(realm, directory, applied.user(), adminGroups, groups,
-                    applied.outcome() == Outcome.CREATED);
-            }
-            return applied;
+            return applyIn(s, realm, engine, directory, source, known, groups, digest, alsoInTransaction);
         });
-        // counted once committed
+        return committed(change);
+    }
+
+    /** One entry's apply in the caller's transaction: the engine's rules, then the source's bookkeeping and rule 12. */
+    private UserSync.UserChange applyIn(KeycloakSession s, RealmModel realm, DirectorySyncEngine engine, Directory directory,
+                                        SourceUser source, KnownAbsent known, Set<String> groups, String digest,
+                                        AppliedUserHook alsoInTransaction) {
+        UserSync.UserChange applied =
+            engine.users().apply(realm, directory, source, UserSync.Mode.UPSERT, run, known, digest);
+        if (alsoInTransaction != null) {
+            alsoInTransaction.applied(s, realm, directory, applied);
+        }
+        if (groups != null) {
+            engine.adminRoles().setFromGroups(realm, directory, applied.user(), adminGroups, groups,
+                applied.outcome() == Outcome.CREATED);
+        }
+        return applied;
+    }
+
+    /** Counts an applied entry once its transaction committed; returns its user's id. */
+    private String committed(UserSync.UserChange change) {
         applied++;
         if (change.outcome() == Outcome.UNCHANGED) {
             unchanged++;
@@ -235,6 +325,75 @@ public final class PullRun {
         seen.add(id);
         leaving.remove(id);
         return id;
+    }
+
+    /** Entries {@link #applyAll} applies in one transaction. */
+    static final int ENTRIES_PER_TRANSACTION = 20;
+
+    /** One in-scope entry for {@link #applyAll}: the arguments of {@link #apply(SourceUser, String, KnownAbsent, Set, String, AppliedUserHook)}. */
+    public record Entry(SourceUser source, String entryName, Set<String> groups, String digest, AppliedUserHook hook) {
+    }
+
+    /**
+     * Applies a page's entries as {@link #apply(SourceUser, String, KnownAbsent, Set, String, AppliedUserHook)} does,
+     * up to {@link #ENTRIES_PER_TRANSACTION} to a transaction (issue 16: a transaction per user was a fifth of a first
+     * sync). When any entry of a transaction is refused, or the transaction fails to commit, nothing of it stays and
+     * each of its entries is applied again alone: a bad entry still fails only itself, with the same message.
+     */
+    public void applyAll(List<Entry> entries, KnownAbsent known) {
+        List<Entry> batch = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.source().username() == null || e.source().username().isBlank()) {
+                apply(e.source(), e.entryName(), known, e.groups(), e.digest(), e.hook()); // fails alone, with rule 5's message
+                continue;
+            }
+            batch.add(e);
+            if (batch.size() == ENTRIES_PER_TRANSACTION) {
+                applyBatch(batch, known);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            applyBatch(batch, known);
+        }
+    }
+
+    private void applyBatch(List<Entry> batch, KnownAbsent known) {
+        if (batch.size() == 1) {
+            Entry e = batch.get(0);
+            apply(e.source(), e.entryName(), known, e.groups(), e.digest(), e.hook());
+            return;
+        }
+        List<UserSync.UserChange> changes;
+        try {
+            changes = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                RealmModel realm = s.realms().getRealm(realmId);
+                s.getContext().setRealm(realm);
+                DirectorySyncEngine engine = DirectorySyncEngine.of(s);
+                Directory directory = known != null ? known.directory() : engine.directories().get(realm, directoryId).orElseThrow();
+                List<UserSync.UserChange> applied = new ArrayList<>();
+                for (Entry e : batch) {
+                    try {
+                        applied.add(applyIn(s, realm, engine, directory, e.source(), known, e.groups(), e.digest(), e.hook()));
+                    } finally {
+                        if (known != null) {
+                            known.taken(e.source()); // the batch's later entries check this one's names in full
+                        }
+                    }
+                }
+                return applied;
+            });
+        } catch (RuntimeException refusedOrFailed) {
+            // Rolled back as a whole: each entry again, alone, with every check (see apply)
+            for (Entry e : batch) {
+                apply(e.source(), e.entryName(), known, e.groups(), e.digest(), e.hook());
+            }
+            return;
+        }
+        for (UserSync.UserChange change : changes) {
+            committed(change);
+            entryDone();
+        }
     }
 
     /** Source bookkeeping done in an applied user's transaction; a SyncConflictException fails that entry. */
@@ -395,16 +554,18 @@ public final class PullRun {
     private List<String> missingUsers(DirectorySyncEngine engine) {
         List<String> missing = new ArrayList<>();
         int page = 1000;
-        for (int first = 0; ; first += page) {
-            List<ManagedUserEntity> batch = engine.store().managedUsers(directoryId, first, page);
-            for (ManagedUserEntity m : batch) {
-                if (!m.isTrashed() && !seen.contains(m.getUserId())) {
-                    missing.add(m.getUserId());
+        String after = null;
+        while (true) {
+            List<String> batch = engine.store().activeUserIds(directoryId, after, page);
+            for (String userId : batch) {
+                if (!seen.contains(userId)) {
+                    missing.add(userId);
                 }
             }
             if (batch.size() < page) {
                 return missing;
             }
+            after = batch.get(batch.size() - 1);
         }
     }
 

@@ -100,7 +100,18 @@ public final class PullRunner {
                             started.runId().complete(null);
                             return null;
                         }
-                        return source.run(factory, realmId, directoryId, kind, username, started.runId()::complete);
+                        String[] opened = new String[1];
+                        try {
+                            return source.run(factory, realmId, directoryId, kind, username, id -> {
+                                opened[0] = id;
+                                started.runId().complete(id);
+                            });
+                        } finally {
+                            // A run that ended without closing its row stops beating: the row is closed by a tick later.
+                            if (opened[0] != null) {
+                                RunHeartbeat.ended(opened[0]);
+                            }
+                        }
                     });
                     if (result.isExecuted()) {
                         started.report().complete(result.getResult());

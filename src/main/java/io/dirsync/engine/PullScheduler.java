@@ -18,6 +18,7 @@ import io.dirsync.storage.RunKind;
  * decided from the persisted run history by Keycloak's clock, and decided again once the run holds its directory's
  * cluster-wide lock ({@link PullRunner}): a tick on another node that saw the same history either waits for nothing
  * (the lock is taken) or finds the period's run already in the history, so a period runs once across the nodes.
+ * Each tick first closes as failed the running pulls whose node stopped beating ({@link SyncRuns#closeStale}).
  *
  * <p>Per-directory settings: {@code fullSyncMinutes} (720), {@code incrementalSyncMinutes} (15),
  * {@code adminSyncMinutes} (30), {@code schedulePaused}.
@@ -37,6 +38,13 @@ public class PullScheduler implements ScheduledTask {
      * {@code "<directoryId> <kind>"}.
      */
     public List<String> startDue(KeycloakSession session) {
+        // First the runs whose node stopped answering, so that their history is true before anything starts.
+        try {
+            SyncRuns.closeStale(session.getKeycloakSessionFactory(),
+                DirectorySyncEngine.of(session).config().runHeartbeatTimeoutMillis());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not close the runs whose node stopped answering");
+        }
         List<String> started = new ArrayList<>();
         for (RealmModel realm : session.realms().getRealmsStream().toList()) {
             session.getContext().setRealm(realm);

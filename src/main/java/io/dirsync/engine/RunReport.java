@@ -13,11 +13,13 @@ import io.dirsync.storage.SubjectType;
  * {@code progress}: how far a pull run got, as it goes (null for a day's pushes, which report none); a finished run
  * keeps its last figures. {@code held}: the users a {@code held} run would trash (rule 10; at most
  * {@link SyncRuns#LISTED} of them, {@code counts.held} says how many), empty for any other status.
+ * {@code node}: the Keycloak node that ran a pull (null for a day's pushes and runs of earlier releases);
+ * {@code heartbeatAt}: when that node last said the run was alive (its wall clock, epoch ms).
  */
 public record RunReport(String id, String directoryId, String kind, String status, long startedAt, Long endedAt,
                         Map<String, Long> counts, Map<String, Long> userCounts, Map<String, Long> groupCounts,
                         List<Error> errors, List<Error> warnings, String message, Progress progress,
-                        List<HeldUser> held) {
+                        List<HeldUser> held, String node, Long heartbeatAt) {
 
     /** A per-user (or per-group) error (the run went on), or a warning (the record was applied without a value). */
     public record Error(long at, SubjectType subjectType, String subject, String message) {

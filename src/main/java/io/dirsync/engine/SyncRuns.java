@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -46,11 +47,18 @@ public final class SyncRuns {
         this.store = store;
     }
 
+    /**
+     * The day's push run of each directory this node has seen, by directory id and day: a run's handle never changes
+     * (one run per directory and day, unique in the database; its row goes only with its directory, whose requests are
+     * refused from then on), so a push request reads it once per node and day instead of once per request.
+     */
+    private static final ConcurrentHashMap<String, Run> PUSH_RUNS = new ConcurrentHashMap<>();
+
     /** The run that collects today's pushes (UTC day of Keycloak's clock), opened by whichever request comes first. */
     public Run pushRun(RealmModel realm, Directory directory) {
         String day = LocalDate.ofInstant(Instant.ofEpochMilli(Time.currentTimeMillis()), ZoneOffset.UTC).toString();
         String cacheKey = "dirsync.push-run." + directory.id() + "." + day;
-        Run cached = session.getAttribute(cacheKey, Run.class);
+        Run cached = PUSH_RUNS.get(cacheKey);
         if (cached != null) {
             return cached;
         }
@@ -72,8 +80,15 @@ public final class SyncRuns {
                     s -> new DirSyncStore(s).pushRunOfDay(directory.id(), day).map(SyncRuns::handle).orElseThrow(() -> concurrentOpen));
             }
         }
-        session.setAttribute(cacheKey, run);
+        String today = "." + day;
+        PUSH_RUNS.keySet().removeIf(key -> !key.endsWith(today)); // the runs of other days are not asked for again
+        PUSH_RUNS.put(cacheKey, run);
         return run;
+    }
+
+    /** Forgets a deleted directory's push runs on this node (other nodes refuse its requests, whose token is gone). */
+    static void forgetPushRuns(String directoryId) {
+        PUSH_RUNS.keySet().removeIf(key -> key.startsWith("dirsync.push-run." + directoryId + "."));
     }
 
     /**
@@ -102,7 +117,7 @@ public final class SyncRuns {
      * at zero (no page read yet).
      */
     public Run startPull(Directory directory, RunKind kind) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+        Run run = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
             // Pulls open only under the directory's cluster-wide lock: a pull still "running" here lost its node
             // (kill -9, power cut) before it could close; it failed, and nothing of what it did not finish was trashed.
             for (SyncRunEntity orphan : new DirSyncStore(s).openPullRuns(directory.id(), RunKind.PUSH, RunStatus.RUNNING)) {
@@ -111,6 +126,8 @@ public final class SyncRuns {
                 orphan.setMessage("Interrupted: the server running this sync stopped before it finished");
             }
             SyncRunEntity e = newRun(directory, kind);
+            e.setNode(ClusterNode.name(s));
+            e.setHeartbeatAt(System.currentTimeMillis());
             e.setProgressRead(0L);
             e.setProgressApplied(0L);
             e.setProgressFailed(0L);
@@ -118,6 +135,34 @@ public final class SyncRuns {
             e.setProgressAt(e.getStartedAt());
             new DirSyncStore(s).persist(e);
             return handle(e);
+        });
+        RunHeartbeat.running(run.id());
+        return run;
+    }
+
+    /**
+     * Closes as failed every running pull whose node has not beaten for {@code timeoutMillis} (killed, cut off, frozen):
+     * any node's scheduler tick calls it, so such a run does not wait for its directory's next pull to be closed.
+     * A live run is never closed: its node beats every few seconds whatever the run waits on, and the close is one
+     * conditional update that a beat written meanwhile defeats. Runs opened by a release without heartbeats (null) are
+     * left to the next pull of their directory ({@link #startPull}). Returns the runs closed, as "id node".
+     */
+    public static List<String> closeStale(org.keycloak.models.KeycloakSessionFactory factory, long timeoutMillis) {
+        long before = System.currentTimeMillis() - timeoutMillis;
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            DirSyncStore store = new DirSyncStore(s);
+            List<String> closed = new java.util.ArrayList<>();
+            for (SyncRunEntity stale : store.staleRuns(before)) {
+                String message = "Node " + stale.getNode() + " stopped answering: no heartbeat since "
+                    + Instant.ofEpochMilli(stale.getHeartbeatAt()) + " (limit " + timeoutMillis / 1000
+                    + " s); the run failed, and nothing it had not finished was trashed";
+                if (store.closeStaleRun(stale.getId(), before, Time.currentTimeMillis(), message)) {
+                    LOG.warnf("Directory %s: %s sync %s closed as failed: %s", stale.getDirectoryId(), stale.getKind(),
+                        stale.getId(), message);
+                    closed.add(stale.getId() + " " + stale.getNode());
+                }
+            }
+            return closed;
         });
     }
 
@@ -134,6 +179,7 @@ public final class SyncRuns {
     /** Closes a pull run, stores its unchanged count and last progress and emits the report as an admin event. */
     public RunReport finish(RealmModel realm, Directory directory, Run run, RunStatus status, int unchanged, String message,
                             RunReport.Progress progress) {
+        RunHeartbeat.ended(run.id());
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
             SyncRunEntity e = new DirSyncStore(s).find(SyncRunEntity.class, run.id());
             if (e != null) {
@@ -244,7 +290,8 @@ public final class SyncRuns {
                 .map(i -> new RunReport.HeldUser(i.getAt(), i.getSubjectId(), i.getSubject(), i.getMessage()))
                 .toList();
         return new RunReport(run.getId(), run.getDirectoryId(), run.getKind().id(), run.getStatus().id(), run.getStartedAt(),
-            run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage(), progress(run), held);
+            run.getEndedAt(), counts, users, groups, errors, warnings, run.getMessage(), progress(run), held, run.getNode(),
+            run.getHeartbeatAt());
     }
 
     /** A run's items of one outcome as errors or warnings; none read when its count says there are none. */

@@ -119,6 +119,29 @@ public final class Trash {
     }
 
     /**
+     * Deletes for good the realm's trashed users whose days are over, at most {@code max}, the longest due first;
+     * returns how many. Idempotent: a user already gone only loses its trash row.
+     */
+    public int purgeDue(RealmModel realm, int max) {
+        long now = Time.currentTimeMillis();
+        int purged = 0;
+        session.getContext().setRealm(realm);
+        for (ManagedUserEntity t : store.trashDue(realm.getId(), now, max)) {
+            UserModel user = session.users().getUserById(realm, t.getUserId());
+            String username = user == null ? t.getSourceUsername() : user.getUsername();
+            if (user == null) {
+                store.deleteUserData(t.getUserId());
+            } else {
+                EngineWrites.run(session, () -> new UserManager(session).removeUser(realm, user));
+            }
+            LOG.infof("Deleted trashed user '%s' of realm %s for good (in the trash since %d)", username,
+                realm.getName(), t.getTrashedAt());
+            purged++;
+        }
+        return purged;
+    }
+
+    /**
      * A page of the realm's trash, the soonest deletion first, as read views.
      *
      * @param directoryId only this directory's users (null: every directory's)

@@ -16,7 +16,8 @@ public class DirSyncJpaEntityProviderFactory implements JpaEntityProviderFactory
     private static final List<Class<?>> ENTITIES = List.of(
         DirectoryEntity.class, ManagedUserEntity.class, IdentifierEntity.class, ManagedGroupEntity.class,
         SubjectStatusEntity.class, SourceValueEntity.class, SyncRunEntity.class, SyncRunItemEntity.class,
-        ScimTokenEntity.class, EnrollmentEntity.class, DirectoryStateEntity.class);
+        ScimTokenEntity.class, EnrollmentEntity.class, DirectoryStateEntity.class,
+        PurgeRunEntity.class);
 
     @Override public JpaEntityProvider create(KeycloakSession session) { return this; }
     @Override public List<Class<?>> getEntities() { return ENTITIES; }

@@ -27,6 +27,16 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "dirsync.runProgress",
         query = "update SyncRunEntity r set r.progressRead = :read, r.progressApplied = :applied,"
             + " r.progressFailed = :failed, r.progressPage = :page, r.progressAt = :at where r.id = :id"),
+    // A pull's heartbeat, written by the node running it (SyncRuns#beat); only rows still running are touched.
+    @NamedQuery(name = "dirsync.runHeartbeat",
+        query = "update SyncRunEntity r set r.heartbeatAt = :at where r.id in :ids and r.status = :running"),
+    // Running pulls whose node stopped beating; push runs (no heartbeat) never match. Read along IDX_DIRSYNC_RUN_BEAT.
+    @NamedQuery(name = "dirsync.staleRuns",
+        query = "select r from SyncRunEntity r where r.status = :running and r.heartbeatAt < :before"),
+    // Closes one stale run unless its heartbeat came in meanwhile (the row lock orders it against SyncRuns#beat).
+    @NamedQuery(name = "dirsync.closeStaleRun",
+        query = "update SyncRunEntity r set r.status = :failed, r.endedAt = :at, r.message = :message"
+            + " where r.id = :id and r.status = :running and r.heartbeatAt < :before"),
     @NamedQuery(name = "dirsync.pushRunOfDay",
         query = "select r from SyncRunEntity r where r.directoryId = :directoryId and r.pushDay = :pushDay"),
     @NamedQuery(name = "dirsync.deleteRunsByDirectory",
@@ -92,6 +102,17 @@ public class SyncRunEntity {
     @Column(name = "PROGRESS_AT")
     private Long progressAt;
 
+    /**
+     * The Keycloak node running a pull (its Infinispan node name, as Keycloak logs it at start), and when that node last
+     * said the run is alive (the server's wall clock, not Keycloak's test offset: moving the clock in a test never makes
+     * a live run look dead). Null for push runs and for runs opened before 0.6.0.
+     */
+    @Column(name = "NODE", length = 255)
+    private String node;
+
+    @Column(name = "HEARTBEAT_AT")
+    private Long heartbeatAt;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -120,6 +141,10 @@ public class SyncRunEntity {
     public void setProgressFailed(Long progressFailed) { this.progressFailed = progressFailed; }
     public Integer getProgressPage() { return progressPage; }
     public void setProgressPage(Integer progressPage) { this.progressPage = progressPage; }
+    public String getNode() { return node; }
+    public void setNode(String node) { this.node = node; }
+    public Long getHeartbeatAt() { return heartbeatAt; }
+    public void setHeartbeatAt(Long heartbeatAt) { this.heartbeatAt = heartbeatAt; }
     public Long getProgressAt() { return progressAt; }
     public void setProgressAt(Long progressAt) { this.progressAt = progressAt; }
 }

@@ -1,11 +1,19 @@
 package io.dirsync.cluster;
 
+import static io.dirsync.cluster.Nodes.admin;
+import static io.dirsync.cluster.Nodes.count;
+import static io.dirsync.cluster.Nodes.ctl;
+import static io.dirsync.cluster.Nodes.db;
+import static io.dirsync.cluster.Nodes.onNode;
+import static io.dirsync.cluster.Nodes.one;
+import static io.dirsync.cluster.Nodes.runs;
+import static io.dirsync.cluster.Nodes.scim;
+import static io.dirsync.cluster.Nodes.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -20,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -52,8 +59,7 @@ import io.dirsync.ldap.TestDirectory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterSuite {
 
-    private static final String[] NODES = System.getProperty("dirsync.cluster.nodes",
-        "http://127.0.0.1:8080,http://127.0.0.1:8081").split(",");
+    private static final String[] NODES = Nodes.URLS;
     private static final int USERS = Integer.getInteger("dirsync.cluster.users", 500);
     private static final int GROUPS = Integer.getInteger("dirsync.cluster.groups", 10);
     private static final int PERIODS = Integer.getInteger("dirsync.cluster.periods", 3);
@@ -69,11 +75,6 @@ class ClusterSuite {
             waitUntil("node " + (i + 1) + " ready", () -> true, 1);
             ADMINS[i] = admin(i);
         }
-    }
-
-    /** Each node issues its own admin tokens: a token's issuer is the node's URL (hostname strict is off). */
-    private static Keycloak admin(int node) {
-        return Keycloak.getInstance(NODES[node], "master", "admin", "admin", "admin-cli");
     }
 
     @AfterAll
@@ -123,10 +124,11 @@ class ClusterSuite {
         assertEquals(List.of("nick-on-two"), u.getAttributes() == null ? null : u.getAttributes().get("alias1"),
             "node 2 created the user without node 1's new mapping");
 
-        // Paused on node 1: node 2's SCIM refuses; resumed: it serves again.
+        // Paused on node 1: node 2's SCIM refuses (401, as for credentials refused, saying why); resumed: it serves again.
         assertEquals(200, one.admin("POST", "/directories/" + d.id() + "/pause", null).status());
         Http.Result paused = scim(base2, token, "POST", "/Users", DirSync.scimUser("late", "L", "Ate", "late@corp.test"));
-        assertEquals(403, paused.status(), paused::toString);
+        assertEquals(401, paused.status(), paused::toString);
+        assertTrue(paused.body().contains("is paused in Keycloak"), paused::toString);
         assertEquals(200, one.admin("POST", "/directories/" + d.id() + "/resume", null).status());
         assertEquals(201, scim(base2, token, "POST", "/Users", DirSync.scimUser("late", "L", "Ate", "late@corp.test")).status());
         assertEquals(200, two.admin("GET", "/directories/" + d.id(), null).status());
@@ -332,10 +334,82 @@ class ClusterSuite {
         ADMINS[1].tokenManager().grantToken();
     }
 
-    // ------------------------------------------------------------------ 4. kill -9 in the middle of a full sync
+    // ------------------------------------------------------------------ 4. the trash purge on both nodes
 
     @Test
     @Order(4)
+    void theTrashPurgeRunsOncePerPeriodAcrossBothNodesAndDeletesADueUserOnce() throws Exception {
+        String realm = realm("purge");
+        DirSync.ScimDirectory d = new DirSync(ADMINS[0], realm, NODES[0]).scimDirectory("Purge Okta");
+        String leaver = DirSync.id(scim(d.baseUrl(), d.token(), "POST", "/Users",
+            DirSync.scimUser("purge-leaver", "P", "L", "purge-leaver@corp.test")));
+        assertEquals(201, scim(d.baseUrl(), d.token(), "POST", "/Users",
+            DirSync.scimUser("purge-stayer", "P", "S", "purge-stayer@corp.test")).status());
+        assertEquals(204, scim(onNode(1, d.baseUrl()), d.token(), "DELETE", "/Users/" + leaver, null).status());
+        String realmId = realmId(0, realm);
+        try {
+            // The nodes purge each hour of the clock (the default interval), looked at every second by both.
+            waitUntil("the first period's purge", () -> !purgeRuns(realmId).isEmpty(), 120);
+            long first = purgeRuns(realmId).get(0).periodStart();
+            for (int p = 1; p <= PERIODS; p++) {
+                long period = first + p * PURGE_INTERVAL_MILLIS;
+                moveClocks(p * 3600);
+                waitUntil("period " + p + "'s purge", () -> purgeRuns(realmId).stream().anyMatch(r -> r.periodStart() >= period), 120);
+            }
+            // 7 days on: the user's time in the trash is up.
+            int last = 7 * 24 * 3600 + (PERIODS + 1) * 3600;
+            moveClocks(last);
+            waitUntil("the purge of the trashed user", () -> purgeRuns(realmId).stream().anyMatch(r -> r.deleted() > 0), 120);
+            List<PurgeRun> runs = purgeRuns(realmId);
+            Map<String, Long> byNode = new TreeMap<>();
+            runs.forEach(r -> byNode.merge(r.node(), 1L, Long::sum));
+            System.out.printf("[cluster] trash purge: %d runs over %d periods and a week on, by node %s; %s%n", runs.size(),
+                PERIODS + 1, byNode, runs);
+
+            Map<Long, Long> perPeriod = new TreeMap<>();
+            runs.forEach(r -> perPeriod.merge(r.periodStart(), 1L, Long::sum));
+            assertTrue(perPeriod.values().stream().allMatch(n -> n == 1), "a period purged twice: " + perPeriod);
+            for (int p = 0; p <= PERIODS; p++) {
+                assertEquals(1L, perPeriod.getOrDefault(first + p * PURGE_INTERVAL_MILLIS, 0L), "period " + p + " skipped: " + runs);
+            }
+            assertTrue(runs.stream().allMatch(r -> r.status().equals("completed")), runs::toString);
+            assertEquals(1, runs.stream().mapToInt(PurgeRun::deleted).sum(), "the user deleted and counted once: " + runs);
+            try (Connection db = db()) {
+                assertEquals(0, one(db, "select count(*) from user_entity where id = ?", leaver), "the trashed user is gone");
+                assertEquals(1, one(db, "select count(*) from user_entity where realm_id = ? and username = 'purge-stayer'", realmId));
+            }
+        } finally {
+            moveClocks(0);
+        }
+    }
+
+    private static final long PURGE_INTERVAL_MILLIS = 3_600_000L;
+
+    /** A row of the realm's purge history. */
+    record PurgeRun(long periodStart, String node, String status, int deleted) {
+    }
+
+    /** The realm's purges, the earliest period first. */
+    private static List<PurgeRun> purgeRuns(String realmId) {
+        try (Connection db = db(); PreparedStatement st = db.prepareStatement("select period_start, node, status, deleted_count"
+                + " from dirsync_purge_run where realm_id = ? order by period_start")) {
+            st.setString(1, realmId);
+            List<PurgeRun> runs = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(new PurgeRun(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)));
+                }
+            }
+            return runs;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ 5. kill -9 in the middle of a full sync
+
+    @Test
+    @Order(5)
     void aNodeKilledInTheMiddleOfAFullSyncLeavesAFailedRunNobodyTrashedAndTheNextRunConverges() throws Exception {
         String ctl = System.getProperty("dirsync.cluster.ctl", "");
         org.junit.jupiter.api.Assumptions.assumeTrue(!ctl.isBlank(), "no control script (dirsync.cluster.ctl)");
@@ -359,17 +433,31 @@ class ClusterSuite {
         Http.Result started = first.admin("POST", "/directories/" + id + "/sync?wait=0", Map.of("kind", "full"));
         assertTrue(started.status() == 202 || started.status() == 200, started::toString);
         waitUntil("pages read by the run", () -> runs(first, id).stream().anyMatch(r -> r.path("progress").path("read").asLong() >= 500), 600);
+        String killedNode = runs(first, id).get(0).path("node").asText();
+        assertFalse(killedNode.isBlank(), "the run names its node: " + runs(first, id));
+        long killedAt = System.currentTimeMillis();
         ctl("kill9", 1);
         long pastKill = countManaged(realmId(1, realm), id);
         assertTrue(pastKill < KILL_USERS, "the run had finished before the kill: " + pastKill);
+
+        // Node 1 stays down: node 2's schedule tick closes the killed run once its heartbeat is older than the limit,
+        // naming the node, before any new run of the directory (its schedule is paused, nobody starts one).
+        DirSync two = new DirSync(ADMINS[1], realm, NODES[1]);
+        waitUntil("the survivor's tick closing the killed run",
+            () -> runs(two, id).stream().noneMatch(r -> r.get("status").asText().equals("running")), 600);
+        List<JsonNode> closed = runs(two, id);
+        System.out.printf("[cluster] kill -9: the run of %s closed by node 2 %d s after the kill: %s%n", killedNode,
+            (System.currentTimeMillis() - killedAt) / 1000, closed.get(0).path("message").asText());
+        assertEquals(1, closed.size(), "a new run before the killed one was closed: " + closed);
+        assertEquals("failed", closed.get(0).get("status").asText(), closed::toString);
+        assertTrue(closed.get(0).get("message").asText().startsWith("Node " + killedNode + " stopped answering"), closed::toString);
         ctl("start", 1);
         ADMINS[0].close();
         ADMINS[0] = admin(0);
-        DirSync two = new DirSync(ADMINS[1], realm, NODES[1]);
         Http.Result trash = two.admin("GET", "/trash/count", null);
         assertEquals(0, trash.json().path("count").asInt(trash.json().asInt()), "trashed by the broken run: " + trash);
 
-        // The next run, on node 2, closes the orphan as failed and converges exactly.
+        // The next run, on node 2, converges exactly.
         Http.Result next = two.admin("POST", "/directories/" + id + "/sync?wait=0", Map.of("kind", "full"));
         assertTrue(next.status() == 202 || next.status() == 200, next::toString);
         waitUntil("the next run's end", () -> runs(two, id).stream().noneMatch(r -> r.get("status").asText().equals("running")), 900);
@@ -394,10 +482,10 @@ class ClusterSuite {
         }
     }
 
-    // ------------------------------------------------------------------ 5. kill -9 during a burst of SCIM creates
+    // ------------------------------------------------------------------ 6. kill -9 during a burst of SCIM creates
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNodeKilledDuringABurstOfScimCreatesWithRetriesLeavesEveryUserExactlyOnce() throws Exception {
         String ctl = System.getProperty("dirsync.cluster.ctl", "");
         org.junit.jupiter.api.Assumptions.assumeTrue(!ctl.isBlank(), "no control script (dirsync.cluster.ctl)");
@@ -482,13 +570,6 @@ class ClusterSuite {
         return ADMINS[node].realm(realm).toRepresentation().getId();
     }
 
-    private static void ctl(String action, int node) throws Exception {
-        Process p = new ProcessBuilder("bash", System.getProperty("dirsync.cluster.ctl"), action, String.valueOf(node))
-            .inheritIO().start();
-        assertTrue(p.waitFor(15, TimeUnit.MINUTES), action + " " + node + " did not finish");
-        assertEquals(0, p.exitValue(), action + " " + node);
-    }
-
     private static String realm(String prefix) {
         String name = prefix + "-" + Long.toString(System.nanoTime(), 36);
         RealmRepresentation r = new RealmRepresentation();
@@ -498,64 +579,9 @@ class ClusterSuite {
         return name;
     }
 
-    /** The same URL on another node. */
-    private static String onNode(int node, String url) {
-        for (String n : NODES) {
-            if (url.startsWith(n)) {
-                return NODES[node] + url.substring(n.length());
-            }
-        }
-        throw new AssertionError("not a node's URL: " + url);
-    }
-
-    private static Http.Result scim(String base, String token, String method, String path, Object body) {
-        return Http.send(method, base + path, "Bearer " + token, body, Map.of("Accept", "application/scim+json"));
-    }
-
-    private static void count(Map<String, AtomicInteger> statuses, String what, int status) {
-        statuses.computeIfAbsent(what + " " + status, k -> new AtomicInteger()).incrementAndGet();
-    }
-
-    static List<JsonNode> runs(DirSync dirsync, String id) {
-        Http.Result r = dirsync.admin("GET", "/directories/" + id + "/runs?max=100", null);
-        assertEquals(200, r.status(), r::toString);
-        List<JsonNode> list = new ArrayList<>();
-        r.json().forEach(list::add);
-        return list;
-    }
-
     private static void setOffset(int node, int seconds) {
         Http.Result r = Http.send("PUT", NODES[node] + "/realms/master/testing-timeoffset", null,
             Map.of("offset", seconds, "caches", false), null);
         assertTrue(r.status() / 100 == 2, "time offset on node " + (node + 1) + ": " + r);
-    }
-
-    private static Connection db() throws Exception {
-        return DriverManager.getConnection(System.getProperty("dirsync.cluster.db.url", "jdbc:postgresql://127.0.0.1:5433/keycloak"),
-            System.getProperty("dirsync.cluster.db.user", "keycloak"), System.getProperty("dirsync.cluster.db.password", "keycloak"));
-    }
-
-    private static long one(Connection db, String sql, String param) throws Exception {
-        try (PreparedStatement st = db.prepareStatement(sql)) {
-            st.setString(1, param);
-            try (ResultSet rs = st.executeQuery()) {
-                assertTrue(rs.next());
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Polls until the condition holds; the timeout only bounds a hang, it proves nothing. */
-    static void waitUntil(String what, BooleanSupplier condition, int timeoutSeconds) {
-        long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-        while (!condition.getAsBoolean()) {
-            assertFalse(System.currentTimeMillis() > deadline, "timed out waiting for " + what);
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -20,6 +20,8 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 
 import io.dirsync.it.DirSync;
 import io.dirsync.it.DirSyncIntegrationTest;
@@ -34,7 +36,13 @@ import io.dirsync.it.Http;
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class RunHistoryTest extends DirSyncIntegrationTest {
 
+    /** The heartbeat limit the test server is started with (DirSyncServerConfig). */
+    static final long HEARTBEAT_TIMEOUT_MILLIS = DirSyncServerConfig.RUN_HEARTBEAT_TIMEOUT_SECONDS * 1000L;
+
     TestDirectory ldap;
+
+    @InjectRunOnServer(permittedPackages = {"io.dirsync.ldap", "io.dirsync.it"})
+    RunOnServerClient onServer;
 
     @AfterEach
     void tearDown() {
@@ -172,7 +180,97 @@ class RunHistoryTest extends DirSyncIntegrationTest {
         assertEquals(403, nobody.status(), nobody::toString);
     }
 
+    @Test
+    void aRunWaitingOnAPageLongerThanTheHeartbeatLimitKeepsBeatingAndIsNotClosed() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        Assumptions.assumeTrue(ldap.inMemory(), "needs the in-memory server to hold a page back");
+        List<String> dns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            dns.add(ldap.user(String.format("b%02d", i), "Beat", "User" + i, "b" + i + "@example.org"));
+        }
+        Map<String, Object> settings = ldap.settings("uid"); // pages of 5
+        settings.put("syncedGroups", List.of(ldap.group("Everyone", dns.toArray(String[]::new))));
+        String id = dirsync.ldapDirectory("Beating LDAP", settings);
+        String node = onServer.fetchString(session -> io.dirsync.engine.ClusterNode.name(session));
+
+        ldap.holdPagedSearchesAfter(1);
+        Http.Result started = dirsync.admin("POST", "/directories/" + id + "/sync?wait=0", Map.of("kind", "full"));
+        assertEquals(202, started.status(), started::toString);
+        String runUrl = "/directories/" + id + "/runs/" + started.json().get("id").asText();
+        JsonNode first = waitForRun(runUrl, r -> r.at("/progress/page").asInt() == 1, 60);
+        assertEquals(node, first.get("node").asText(), "the run names the node running it: " + first);
+        long firstBeat = first.get("heartbeatAt").asLong();
+
+        // The directory holds page 2 back (an LDAP server slow to answer, a throttled Graph call): the run's thread writes
+        // nothing, its node's heartbeat goes on. Once the beats span more than the limit, with the schedule ticking every
+        // 2 s all along, the run is still running: only a node that stopped answering has its runs closed.
+        JsonNode waited = waitForRun(runUrl, r -> !r.get("status").asText().equals("running")
+            || r.get("heartbeatAt").asLong() > firstBeat + HEARTBEAT_TIMEOUT_MILLIS + 4_000, 180);
+        assertEquals("running", waited.get("status").asText(), "a live run was closed: " + waited);
+        assertEquals(1, waited.at("/progress/page").asInt(), "the run went on without its page: " + waited);
+
+        ldap.releasePages();
+        JsonNode done = waitForRun(runUrl, r -> !r.get("status").asText().equals("running"), 60);
+        assertEquals("completed", done.get("status").asText(), done::toString);
+        assertEquals(12, done.at("/userCounts/created").asInt(), done::toString);
+        assertEquals(node, done.get("node").asText(), done::toString);
+    }
+
+    @Test
+    void aRunWhoseNodeStoppedAnsweringIsClosedAsFailedByTheNextTickNamingTheNode() throws Exception {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Orphaned Runs");
+        String realmId = realm.getId();
+        String directoryId = okta.id();
+        // Rows as a killed node leaves them: a pull still running whose node's last beat is older than the limit, and one
+        // opened by a release without heartbeats (no node, no beat), which only the directory's next pull closes.
+        long limit = HEARTBEAT_TIMEOUT_MILLIS;
+        String ids = onServer.fetchString(session -> {
+            io.dirsync.storage.DirSyncStore store = new io.dirsync.storage.DirSyncStore(session);
+            StringBuilder made = new StringBuilder();
+            for (String node : new String[] {"node-that-died", null}) {
+                io.dirsync.storage.SyncRunEntity r = new io.dirsync.storage.SyncRunEntity();
+                r.setId(org.keycloak.models.utils.KeycloakModelUtils.generateId());
+                r.setRealmId(realmId);
+                r.setDirectoryId(directoryId);
+                r.setKind(io.dirsync.storage.RunKind.FULL);
+                r.setStatus(io.dirsync.storage.RunStatus.RUNNING);
+                r.setStartedAt(org.keycloak.common.util.Time.currentTimeMillis() - 2 * limit);
+                r.setNode(node);
+                r.setHeartbeatAt(node == null ? null : System.currentTimeMillis() - limit - 60_000);
+                store.persist(r);
+                made.append(made.length() == 0 ? "" : ",").append(r.getId());
+            }
+            return made.toString();
+        });
+        String dead = ids.split(",")[0];
+        String old = ids.split(",")[1];
+        JsonNode closed = waitForRun("/directories/" + directoryId + "/runs/" + dead,
+            r -> !r.get("status").asText().equals("running"), 60);
+        assertEquals("failed", closed.get("status").asText(), closed::toString);
+        assertTrue(closed.get("message").asText().startsWith("Node node-that-died stopped answering"), closed::toString);
+        assertTrue(closed.get("endedAt").asLong() > 0, closed::toString);
+        // The tick that closed the dead node's run has left the beat-less one as it was.
+        JsonNode untouched = dirsync.admin("GET", "/directories/" + directoryId + "/runs/" + old, null).json();
+        assertEquals("running", untouched.get("status").asText(), untouched::toString);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private JsonNode waitForRun(String runUrl, java.util.function.Predicate<JsonNode> until, int seconds)
+        throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            Http.Result r = dirsync.admin("GET", runUrl, null);
+            assertEquals(200, r.status(), r::toString);
+            last = r.json();
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the run never got there; last seen: " + last);
+    }
 
     private JsonNode waitForRun(String runUrl, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
