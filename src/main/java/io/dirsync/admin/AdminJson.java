@@ -8,7 +8,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.keycloak.services.ErrorResponse;
 
-/** Request-body parsing for the admin API: malformed input is a 400 that says what to fix, never a 500. */
+import io.dirsync.engine.RequestJson;
+
+/**
+ * Request-body parsing for the admin API: malformed input is a 400 that says what to fix, never a 500; the body is read
+ * by {@link RequestJson} (strict: nothing after the JSON object), as the push APIs' bodies are.
+ */
 final class AdminJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,9 +31,9 @@ final class AdminJson {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
-        } catch (Exception e) {
-            throw ErrorResponse.error("Malformed JSON: " + firstLine(e.getMessage()), Response.Status.BAD_REQUEST);
+            node = RequestJson.read(body);
+        } catch (RequestJson.Malformed e) {
+            throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
         }
         if (!(node instanceof ObjectNode o)) {
             throw ErrorResponse.error("The request body must be a JSON object", Response.Status.BAD_REQUEST);
@@ -84,13 +89,5 @@ final class AdminJson {
             throw ErrorResponse.error("'" + field + "' must be a JSON object", Response.Status.BAD_REQUEST);
         }
         return o;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 }

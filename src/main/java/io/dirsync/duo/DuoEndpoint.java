@@ -46,6 +46,7 @@ import io.dirsync.engine.ManagedGroup;
 import io.dirsync.engine.ManagedUser;
 import io.dirsync.engine.SubjectStatus;
 import io.dirsync.engine.InputLimits;
+import io.dirsync.engine.RequestJson;
 import io.dirsync.engine.SyncConflictException;
 import io.dirsync.engine.SyncRuns;
 import io.dirsync.engine.UserSync;
@@ -180,7 +181,8 @@ public class DuoEndpoint {
     /**
      * The push APIs' brute-force protection around {@link #verifySignature}: an address with too many failed
      * authentications is refused (429 {@code 42901}, {@code Retry-After}) before its signature is looked at, and every
-     * 401 counts as a failure.
+     * 401 of a bad signature or key counts as a failure. A paused directory's rightly signed request is a 401 too
+     * (nothing read), not counted.
      */
     private void authenticate(String method, byte[] body) {
         if (realm == null) {
@@ -191,13 +193,33 @@ public class DuoEndpoint {
         if (retryAfter > 0) {
             throw DuoError.tooManyRequests().retryAfter(retryAfter);
         }
+        Map<String, List<String>> signed;
         try {
-            verifySignature(method, body);
+            signed = verifySignature(method, body);
         } catch (DuoError e) {
             if (e.status == 401) {
                 failures.failed(session);
             }
             throw e;
+        }
+        requireActive();
+        params = operationParams(method, body, session.getContext().getRequestHeaders(), signed);
+        engine.directories().touch(directory);
+    }
+
+    /**
+     * A paused (or not yet set up) directory accepts nothing: Duo's 401 for keys that no longer work ({@code 40102}),
+     * which clients report to their admin as refused credentials, with the reason in {@code message_detail}; the
+     * brute-force limit does not count it (the signature was right).
+     */
+    private void requireActive() {
+        if (directory.status() != DirectoryStatus.ACTIVE) {
+            Directory d = directory;
+            directory = null;
+            throw new DuoError(401, 40102, "Invalid integration key in request credentials", "Directory \"" + d.name()
+                + "\" is " + (d.status() == DirectoryStatus.PAUSED
+                    ? "paused in Keycloak; it accepts no request until an administrator resumes it there"
+                    : d.status().id() + " in Keycloak; it accepts requests once its setup is completed there"));
         }
     }
 
@@ -205,9 +227,10 @@ public class DuoEndpoint {
      * Duo's request signature: {@code Authorization: Basic ikey:hex}, a {@code Date} within the clock-skew window of
      * Keycloak's clock, the canonical request (this directory's API host name, the {@code /admin/...} path the client
      * signed, its parameters, body and {@code X-Duo-*} headers) signed with the directory's secret key, never seen
-     * before within the window (cluster-wide, Keycloak's single-use store). Every failure is the same 401.
+     * before within the window (cluster-wide, Keycloak's single-use store). Every failure is the same 401. Answers the
+     * signed parameters.
      */
-    private void verifySignature(String method, byte[] body) {
+    private Map<String, List<String>> verifySignature(String method, byte[] body) {
         HttpHeaders headers = session.getContext().getRequestHeaders();
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -264,14 +287,7 @@ public class DuoEndpoint {
             directory = null;
             throw DuoError.invalidSignature();
         }
-        if (directory.status() != DirectoryStatus.ACTIVE) {
-            Directory d = directory;
-            directory = null;
-            throw new DuoError(403, 40301, "Access forbidden", "Directory \"" + d.name() + "\" is " + d.status().id()
-                + "; resume it in Keycloak to accept requests");
-        }
-        params = operationParams(method, body, headers, signed);
-        engine.directories().touch(directory);
+        return signed;
     }
 
     /** The path the client signed: {@code /admin/...}, as sent (still %-encoded), after this directory's prefix. */
@@ -318,9 +334,9 @@ public class DuoEndpoint {
         if (json) {
             JsonNode node;
             try {
-                node = DuoError.JSON.readTree(body);
-            } catch (java.io.IOException e) {
-                throw new DuoError(400, 40002, "Invalid request parameters", "the body is not JSON");
+                node = RequestJson.read(body);
+            } catch (RequestJson.Malformed e) {
+                throw new DuoError(400, 40002, "Invalid request parameters", "the body: " + e.getMessage());
             }
             if (!(node instanceof ObjectNode object)) {
                 throw new DuoError(400, 40002, "Invalid request parameters", "the body is not a JSON object");
@@ -722,9 +738,9 @@ public class DuoEndpoint {
     private List<String> stringList(String name) {
         JsonNode node;
         try {
-            node = DuoError.JSON.readTree(params.get(name));
-        } catch (java.io.IOException e) {
-            throw DuoError.invalidParameter(name, "not a JSON list of strings");
+            node = RequestJson.read(params.get(name));
+        } catch (RequestJson.Malformed e) {
+            throw DuoError.invalidParameter(name, "not a JSON list of strings (" + e.getMessage() + ")");
         }
         if (node == null || !node.isArray() || node.isEmpty() || node.size() > LIST_MAX) {
             throw DuoError.invalidParameter(name, "a JSON list of 1 to " + LIST_MAX + " strings");

@@ -1,6 +1,5 @@
 package io.dirsync.duo;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,8 +15,8 @@ import io.dirsync.engine.SyncConflictException;
  */
 final class DuoError extends RuntimeException {
 
-    /** Duo's JSON; a body with anything after its JSON value is malformed (Jackson would ignore the rest). */
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Writes Duo's JSON and reads the documents this server stored; clients' JSON is read by {@code RequestJson}. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     final int status;
     final int code;

@@ -15,6 +15,7 @@ import org.keycloak.utils.EmailValidationUtil;
 import io.dirsync.engine.AttributeMapping;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.InputLimits;
+import io.dirsync.engine.RequestJson;
 import io.dirsync.engine.SourceUser;
 import io.dirsync.engine.SubjectStatus;
 
@@ -123,12 +124,13 @@ final class DuoUsers {
         }
         String v = value.trim();
         if (v.startsWith("{")) {
+            JsonNode node;
             try {
-                JsonNode node = DuoError.JSON.readTree(v);
-                node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
-            } catch (java.io.IOException e) {
-                throw DuoError.invalidParameter("aliases", "not a JSON object");
+                node = RequestJson.read(v);
+            } catch (RequestJson.Malformed e) {
+                throw DuoError.invalidParameter("aliases", "not a JSON object (" + e.getMessage() + ")");
             }
+            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
         } else {
             DuoSignature.parseForm(v).forEach((k, vs) -> out.put(k, vs.get(vs.size() - 1)));
         }

@@ -35,17 +35,20 @@ public class RealmEndpointProviderFactory implements RealmResourceProviderFactor
     public static final int DEFAULT_AUTH_FAILURE_WINDOW_SECONDS = 60;
 
     private AuthenticationFailures authenticationFailures =
-        new AuthenticationFailures(DEFAULT_MAX_AUTH_FAILURES, DEFAULT_AUTH_FAILURE_WINDOW_SECONDS);
+        new AuthenticationFailures(DEFAULT_MAX_AUTH_FAILURES, DEFAULT_AUTH_FAILURE_WINDOW_SECONDS, "");
 
     /**
-     * {@code --spi-realm-restapi-extension--dirsync--max-auth-failures} (0: no limit) and
-     * {@code ...--auth-failure-window-seconds}: the push APIs' brute-force protection ({@link AuthenticationFailures}).
+     * {@code --spi-realm-restapi-extension--dirsync--max-auth-failures} (0: no limit),
+     * {@code ...--auth-failure-window-seconds} and {@code ...--auth-failure-exempt-addresses} (addresses and CIDR
+     * ranges, comma-separated, never counted nor refused): the push APIs' brute-force protection
+     * ({@link AuthenticationFailures}). A malformed exempt address stops the server's start with its reason.
      */
     @Override
     public void init(Config.Scope config) {
         authenticationFailures = new AuthenticationFailures(
             config.getInt("max-auth-failures", DEFAULT_MAX_AUTH_FAILURES),
-            config.getInt("auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW_SECONDS));
+            config.getInt("auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW_SECONDS),
+            config.get("auth-failure-exempt-addresses", ""));
     }
 
     AuthenticationFailures authenticationFailures() {

@@ -90,7 +90,10 @@ public class ScimEndpoint {
             UserSync.UserChange change =
                 engine.users().apply(realm, directory, source, UserSync.Mode.CREATE, pushRun());
             afterWrite(doc, change.user());
-            ObjectNode rep = userRep(change.user(), true);
+            // A user created by this request is in no group but the realm's default groups (Keycloak's addUser): without
+            // any, its groups are known to be none, not read back.
+            boolean noGroupsYet = change.outcome() == Outcome.CREATED && realm.getDefaultGroupsStream().findAny().isEmpty();
+            ObjectNode rep = noGroupsYet ? userRep(change.user(), List.of()) : userRep(change.user(), true);
             audit(OperationType.CREATE, "USER", "Users/" + change.user().getId(), rep);
             return scim(Response.status(Response.Status.CREATED), rep)
                 .location(java.net.URI.create(baseUrl + "/Users/" + change.user().getId())).build();
@@ -485,7 +488,8 @@ public class ScimEndpoint {
 
     /**
      * The directory's token, behind the brute-force protection of the push APIs: an address with too many failed
-     * authentications is refused (429) before its credential is looked at, and every 401 counts as a failure.
+     * authentications is refused (429) before its credential is looked at, and every 401 of a wrong, unknown or expired
+     * credential counts as a failure. A paused directory's right token is a 401 too (nothing read), not counted.
      */
     private void authenticate() {
         if (realm == null) {
@@ -504,6 +508,25 @@ public class ScimEndpoint {
                 failures.failed(session);
             }
             throw e;
+        }
+        requireActive();
+        baseUrl = ScimUrls.baseUrl(session, realm, directory);
+        engine.directories().touch(directory);
+    }
+
+    /**
+     * A paused (or not yet set up) directory accepts nothing: 401, as for a token that no longer works, because SCIM
+     * clients such as Okta and Entra ID treat a 401 as "credentials refused": they stop and tell their admin, where a
+     * 403 is retried or skipped per user. The detail says why; the brute-force limit does not count it (the token was
+     * right).
+     */
+    private void requireActive() {
+        if (directory.status() != DirectoryStatus.ACTIVE) {
+            String name = directory.name();
+            DirectoryStatus status = directory.status();
+            throw unauthorized("Directory \"" + name + "\" is " + (status == DirectoryStatus.PAUSED
+                ? "paused in Keycloak; it accepts no request until an administrator resumes it there"
+                : status.id() + " in Keycloak; it accepts requests once its setup is completed there"));
         }
     }
 
@@ -525,12 +548,6 @@ public class ScimEndpoint {
         if (!ScimDirectoryTypeFactory.ID.equals(directory.typeId())) {
             throw ScimError.notFound("Directory \"" + directory.name() + "\" is not a SCIM directory");
         }
-        if (directory.status() != DirectoryStatus.ACTIVE) {
-            throw new ScimError(403, null, "Directory \"" + directory.name() + "\" is " + directory.status().id()
-                + "; resume it in Keycloak to accept pushes");
-        }
-        baseUrl = ScimUrls.baseUrl(session, realm, directory);
-        engine.directories().touch(directory);
     }
 
     /** The bearer token, or the password of HTTP Basic for clients that only speak Basic. */
@@ -603,12 +620,20 @@ public class ScimEndpoint {
     }
 
     private ObjectNode userRep(UserModel user, boolean withGroups) {
-        ManagedUser m = engine.users().managed(user.getId()).orElseThrow();
+        return userRep(user, withGroups ? user.getGroupsStream().toList() : null);
+    }
+
+    private ObjectNode userRep(UserModel user, List<GroupModel> memberOf) {
+        return userRep(user, engine.users().managed(user.getId()).orElseThrow(), memberOf);
+    }
+
+    /** The user's SCIM resource; {@code memberOf}: the user's Keycloak groups, or null for a resource without groups. */
+    private ObjectNode userRep(UserModel user, ManagedUser m, List<GroupModel> memberOf) {
         List<GroupModel> groups = null;
         Map<String, String> names = new HashMap<>();
-        if (withGroups) {
+        if (memberOf != null) {
             groups = new ArrayList<>();
-            for (GroupModel g : user.getGroupsStream().toList()) {
+            for (GroupModel g : memberOf) {
                 Optional<ManagedGroup> mg = engine.groups().managed(directory, g.getId());
                 if (mg.isPresent()) {
                     groups.add(g);
@@ -801,10 +826,14 @@ public class ScimEndpoint {
         ObjectNode list = listResponse(page.total(), search.start(), page.ids().size());
         ArrayNode resources = list.putArray("Resources");
         boolean groups = projection.include() && projection.wants("groups");
+        // The page's records in one query, not one per user.
+        Map<String, ManagedUser> managed = page.ids().size() > 1 ? engine.users().managed(page.ids()) : Map.of();
         for (String id : page.ids()) {
             UserModel u = session.users().getUserById(realm, id);
             if (u != null) {
-                resources.add(projection.apply(userRep(u, groups)));
+                ManagedUser m = managed.get(id);
+                resources.add(projection.apply(userRep(u, m != null ? m : engine.users().managed(id).orElseThrow(),
+                    groups ? u.getGroupsStream().toList() : null)));
             }
         }
         return scim(Response.ok(), list).build();

@@ -3,10 +3,11 @@ package io.dirsync.scim;
 import java.time.Instant;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.dirsync.engine.RequestJson;
 
 /** JSON helpers for the SCIM endpoint, lenient in what they accept as real clients send it. */
 public final class ScimJson {
@@ -21,15 +22,13 @@ public final class ScimJson {
     /** Request bodies larger than this are refused with 413 (documented limit). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    /**
-     * Reads and writes SCIM JSON. A body with anything after its JSON value ({@code {...}xyz}) is malformed, not the
-     * value before the garbage: Jackson would otherwise stop at the value's end and ignore the rest.
-     */
-    public static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Writes SCIM JSON and reads the documents this server stored; clients' bodies are read by {@link #parseObject}. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ScimJson() {
     }
 
+    /** A client's body: one JSON object ({@link RequestJson}: nothing after it), else 400 {@code invalidSyntax}. */
     public static ObjectNode parseObject(String body) {
         if (body == null || body.isBlank()) {
             throw ScimError.badRequest("invalidSyntax", "The request body is empty; send a JSON object");
@@ -39,26 +38,14 @@ public final class ScimJson {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
-        } catch (Exception e) {
-            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException trailing
-                && String.valueOf(trailing.getOriginalMessage()).startsWith("Trailing token")) {
-                // Jackson's own text names its classes and settings: say it in the client's terms.
-                throw ScimError.badRequest("invalidSyntax", "Malformed JSON: something follows the JSON object"
-                    + at(trailing.getLocation()) + "; send one JSON object");
-            }
-            String m = e.getMessage() == null ? "" : e.getMessage();
-            int nl = m.indexOf('\n');
-            throw ScimError.badRequest("invalidSyntax", "Malformed JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+            node = RequestJson.read(body);
+        } catch (RequestJson.Malformed e) {
+            throw ScimError.badRequest("invalidSyntax", e.getMessage());
         }
         if (!(node instanceof ObjectNode o)) {
             throw ScimError.badRequest("invalidSyntax", "The request body must be a JSON object");
         }
         return o;
-    }
-
-    private static String at(com.fasterxml.jackson.core.JsonLocation where) {
-        return where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     /** A document this server stored itself. */

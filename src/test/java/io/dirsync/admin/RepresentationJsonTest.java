@@ -245,7 +245,7 @@ class RepresentationJsonTest {
     }
 
     @Test
-    void aRunReportKeepsItsFieldsAndAddsProgressAndHeldUsersAtTheEnd() throws Exception {
+    void aRunReportKeepsItsFieldsAndAddsProgressHeldUsersAndItsNodeAtTheEnd() throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("created", 3L);
         counts.put("held", 2L);
@@ -281,16 +281,18 @@ class RepresentationJsonTest {
         old.put("message", "This run would trash 2 of 3 users");
         old.put("progress", progress);
         old.put("held", List.of(heldUser));
+        old.put("node", "vm-62441");
+        old.put("heartbeatAt", 10L);
         assertSameJson(old, new io.dirsync.engine.RunReport("r1", "d1", "full", "held", 5L, 6L, counts, counts,
             Map.of("created", 0L), List.of(new io.dirsync.engine.RunReport.Error(7L, io.dirsync.storage.SubjectType.USER,
                 "uid=x,ou=people", "no value for uid")), List.of(), "This run would trash 2 of 3 users",
             new io.dirsync.engine.RunReport.Progress(40L, 37L, 1L, 4, 9L),
             List.of(new io.dirsync.engine.RunReport.HeldUser(8L, "u1", "m0",
-                "would be trashed: no longer in the source's scope"))));
+                "would be trashed: no longer in the source's scope")), "vm-62441", 10L));
 
         // A day's pushes report no progress: the REST answer leaves it out, as it leaves out other nulls.
         JsonNode push = REST.readTree(REST.writeValueAsString(new io.dirsync.engine.RunReport("r2", "d1", "push",
-            "running", 5L, null, counts, counts, Map.of(), List.of(), List.of(), null, null, List.of())));
+            "running", 5L, null, counts, counts, Map.of(), List.of(), List.of(), null, null, List.of(), null, null)));
         assertTrue(push.path("progress").isMissingNode(), push.toString());
         assertTrue(push.get("held").isEmpty(), push.toString());
     }

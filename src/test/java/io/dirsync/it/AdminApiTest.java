@@ -46,6 +46,16 @@ class AdminApiTest extends DirSyncIntegrationTest {
         assertEquals(400, malformed.status(), malformed::toString);
         assertTrue(malformed.body().contains("Malformed JSON"), malformed.body());
 
+        // A valid object with something after it is malformed, not the object before the garbage (it created the
+        // directory while the admin API read leniently); the message is the push APIs' one, in the client's words.
+        for (String trailing : new String[] {"{\"type\":\"scim\",\"name\":\"Trailing\"}xyz",
+                "{\"type\":\"scim\",\"name\":\"Trailing\"}{\"type\":\"scim\"}"}) {
+            Http.Result r = dirsync.admin("POST", "/directories", trailing);
+            assertEquals(400, r.status(), r::toString);
+            assertTrue(r.body().contains("Malformed JSON: something follows the JSON object at line 1, column 34"), r.body());
+            assertFalse(r.body().contains("jackson") || r.body().contains("Feature"), r.body());
+        }
+
         Http.Result badType = dirsync.admin("POST", "/directories", Map.of("type", "carrier-pigeon"));
         assertEquals(400, badType.status());
         assertTrue(badType.body().contains("use one of duo-admin-api, entra, ldap, scim"), "names the types this server has: " + badType.body());

@@ -13,11 +13,13 @@ import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
 import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 
 import io.dirsync.duo.DuoRequests;
+import io.dirsync.endpoint.RealmEndpointProviderFactory;
 
 /**
  * Push credentials used where they do not belong (issue 15): a SCIM token or a pair of Duo keys of directory A on
  * directory B, on another realm's same path, after the directory is paused, after regeneration and after expiry are
- * refused, and the refusal carries nothing of the users behind it. And with Keycloak's default proxy settings an
+ * refused with 401, and the refusal carries nothing of the users behind it; a paused directory's refusals do not count
+ * toward the brute-force limit (the credential was right). And with Keycloak's default proxy settings an
  * {@code X-Forwarded-For} header does not separate a caller from its failures.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
@@ -62,11 +64,18 @@ class PushCredentialMisuseTest extends DirSyncIntegrationTest {
             admin.realms().realm(other).remove();
         }
 
-        // Paused: the token is valid but the directory accepts nothing (403, as documented: re-entering the token in
-        // the client would not help, resuming the directory does).
+        // Paused: the token is right but the directory accepts nothing: 401 (SCIM clients stop and tell their admin)
+        // saying why, nothing read or written, and not a failed authentication: more requests than the brute-force
+        // limit allows from this address (which failed 7 times above) are all answered 401, none 429.
         assertEquals(200, dirsync.admin("POST", "/directories/" + a.id() + "/pause", null).status());
-        assertRefused(a.scim("GET", "/Users", null), 403, "anna.a");
-        assertRefused(a.scim("POST", "/Users", DirSync.scimUser("while.paused", "W", "P", "wp@corp.test")), 403, "anna.a");
+        Http.Result paused = a.scim("GET", "/Users", null);
+        assertRefused(paused, 401, "anna.a");
+        assertTrue(paused.json().get("detail").asText().contains("\"Misuse A\" is paused in Keycloak"), paused::toString);
+        assertTrue(paused.header("WWW-Authenticate") != null, paused::toString);
+        assertRefused(a.scim("POST", "/Users", DirSync.scimUser("while.paused", "W", "P", "wp@corp.test")), 401, "anna.a");
+        for (int i = 0; i < RealmEndpointProviderFactory.DEFAULT_MAX_AUTH_FAILURES; i++) {
+            assertRefused(a.scim("GET", "/Users/" + bobId, null), 401, "anna.a");
+        }
         assertEquals(200, dirsync.admin("POST", "/directories/" + a.id() + "/resume", null).status());
         assertEquals(1, a.scim("GET", "/Users", null).json().get("totalResults").asInt(), "nothing written while paused");
 
@@ -97,6 +106,22 @@ class PushCredentialMisuseTest extends DirSyncIntegrationTest {
         assertRefused(bKeyWithASecret.get("/admin/v1/users", Map.of()), 401, "bob.b");
         assertEquals(1, b.get("/admin/v1/users", Map.of()).json().at("/metadata/total_objects").asInt(),
             "nothing written to B");
+
+        // Paused: rightly signed requests get Duo's 401 for keys that no longer work, saying why, nothing read or
+        // written, and not counted as failed authentications (more than the limit, none 429).
+        String aId = a.endpoint().replaceAll(".*/dirsync/([^/]+)/duo$", "$1");
+        assertEquals(200, dirsync.admin("POST", "/directories/" + aId + "/pause", null).status());
+        Http.Result paused = a.get("/admin/v1/users", Map.of());
+        assertRefused(paused, 401, "anna.a");
+        assertEquals(40102, paused.json().get("code").asInt(), paused::toString);
+        assertTrue(paused.json().get("message_detail").asText().contains("\"Duo A\" is paused in Keycloak"), paused::toString);
+        assertRefused(a.post("/admin/v1/users", Map.of("username", "while.paused")), 401, "anna.a");
+        for (int i = 0; i < RealmEndpointProviderFactory.DEFAULT_MAX_AUTH_FAILURES; i++) {
+            assertRefused(a.get("/admin/v1/users", Map.of("username", "anna.a")), 401, "anna.a");
+        }
+        assertEquals(200, dirsync.admin("POST", "/directories/" + aId + "/resume", null).status());
+        assertEquals(1, a.get("/admin/v1/users", Map.of()).json().at("/metadata/total_objects").asInt(),
+            "nothing written while paused");
 
         String bId = b.endpoint().replaceAll(".*/dirsync/([^/]+)/duo$", "$1");
         Http.Result regenerated = dirsync.admin("POST", "/directories/" + bId + "/token", null);
