@@ -9,6 +9,7 @@ import { DirectoryDetails } from "./directories/DirectoryDetails";
 import { TrashSection } from "./trash/TrashSection";
 import { EnrollmentsSection } from "./enrollments/EnrollmentsSection";
 import { withUserDirectoryPanel, withGroupDirectoryPanel } from "./users/DirectoryPanels";
+import { readsDirectories, readsUsers } from "./shell/access";
 
 export type ConsoleRoute = NonIndexRouteObject & {
   path: string;
@@ -16,14 +17,16 @@ export type ConsoleRoute = NonIndexRouteObject & {
 };
 
 /**
- * Our pages. Access mirrors the REST API: every GET of /dirsync needs view-users, so the pages do
- * too; their action buttons check the roles each action needs (see shell/useDirSyncAccess).
+ * Our pages. Access mirrors the REST API: a directory's configuration is read with view-users,
+ * view-realm or manage-realm (readsDirectories), what concerns users with view-users (readsUsers;
+ * manage-users includes it); the action
+ * buttons and a directory's tabs check the roles each needs (see shell/useDirSyncAccess).
  */
 export const dirsyncRoutes: ConsoleRoute[] = [
   {
     path: "/:realm/dirsync/directories",
     element: <DirectoriesSection />,
-    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncDirectories") },
+    handle: { access: readsDirectories, breadcrumb: (t) => t("dirsyncDirectories") },
   },
   {
     path: "/:realm/dirsync/directories/new/:type",
@@ -33,23 +36,23 @@ export const dirsyncRoutes: ConsoleRoute[] = [
   {
     path: "/:realm/dirsync/directories/:id/:tab",
     element: <DirectoryDetails />,
-    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncDirectoryDetails") },
+    handle: { access: readsDirectories, breadcrumb: (t) => t("dirsyncDirectoryDetails") },
   },
   {
     // A run's report, under the directory's History tab.
     path: "/:realm/dirsync/directories/:id/history/:runId",
     element: <DirectoryDetails />,
-    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncRunReport") },
+    handle: { access: readsUsers, breadcrumb: (t) => t("dirsyncRunReport") },
   },
   {
     path: "/:realm/dirsync/enrollments",
     element: <EnrollmentsSection />,
-    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncPendingEnrollments") },
+    handle: { access: readsUsers, breadcrumb: (t) => t("dirsyncPendingEnrollments") },
   },
   {
     path: "/:realm/dirsync/trash",
     element: <TrashSection />,
-    handle: { access: "view-users", breadcrumb: (t) => t("dirsyncTrash") },
+    handle: { access: readsUsers, breadcrumb: (t) => t("dirsyncTrash") },
   },
 ];
 

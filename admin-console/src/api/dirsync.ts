@@ -23,6 +23,9 @@ export type RunSummary = {
   progress?: RunProgress | null;
   /** a held run (rule 10): the users it would trash (at most 1000; counts.held says how many) */
   held?: HeldUser[];
+  /** the Keycloak node that ran a pull, and when it last said the run was alive (absent for a day's pushes) */
+  node?: string | null;
+  heartbeatAt?: number | null;
 };
 
 /** How far a pull run is: entries read from the source, applied, failed, the page it is on (0: none read yet). */

@@ -22,16 +22,24 @@ export type DirectoryTabProps = {
   typeInfo?: DirectoryTypeInfo;
 };
 
-/** Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP, Entra ID). */
-function tabsOf(d: Directory) {
+/**
+ * Which tabs a directory has: credentials for push types (SCIM), sync for pull types (LDAP, Entra ID). The tabs
+ * about its users (groups, sync with its runs, history) only for an admin who may read users (view-users); an
+ * admin with only manage-realm gets the configuration tabs.
+ */
+function tabsOf(d: Directory, canViewUsers: boolean) {
   const push = !d.pull;
   return [
     { key: "settings", title: "dirsyncTabSettings", Body: SettingsTab },
     ...(push ? [{ key: "credentials", title: "dirsyncTabCredentials", Body: CredentialsTab }] : []),
     { key: "mappings", title: "dirsyncTabMappings", Body: MappingsTab },
-    { key: "groups", title: "dirsyncTabGroups", Body: GroupsTab },
-    ...(push ? [] : [{ key: "sync", title: "dirsyncTabSync", Body: SyncTab }]),
-    { key: "history", title: "dirsyncTabHistory", Body: HistoryTab },
+    ...(canViewUsers
+      ? [
+          { key: "groups", title: "dirsyncTabGroups", Body: GroupsTab },
+          ...(push ? [] : [{ key: "sync", title: "dirsyncTabSync", Body: SyncTab }]),
+          { key: "history", title: "dirsyncTabHistory", Body: HistoryTab },
+        ]
+      : []),
   ];
 }
 
@@ -44,7 +52,7 @@ export const DirectoryDetails = () => {
   const tab = runId ? "history" : tabParam;
   const navigate = useNavigate();
   const { addAlert, addError } = useAlerts();
-  const { canConfigure } = useDirSyncAccess();
+  const { canConfigure, canViewUsers } = useDirSyncAccess();
   const [directory, setDirectory] = useState<Directory>();
   const [typeInfo, setTypeInfo] = useState<DirectoryTypeInfo>();
   const [key, setKey] = useState(0);
@@ -94,7 +102,7 @@ export const DirectoryDetails = () => {
     }
   };
 
-  const tabs = tabsOf(directory);
+  const tabs = tabsOf(directory, canViewUsers);
   const active = tabs.find((x) => x.key === tab) ? tab! : "settings";
   const go = (k: string | number) =>
     navigate(`/${encodeURIComponent(realm!)}/dirsync/directories/${directory.id}/${k}`);

@@ -1,5 +1,6 @@
 import { useParams } from "react-router-dom";
 import { useDirSyncApi } from "../../api/dirsync";
+import { useDirSyncAccess } from "../../shell/access";
 import type { DirectoryTabProps } from "../DirectoryDetails";
 import { SettingsEditor } from "../shared/SettingsEditor";
 import { EntraDirectoryForm } from "./EntraDirectoryForm";
@@ -14,6 +15,7 @@ import { EntraForm, fromSettings, toSettings } from "./model";
 export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
   const api = useDirSyncApi();
   const { realm } = useParams();
+  const { canViewUsers } = useDirSyncAccess();
   // The names of the groups already synced (their object ids are the managed groups' external ids), for the chips.
   const groupNames = () =>
     api.groups(directory.id).then((groups) => {
@@ -28,7 +30,8 @@ export const EntraSettings = ({ directory, refresh }: DirectoryTabProps) => {
       initial={(current) => fromSettings(directory.name, directory.settings, current?.groupNames)}
       toSettings={toSettings}
       saved={(f) => ({ ...f, clientSecret: "", privateKey: "" })}
-      load={groupNames}
+      /* the managed groups are read with view-users; without it the chips show the groups' ids */
+      load={canViewUsers ? groupNames : undefined}
     >
       {(e) => (
         <EntraDirectoryForm

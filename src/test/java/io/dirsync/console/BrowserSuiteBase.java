@@ -62,6 +62,14 @@ abstract class BrowserSuiteBase extends DirSyncIntegrationTest {
      * {@code <realm>-realm}, as a master admin delegates one realm); its id. Deleted after the test.
      */
     protected String viewOnlyMasterAdmin(String username, String password) {
+        return masterAdmin(username, password, "view-users");
+    }
+
+    /**
+     * A master-realm user whose only roles for the test realm are {@code roles} (client roles of master's client
+     * {@code <realm>-realm}, e.g. {@code manage-realm}); its id. Deleted after the test.
+     */
+    protected String masterAdmin(String username, String password, String... roles) {
         UserRepresentation u = new UserRepresentation();
         u.setUsername(username);
         u.setFirstName("View");
@@ -82,9 +90,10 @@ abstract class BrowserSuiteBase extends DirSyncIntegrationTest {
         }
         masterUsers.add(id);
         ClientRepresentation realmClient = admin.realm("master").clients().findByClientId(realm.getName() + "-realm").get(0);
-        RoleRepresentation viewUsers = admin.realm("master").clients().get(realmClient.getId()).roles().get("view-users")
-            .toRepresentation();
-        admin.realm("master").users().get(id).roles().clientLevel(realmClient.getId()).add(List.of(viewUsers));
+        List<RoleRepresentation> granted = java.util.Arrays.stream(roles)
+            .map(role -> admin.realm("master").clients().get(realmClient.getId()).roles().get(role).toRepresentation())
+            .toList();
+        admin.realm("master").users().get(id).roles().clientLevel(realmClient.getId()).add(granted);
         return id;
     }
 }

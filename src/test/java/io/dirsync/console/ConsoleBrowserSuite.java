@@ -1,5 +1,7 @@
 package io.dirsync.console;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +52,25 @@ class ConsoleBrowserSuite extends BrowserSuiteBase {
         seed.put("viewer", viewer);
         seed.put("viewerPassword", VIEWER_PASSWORD);
         Browser.run("view-only.spec.ts", urls.getBase(), seed);
+    }
+
+    /**
+     * An admin with only {@code manage-realm} (the API lets it read and change directories' configuration, not their
+     * users): it reaches the directories from the navigation, configures them, and sees no page or tab about users.
+     */
+    @Test
+    void anAdminWhoMayOnlyManageTheRealmConfiguresDirectoriesWithoutSeeingTheirUsers() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Configured Okta");
+        okta.scim("POST", "/Users", DirSync.scimUser("grace", "Grace", "Hopper", "grace@corp.test"));
+        Map<String, Object> seed = seed();
+        seed.put("scimDirectoryId", okta.id());
+        String configurer = "configurer-" + realm.getName().toLowerCase();
+        masterAdmin(configurer, VIEWER_PASSWORD, "manage-realm");
+        seed.put("configurer", configurer);
+        seed.put("configurerPassword", VIEWER_PASSWORD);
+        Browser.run("realm-config-only.spec.ts", urls.getBase(), seed);
+        assertEquals("Configured Okta (renamed)", dirsync.admin("GET", "/directories/" + okta.id(), null).json()
+            .get("name").asText(), "the console's save reached the server");
     }
 
     static final String VIEWER_PASSWORD = "Viewer-Pass-123";
