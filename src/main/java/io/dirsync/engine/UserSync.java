@@ -86,6 +86,17 @@ public final class UserSync {
      */
     public UserChange apply(RealmModel realm, Directory directory, SourceUser source, Mode mode, SyncRuns.Run run,
                                 KnownAbsent known) {
+        return apply(realm, directory, source, mode, run, known, null);
+    }
+
+    /**
+     * Like {@link #apply(RealmModel, Directory, SourceUser, Mode, SyncRuns.Run, KnownAbsent)}, and keeps {@code digest}
+     * (a pull source's digest of everything this apply was given, see {@link PullRun#digest}) on the user's managed row
+     * with the revision the apply leaves, so that the source's next full run can skip the entry while both still match.
+     * Written with the row (a new row carries it in its insert); null leaves the stored digest as it is.
+     */
+    public UserChange apply(RealmModel realm, Directory directory, SourceUser source, Mode mode, SyncRuns.Run run,
+                            KnownAbsent known, String digest) {
         String username = source.username() == null ? null : source.username().trim();
         if (username == null || username.isEmpty()) {
             throw missingUsername(directory, source.externalId() == null ? "(without id)" : source.externalId());
@@ -117,7 +128,7 @@ public final class UserSync {
                     }
                 }
                 if (user == null && (local == null || !local.noUsername(username))) {
-                    user = byUsername(users, realm, username);
+                    user = usernameHolder(users, realm, username);
                     managed = user == null ? null : store.managedUser(user.getId());
                 }
                 Outcome outcome;
@@ -129,11 +140,11 @@ public final class UserSync {
                         throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, m);
                     });
                     user = createKeycloakUser(realm, directory, username);
-                    managed = newManagedUser(realm, directory, user, source, username);
+                    managed = newManagedUser(realm, directory, user, source, username, digest);
                     outcome = Outcome.CREATED;
                 } else if (managed == null) {
                     requireClaimable(realm, directory, user, null);
-                    managed = newManagedUser(realm, directory, user, source, username);
+                    managed = newManagedUser(realm, directory, user, source, username, digest);
                     outcome = Outcome.ADOPTED;
                 } else if (!managed.getDirectoryId().equals(directory.id())) {
                     DirectoryEntity owner = store.find(DirectoryEntity.class, managed.getDirectoryId());
@@ -174,8 +185,10 @@ public final class UserSync {
                     user.setFederationLink(link);
                     changed = true;
                 }
-                return settle(realm, directory, user, managed, source, username, outcome, changed, wasTrashed, wasActive, newRow,
-                    false, run);
+                UserChange settled = settle(realm, directory, user, managed, source, username, outcome, changed, wasTrashed,
+                    wasActive, newRow, false, run);
+                keepDigest(managed, digest);
+                return settled;
             });
         } catch (SyncConflictException refused) {
             throw refused.about(username); // the report names whom it refused
@@ -262,6 +275,27 @@ public final class UserSync {
     }
 
     /**
+     * Session attribute set while the engine looks a name up as a username ({@link #usernameHolder}): the sign-in
+     * provider ({@code login/SignInProvider}) then leaves the name to Keycloak's own users and the other user-storage
+     * providers instead of asking the identifier table, whose answer (an alias holder) {@link #byUsername} would drop and
+     * {@link Identifiers#clash} reads itself. One statement less per create.
+     */
+    public static final String USERNAME_LOOKUP = "dirsync.username-lookup";
+
+    /** {@link #byUsername} with the sign-in provider's alias look-up skipped (see {@link #USERNAME_LOOKUP}). */
+    UserModel usernameHolder(UserProvider users, RealmModel realm, String username) {
+        if (session.getAttribute(USERNAME_LOOKUP) != null) {
+            return byUsername(users, realm, username);
+        }
+        session.setAttribute(USERNAME_LOOKUP, Boolean.TRUE);
+        try {
+            return byUsername(users, realm, username);
+        } finally {
+            session.removeAttribute(USERNAME_LOOKUP);
+        }
+    }
+
+    /**
      * The user whose username this is, never the holder of an alias of that name: Keycloak's user look-up also answers
      * aliases (sign-in with an alias, {@code login/SignInProvider}), and the rules must tell the two apart.
      */
@@ -342,7 +376,7 @@ public final class UserSync {
             if (alias == null || alias.isBlank() || !directory.mappedAttributes().contains("alias" + slot)) {
                 continue;
             }
-            UserModel holder = byUsername(provider(directory), realm, alias.trim());
+            UserModel holder = usernameHolder(provider(directory), realm, alias.trim());
             if (holder != null && store.managedUser(holder.getId()) == null) {
                 return new SyncConflictException(SyncConflictException.Kind.UNIQUENESS, clash.getMessage()
                     + ". User '" + holder.getUsername() + "' is not managed by any directory (for example left behind by a"
@@ -370,7 +404,7 @@ public final class UserSync {
             throw tooLong.about(username);
         }
         if (!user.getUsername().equals(Directory.fold(username))) {
-            UserModel other = byUsername(session.users(), realm, username);
+            UserModel other = usernameHolder(session.users(), realm, username);
             if (other != null && !other.getId().equals(user.getId())) {
                 throw new SyncConflictException(SyncConflictException.Kind.UNIQUENESS,
                     "Username '" + username + "' is already the username of user '" + other.getUsername() + "'");
@@ -408,7 +442,7 @@ public final class UserSync {
      * entity with an assigned id as it was at persist time, so every later change would cost an update.
      */
     private ManagedUserEntity newManagedUser(RealmModel realm, Directory directory, UserModel user, SourceUser source,
-                                             String username) {
+                                             String username, String digest) {
         ManagedUserEntity m = new ManagedUserEntity();
         m.setUserId(user.getId());
         m.setRealmId(realm.getId());
@@ -419,8 +453,27 @@ public final class UserSync {
         m.setCreatedAt(Time.currentTimeMillis());
         m.setLastModified(m.getCreatedAt());
         m.setRevision(1);
+        if (digest != null) {
+            m.setSourceDigest(digestAt(digest, 1)); // (settle leaves a new row at revision 1)
+        }
         store.persistManagedUser(m, source.document());
         return m;
+    }
+
+    /** The digest of an apply with the revision it left: an engine change since (revision bumped) voids it. */
+    private static String digestAt(String digest, long revision) {
+        return digest + ":" + revision;
+    }
+
+    private static void keepDigest(ManagedUserEntity managed, String digest) {
+        if (digest != null && !digestAt(digest, managed.getRevision()).equals(managed.getSourceDigest())) {
+            managed.setSourceDigest(digestAt(digest, managed.getRevision()));
+        }
+    }
+
+    /** Whether a pull source's {@code digest} of an entry is the one the user's last apply kept, at its revision now. */
+    static boolean sameDigest(String digest, DirSyncStore.AppliedDigest applied) {
+        return digest != null && applied != null && digestAt(digest, applied.revision()).equals(applied.digest());
     }
 
     private boolean keepDocument(ManagedUserEntity managed, SourceUser source) {

@@ -108,19 +108,35 @@ public final class LdapSync {
                 entries += page.size();
                 run.pageRead(page.size()); // the engine keeps the run's progress
                 more = query.getPaginationContext() != null && query.getPaginationContext().hasNextPage();
-                Map<LDAPObject, SourceUser> sources = new LinkedHashMap<>();
+                Map<LDAPObject, Applied> sources = new LinkedHashMap<>();
                 for (LDAPObject entry : page) {
                     if (!(plan.settings().isActiveDirectory() && disabled(entry))) {
-                        sources.put(entry, sourceUser(plan.settings(), entry, true));
+                        sources.put(entry, applied(run, plan, entry));
                     }
                 }
+                if (kind == RunKind.FULL) {
+                    // Entries unchanged since their user's last apply cost no more than this one query (issue 16)
+                    Map<String, String> digests = new HashMap<>();
+                    sources.values().stream().filter(a -> a.source().username() != null && a.source().externalId() != null)
+                        .forEach(a -> digests.put(a.source().externalId(), a.digest()));
+                    Set<String> skipped = run.skipUnchanged(digests);
+                    sources.values().removeIf(a -> skipped.contains(a.source().externalId()));
+                }
+                List<SourceUser> named = sources.values().stream().map(Applied::source).filter(u -> u.username() != null).toList();
                 // One look-up per page for what a new user would otherwise cost a query each (see KnownAbsent)
-                KnownAbsent known = inTx(s -> KnownAbsent.load(s, realm(s), engine(s).directories().get(realm(s), directoryId)
-                    .orElseThrow(), sources.values().stream().filter(u -> u.username() != null).toList()));
+                KnownAbsent known = named.isEmpty() ? null : inTx(s -> KnownAbsent.load(s, realm(s),
+                    engine(s).directories().get(realm(s), directoryId).orElseThrow(), named));
+                List<PullRun.Entry> applied = new ArrayList<>();
                 for (LDAPObject entry : page) {
                     found = true;
-                    handle(run, plan, entry, sources.get(entry), known);
+                    Applied a = sources.get(entry);
+                    if (a != null) { // else AD-disabled (out of scope: trashed by the full sync if it was in), or skipped
+                        applied.add(new PullRun.Entry(a.source(), a.dn(), a.adminGroups(), a.digest(),
+                            (s, realm, dir, change) -> link(s, realm, dir, plan, a, change.user(),
+                                change.outcome() == Outcome.CREATED, entry)));
+                    }
                 }
+                run.applyAll(applied, known);
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "LDAP directory %s: the %s sync failed mid-run", directory.name(), kind);
@@ -252,23 +268,27 @@ public final class LdapSync {
     }
 
     /**
-     * One entry: out of scope when AD-disabled ({@code source} is null), otherwise applied by the engine with what its
-     * page is {@code known} not to meet.
-     *
-     * @return the id of the user the entry stands for, or null (skipped, or failed without a user)
+     * What an in-scope entry's apply is given: the engine's view of it, its DN, the managed groups (Keycloak ids) and
+     * admin groups (rule 12) its user belongs in, and the digest of all of it ({@link PullRun#digest}).
      */
-    private String handle(PullRun run, Plan plan, LDAPObject entry, SourceUser source, KnownAbsent known) {
+    private record Applied(SourceUser source, String dn, Set<String> groupIds, Set<String> adminGroups, String digest) {
+    }
+
+    private static Applied applied(PullRun run, Plan plan, LDAPObject entry) {
+        SourceUser source = sourceUser(plan.settings(), entry, true);
         String dn = entry.getDn().toString();
-        if (source == null) {
-            return null; // AD-disabled, out of scope: trashed by the full sync if it was in (rule 7)
-        }
         Set<String> memberOf = memberOf(entry);
+        Set<String> groupIds = new HashSet<>();
         Set<String> adminGroups = new HashSet<>();
         for (String g : memberOf) {
+            groupIds.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
             adminGroups.addAll(plan.adminGroupsOfDn().getOrDefault(g, Set.of()));
         }
-        return run.apply(source, dn, known, adminGroups, (s, realm, directory, change) ->
-            link(s, realm, directory, plan, change.user(), change.outcome() == Outcome.CREATED, entry, memberOf));
+        List<String> facts = new ArrayList<>();
+        facts.add("dn=" + dn);
+        groupIds.forEach(id -> facts.add("group=" + id));
+        adminGroups.forEach(g -> facts.add("admin=" + g));
+        return new Applied(source, dn, groupIds, adminGroups, run.digest(source, facts));
     }
 
     /** The engine's view of an entry; its username is null when the username attribute has no value. */
@@ -307,26 +327,21 @@ public final class LdapSync {
     /**
      * In the user's transaction: what Keycloak's LDAP provider validates the user by (entry id and DN) and the user's
      * managed-group memberships (rule 6, through the engine). Its admin roles (rule 12) are the run's, from the admin
-     * groups {@link #handle} names.
+     * groups of its {@link Applied}.
      */
-    private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, UserModel user, boolean created,
-                      LDAPObject entry, Set<String> memberOf) {
+    private void link(KeycloakSession s, RealmModel realm, Directory directory, Plan plan, Applied applied, UserModel user,
+                      boolean created, LDAPObject entry) {
         boolean changed = false;
         if (!entry.getUuid().equals(user.getFirstAttribute(LDAPConstants.LDAP_ID))) {
             user.setSingleAttribute(LDAPConstants.LDAP_ID, entry.getUuid());
             changed = true;
         }
-        String dn = entry.getDn().toString();
-        if (!dn.equals(user.getFirstAttribute(LDAPConstants.LDAP_ENTRY_DN))) {
-            user.setSingleAttribute(LDAPConstants.LDAP_ENTRY_DN, dn);
+        if (!applied.dn().equals(user.getFirstAttribute(LDAPConstants.LDAP_ENTRY_DN))) {
+            user.setSingleAttribute(LDAPConstants.LDAP_ENTRY_DN, applied.dn());
             changed = true;
         }
-        Set<String> wanted = new HashSet<>();
-        for (String g : memberOf) {
-            wanted.addAll(plan.groupsOfDn().getOrDefault(g, Set.of()));
-        }
         DirectorySyncEngine engine = engine(s);
-        engine.groups().setUserGroups(realm, directory, user, wanted, plan.managedGroupIds(), created);
+        engine.groups().setUserGroups(realm, directory, user, applied.groupIds(), plan.managedGroupIds(), created);
         if (changed) {
             UserCache cache = UserStorageUtil.userCache(s);
             if (cache != null) {
@@ -374,13 +389,27 @@ public final class LdapSync {
     }
 
     private static String message(Throwable e) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(connectionLost(e) ? "Lost the connection to the directory: " : "");
+        int start = b.length();
         for (Throwable t = e; t != null && b.length() < 600; t = t.getCause()) {
             if (t.getMessage() != null && b.indexOf(t.getMessage()) < 0) {
-                b.append(b.length() == 0 ? "" : ": ").append(t.getMessage());
+                b.append(b.length() == start ? "" : ": ").append(t.getMessage());
             }
         }
-        return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
+        return b.length() == start ? b.append(e.getClass().getSimpleName()).toString() : b.toString();
+    }
+
+    /**
+     * Whether the directory went away (stopped, unreachable, connection dropped) rather than answered with an error:
+     * JNDI's own words for it are only a host and port, or "connection closed", so the run's message says it.
+     */
+    private static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.naming.CommunicationException || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
     }
 
 }

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 
 import com.fasterxml.jackson.databind.node.ValueNode;
@@ -24,7 +27,7 @@ import io.dirsync.storage.UserQuery;
 /**
  * SCIM filters (RFC 7644 §3.4.2.2, the whole grammar: eq ne co sw ew gt ge lt le pr, and or not, grouping,
  * value paths) and sorting translated into storage's {@link Condition}s and {@link SortKey}s over one directory's
- * users or groups, which storage answers with one query (count) and one more (a page of ids). The database answers;
+ * users or groups, which storage answers with a page of ids and, unless the page tells it, a count. The database answers;
  * no user is loaded to be filtered. Users: what Keycloak holds (userName, name.givenName, name.familyName, active,
  * externalId, id, meta, groups, the attributes the directory maps) is compared on Keycloak's columns; every other
  * attribute of the client's document (displayName, title, emails, phoneNumbers, roles, Enterprise and custom
@@ -212,14 +215,35 @@ public final class ScimQuery {
 
     public Page users(Filter filter, String sortBy, boolean descending, int first, int max) {
         Condition where = filter == null ? null : userCondition(filter, null);
-        long total = users.count(where);
-        List<String> ids = List.of();
-        if (max > 0 && first < total) {
-            // sortBy is read only when there is a page to order, as it always was: an empty result never refuses it
-            List<SortKey> sort = sortBy == null || sortBy.isBlank() ? List.of() : List.of(userSortKey(sortBy));
-            ids = users.ids(where, sort, descending, first, max);
+        return page(() -> sortBy == null || sortBy.isBlank() ? List.of() : List.of(userSortKey(sortBy)),
+            () -> users.count(where), sort -> users.ids(where, sort, descending, first, max), first, max);
+    }
+
+    /**
+     * A page and the total: the page first, and the count only when the page does not tell it (a page shorter than asked
+     * for, not past the end, ends the result: a look-up of one user is one query, not two). sortBy is read only when
+     * there is a page to order, as it always was: an empty result never refuses it.
+     */
+    private static Page page(Supplier<List<SortKey>> sortKeys, LongSupplier count, Function<List<SortKey>, List<String>> ids,
+                             int first, int max) {
+        List<SortKey> sort;
+        try {
+            sort = sortKeys.get();
+        } catch (ScimError refused) {
+            long total = count.getAsLong();
+            if (max > 0 && first < total) {
+                throw refused;
+            }
+            return new Page(total, List.of());
         }
-        return new Page(total, ids);
+        if (max <= 0) {
+            return new Page(count.getAsLong(), List.of());
+        }
+        List<String> page = ids.apply(sort);
+        if (page.size() < max && (first == 0 || !page.isEmpty())) {
+            return new Page(first + page.size(), page);
+        }
+        return new Page(count.getAsLong(), page);
     }
 
     private static SortKey userSortKey(String attribute) {
@@ -434,23 +458,19 @@ public final class ScimQuery {
 
     public Page groups(Filter filter, String sortBy, boolean descending, int first, int max) {
         Condition where = filter == null ? null : groupCondition(filter, null);
-        long total = groups.count(where);
-        List<String> ids = List.of();
-        if (max > 0 && first < total) {
-            List<SortKey> sort = List.of();
-            if (sortBy != null && !sortBy.isBlank()) {
-                sort = List.of(new SortKey.ByColumn(switch (normalise(sortBy)) {
-                    case "displayname" -> Column.GROUP_NAME;
-                    case "externalid" -> Column.GROUP_EXTERNAL_ID;
-                    case "meta.created" -> Column.GROUP_CREATED;
-                    case "meta.lastmodified" -> Column.GROUP_LAST_MODIFIED;
-                    case "id" -> Column.GROUP_ID;
-                    default -> throw ScimError.badRequest("invalidValue", "Cannot sort groups by '" + sortBy + "'");
-                }));
+        return page(() -> {
+            if (sortBy == null || sortBy.isBlank()) {
+                return List.of();
             }
-            ids = groups.ids(where, sort, descending, first, max);
-        }
-        return new Page(total, ids);
+            return List.of(new SortKey.ByColumn(switch (normalise(sortBy)) {
+                case "displayname" -> Column.GROUP_NAME;
+                case "externalid" -> Column.GROUP_EXTERNAL_ID;
+                case "meta.created" -> Column.GROUP_CREATED;
+                case "meta.lastmodified" -> Column.GROUP_LAST_MODIFIED;
+                case "id" -> Column.GROUP_ID;
+                default -> throw ScimError.badRequest("invalidValue", "Cannot sort groups by '" + sortBy + "'");
+            }));
+        }, () -> groups.count(where), sort -> groups.ids(where, sort, descending, first, max), first, max);
     }
 
     private static Condition groupCondition(Filter f, String parent) {

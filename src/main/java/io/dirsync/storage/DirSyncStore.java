@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,10 +151,61 @@ public final class DirSyncStore {
         if (document == null || document.equals(m.getSourceDocument())) {
             return false;
         }
-        boolean hadValues = m.getSourceDocument() != null;
+        String before = m.getSourceDocument();
         m.setSourceDocument(document);
-        indexSourceDocument(m, hadValues);
+        if (before == null) {
+            indexSourceDocument(m, false);
+        } else {
+            reindexChangedValues(m, before);
+        }
         return true;
+    }
+
+    /**
+     * Rewrites the values of the elements whose values changed since the document {@code before} (a replace that changes
+     * one attribute rewrites its row, not the document's every row), or all of them when that is fewer statements. The
+     * stored rows are {@code before}'s: every document is indexed when it is written, and those stored before values
+     * existed are indexed at start-up ({@code DirectorySyncEngineFactory#indexStoredDocuments}); a change to how
+     * {@link SourceValues} flattens documents needs such a re-index too.
+     */
+    private void reindexChangedValues(ManagedUserEntity m, String before) {
+        Map<String, List<SourceValues.Row>> was = byElement(SourceValues.rows(before));
+        Map<String, List<SourceValues.Row>> now = byElement(SourceValues.rows(m.getSourceDocument()));
+        Set<String> changed = new LinkedHashSet<>();
+        was.forEach((key, rows) -> {
+            if (!rows.equals(now.get(key))) {
+                changed.add(key);
+            }
+        });
+        now.forEach((key, rows) -> {
+            if (!rows.equals(was.get(key))) {
+                changed.add(key);
+            }
+        });
+        int all = 1 + now.values().stream().mapToInt(List::size).sum();
+        int some = changed.stream().mapToInt(key -> (was.containsKey(key) ? 1 : 0)
+            + now.getOrDefault(key, List.of()).size()).sum();
+        if (some >= all) {
+            indexSourceDocument(m, true);
+            return;
+        }
+        for (String key : changed) {
+            List<SourceValues.Row> old = was.get(key);
+            if (old != null) {
+                em.createNamedQuery("dirsync.deleteSourceValuesOfUserElement").setParameter("userId", m.getUserId())
+                    .setParameter("path", old.get(0).path()).setParameter("element", old.get(0).element()).executeUpdate();
+            }
+            now.getOrDefault(key, List.of()).forEach(row -> insertSourceValue(m, row));
+        }
+    }
+
+    /** A document's rows by (path, element): the unit {@link #reindexChangedValues} rewrites. */
+    private static Map<String, List<SourceValues.Row>> byElement(List<SourceValues.Row> rows) {
+        Map<String, List<SourceValues.Row>> grouped = new HashMap<>();
+        for (SourceValues.Row row : rows) {
+            grouped.computeIfAbsent(row.element() + ":" + row.path(), k -> new ArrayList<>()).add(row);
+        }
+        return grouped;
     }
 
     /**
@@ -172,17 +224,21 @@ public final class DirSyncStore {
             em.createNamedQuery("dirsync.deleteSourceValuesOfUser").setParameter("userId", m.getUserId()).executeUpdate();
         }
         for (SourceValues.Row row : SourceValues.rows(m.getSourceDocument())) {
-            SourceValueEntity v = new SourceValueEntity();
-            v.setId(KeycloakModelUtils.generateId());
-            v.setUserId(m.getUserId());
-            v.setRealmId(m.getRealmId());
-            v.setDirectoryId(m.getDirectoryId());
-            v.setSchemaUrn(row.schemaUrn());
-            v.setPath(row.path());
-            v.setElement(row.element());
-            v.setValueFolded(row.valueFolded());
-            em.persist(v);
+            insertSourceValue(m, row);
         }
+    }
+
+    private void insertSourceValue(ManagedUserEntity m, SourceValues.Row row) {
+        SourceValueEntity v = new SourceValueEntity();
+        v.setId(KeycloakModelUtils.generateId());
+        v.setUserId(m.getUserId());
+        v.setRealmId(m.getRealmId());
+        v.setDirectoryId(m.getDirectoryId());
+        v.setSchemaUrn(row.schemaUrn());
+        v.setPath(row.path());
+        v.setElement(row.element());
+        v.setValueFolded(row.valueFolded());
+        em.persist(v);
     }
 
     /**
@@ -231,6 +287,17 @@ public final class DirSyncStore {
         return em.createQuery("select u.email from UserEntity u where u.realmId = :realmId and u.email in :emails",
                 String.class)
             .setParameter("realmId", realmId).setParameter("emails", emails).getResultList();
+    }
+
+    /**
+     * Ids of the directory's users that are not in the trash, {@code max} at a time in id order after
+     * {@code afterUserId} (null: from the start): a full run's check of who it did not see, without loading the rows.
+     */
+    public List<String> activeUserIds(String directoryId, String afterUserId, int max) {
+        return em.createQuery("select m.userId from ManagedUserEntity m where m.directoryId = :directoryId"
+                + " and m.deleteAfter is null and m.trashedAt is null and m.userId > :after order by m.userId", String.class)
+            .setParameter("directoryId", directoryId).setParameter("after", afterUserId == null ? "" : afterUserId)
+            .setMaxResults(max).getResultList();
     }
 
     public List<ManagedUserEntity> managedUsers(String directoryId, int first, int max) {
@@ -338,6 +405,52 @@ public final class DirSyncStore {
         return found;
     }
 
+    /**
+     * A user a pull may leave as it is when its entry is unchanged: its id, the digest its last apply stored and the
+     * row's revision now.
+     */
+    public record AppliedDigest(String userId, String digest, long revision) {
+    }
+
+    private static final String APPLIED_DIGESTS_SQL = java.util.stream.IntStream.range(0, SEEKS)
+        .mapToObj(i -> "select m.EXTERNAL_ID, m.USER_ID, m.SOURCE_DIGEST, m.REVISION, m.SOURCE_ACTIVE, m.SOURCE_DELETED,"
+            + " u.FEDERATION_LINK from {h-schema}DIRSYNC_MANAGED_USER m join {h-schema}USER_ENTITY u on u.ID = m.USER_ID"
+            + " where m.DIRECTORY_ID = ?" + (2 * i + 1) + " and m.EXTERNAL_ID = ?" + (2 * i + 2)
+            + " and m.SOURCE_DIGEST is not null and m.TRASHED_AT is null")
+        .collect(java.util.stream.Collectors.joining(" union all "));
+
+    /**
+     * By external id, those of the directory's users with these external ids whose last apply left a digest and that
+     * are as that apply left them as far as this table and Keycloak's user row tell: not trashed, active and not deleted
+     * by the source, still in Keycloak's user table with {@code federationLink} (a bulk delete or Keycloak's "Unlink
+     * users" writes no event). The row's revision, which every change made through the engine bumps, tells whether
+     * anything changed the user since. Seeks on (DIRECTORY_ID, EXTERNAL_ID) as {@link #existing} does, so that a page
+     * costs the same at any directory size.
+     */
+    public Map<String, AppliedDigest> appliedDigests(String directoryId, Collection<String> externalIds, String federationLink) {
+        Map<String, AppliedDigest> found = new HashMap<>();
+        List<String[]> seeks = pairs(directoryId, externalIds);
+        for (int first = 0; first < seeks.size(); first += SEEKS) {
+            jakarta.persistence.Query q = em.createNativeQuery(APPLIED_DIGESTS_SQL);
+            for (int i = 0; i < SEEKS; i++) {
+                String[] pair = seeks.get(Math.min(first + i, seeks.size() - 1)); // the last one repeats to fill up
+                q.setParameter(2 * i + 1, pair[0]).setParameter(2 * i + 2, pair[1]);
+            }
+            for (Object result : q.getResultList()) {
+                Object[] row = (Object[]) result;
+                if (truth(row[4]) && !truth(row[5]) && java.util.Objects.equals(federationLink, row[6])) {
+                    found.put((String) row[0], new AppliedDigest((String) row[1], (String) row[2], ((Number) row[3]).longValue()));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A boolean column as the driver returns it (a Boolean, or a number on databases without a boolean type). */
+    private static boolean truth(Object value) {
+        return value instanceof Boolean b ? b : value instanceof Number n && n.intValue() != 0;
+    }
+
     private static List<String[]> pairs(String key, Collection<String> values) {
         return values.stream().map(v -> new String[] {key, v}).toList();
     }
@@ -440,6 +553,59 @@ public final class DirSyncStore {
     }
 
     /** The realms in which some group has a status. */
+    /** One realm's trashed users whose time is up, the longest due first, at most {@code max}. */
+    public List<ManagedUserEntity> trashDue(String realmId, long now, int max) {
+        return em.createNamedQuery("dirsync.realmTrashDue", ManagedUserEntity.class)
+            .setParameter("realmId", realmId).setParameter("now", now).setMaxResults(max).getResultList();
+    }
+
+    /** The realms that have a directory: the only ones with a trash to purge. */
+    public List<String> realmsWithDirectories() {
+        return em.createQuery("select distinct d.realmId from DirectoryEntity d", String.class).getResultList();
+    }
+
+    /** The realms whose trash purge of the period starting at {@code periodStart} has run (or is running). */
+    public List<String> realmsPurgedInPeriod(long periodStart) {
+        return em.createNamedQuery("dirsync.realmsPurgedInPeriod", String.class)
+            .setParameter("periodStart", periodStart).getResultList();
+    }
+
+    public Optional<PurgeRunEntity> purgeRunOfPeriod(String realmId, long periodStart) {
+        return em.createNamedQuery("dirsync.purgeRunOfPeriod", PurgeRunEntity.class).setParameter("realmId", realmId)
+            .setParameter("periodStart", periodStart).getResultStream().findFirst();
+    }
+
+    /** A realm's trash purges, the latest period first. */
+    public List<PurgeRunEntity> purgeRuns(String realmId, int first, int max) {
+        return em.createNamedQuery("dirsync.purgeRunsOfRealm", PurgeRunEntity.class).setParameter("realmId", realmId)
+            .setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** Forgets a realm's purges of periods before {@code before}. */
+    public int deletePurgeRunsBefore(String realmId, long before) {
+        return em.createNamedQuery("dirsync.deletePurgeRunsBefore").setParameter("realmId", realmId)
+            .setParameter("before", before).executeUpdate();
+    }
+
+    /** Marks the pull runs this node is running as alive, now (the server's wall clock). */
+    public int beatRuns(Collection<String> runIds, long now) {
+        return em.createNamedQuery("dirsync.runHeartbeat").setParameter("at", now).setParameter("ids", runIds)
+            .setParameter("running", RunStatus.RUNNING).executeUpdate();
+    }
+
+    /** Running pulls whose heartbeat is older than {@code before}. */
+    public List<SyncRunEntity> staleRuns(long before) {
+        return em.createNamedQuery("dirsync.staleRuns", SyncRunEntity.class).setParameter("running", RunStatus.RUNNING)
+            .setParameter("before", before).getResultList();
+    }
+
+    /** Closes a stale run as failed, unless a heartbeat came in since it was read; true when it was closed. */
+    public boolean closeStaleRun(String runId, long before, long endedAt, String message) {
+        return em.createNamedQuery("dirsync.closeStaleRun").setParameter("failed", RunStatus.FAILED)
+            .setParameter("at", endedAt).setParameter("message", message).setParameter("id", runId)
+            .setParameter("running", RunStatus.RUNNING).setParameter("before", before).executeUpdate() == 1;
+    }
+
     public List<String> realmsWithGroupStatuses() {
         return em.createQuery("select distinct s.realmId from SubjectStatusEntity s where s.subjectType = :group",
                 String.class).setParameter("group", SubjectType.GROUP).getResultList();
@@ -605,7 +771,7 @@ public final class DirSyncStore {
                 "dirsync.deleteManagedUsersByRealm", "dirsync.deleteEnrollmentsByRealm",
                 "dirsync.deleteManagedGroupsByRealm", "dirsync.deleteStatusByRealm",
                 "dirsync.deleteItemsByRealm", "dirsync.deleteRunsByRealm", "dirsync.deleteTokensByRealm",
-                "dirsync.deleteStateByRealm", "dirsync.deleteDirectoriesByRealm")) {
+                "dirsync.deleteStateByRealm", "dirsync.deleteDirectoriesByRealm", "dirsync.deletePurgeRunsByRealm")) {
             em.createNamedQuery(q).setParameter("realmId", realmId).executeUpdate();
         }
     }

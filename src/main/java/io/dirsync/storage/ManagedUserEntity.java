@@ -25,6 +25,10 @@ import jakarta.persistence.Table;
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is not null"),
     @NamedQuery(name = "dirsync.trashDue",
         query = "select m from ManagedUserEntity m where m.deleteAfter <= :now order by m.deleteAfter"),
+    // One realm's purge, along IDX_DIRSYNC_MUSER_TRASH_PAGE (REALM_ID, DELETE_AFTER, USER_ID).
+    @NamedQuery(name = "dirsync.realmTrashDue",
+        query = "select m from ManagedUserEntity m where m.realmId = :realmId and m.deleteAfter <= :now"
+            + " order by m.realmId, m.deleteAfter, m.userId"),
     @NamedQuery(name = "dirsync.deleteManagedUsersByDirectory",
         query = "delete from ManagedUserEntity m where m.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteManagedUsersByRealm",
@@ -88,6 +92,14 @@ public class ManagedUserEntity {
     @Column(name = "REVISION", nullable = false)
     private long revision;
 
+    /**
+     * A pull source's digest of what its last complete apply of the user was given (the entry's values, groups and the
+     * directory's settings), with the {@link #revision} it left: a full run skips an entry whose digest and revision
+     * still match before any other database work (see {@code engine/PullRun#skipUnchanged}). Null: apply it.
+     */
+    @Column(name = "SOURCE_DIGEST", length = 100)
+    private String sourceDigest;
+
     public String getUserId() { return userId; }
     public void setUserId(String userId) { this.userId = userId; }
     public String getRealmId() { return realmId; }
@@ -127,4 +139,6 @@ public class ManagedUserEntity {
     public void setLastModified(long lastModified) { this.lastModified = lastModified; }
     public long getRevision() { return revision; }
     public void setRevision(long revision) { this.revision = revision; }
+    public String getSourceDigest() { return sourceDigest; }
+    public void setSourceDigest(String sourceDigest) { this.sourceDigest = sourceDigest; }
 }

@@ -23,6 +23,8 @@ import jakarta.persistence.Table;
         query = "select distinct v.schemaUrn, v.path from SourceValueEntity v where v.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesOfUser",
         query = "delete from SourceValueEntity v where v.userId = :userId"),
+    @NamedQuery(name = "dirsync.deleteSourceValuesOfUserElement",
+        query = "delete from SourceValueEntity v where v.userId = :userId and v.path = :path and v.element = :element"),
     @NamedQuery(name = "dirsync.deleteSourceValuesByDirectory",
         query = "delete from SourceValueEntity v where v.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesByRealm",
