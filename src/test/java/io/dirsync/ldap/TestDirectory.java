@@ -332,6 +332,41 @@ public final class TestDirectory implements AutoCloseable {
         pageGate.countDown();
     }
 
+    /**
+     * A real server's outage script (.ci/ldap-suites.sh passes it as {@code -Ddirsync.ldap.outage="<script> <server>"}):
+     * {@code down} stops the server, {@code up} starts it again; null for the in-memory flavours and outside CI.
+     */
+    public static List<String> outageScript() {
+        String script = System.getProperty("dirsync.ldap.outage", "").trim();
+        return script.isEmpty() ? null : List.of(script.split("\\s+"));
+    }
+
+    /** Stops the real server (its process ends: every connection to it is lost, new ones are refused). */
+    public void stopServer() throws Exception {
+        outage("down");
+    }
+
+    /** Starts the real server again and reconnects this class's own connection. */
+    public void startServer() throws Exception {
+        outage("up");
+        remote.reconnect();
+    }
+
+    private void outage(String what) throws Exception {
+        List<String> script = outageScript();
+        if (remote == null || script == null) {
+            throw new IllegalStateException("No outage script for the " + flavour + " directory");
+        }
+        List<String> command = new ArrayList<>(script);
+        command.add(what);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("Outage script " + command + " failed: " + out);
+        }
+        System.out.print(out);
+    }
+
     /** In-memory only: every paged search request is answered {@code millis} late (a slow directory); 0 ends it. */
     public void slowPagedSearches(long millis) {
         pageDelayMillis = millis;
