@@ -4,8 +4,6 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
-import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -81,7 +79,7 @@ final class ModelGuard implements ProviderEventListener {
         session.getTransactionManager().setRollbackOnly();
         String why = "User '" + user.getUsername() + "' of a directory leaves through its sync and the trash only";
         if (session.getContext().getAuthenticationSession() != null) {
-            throw new AuthenticationFlowException(why, AuthenticationFlowError.USER_DISABLED);
+            throw new UserRemovalRefused(why, user.getId());
         }
         throw new ModelException(why);
     }

@@ -6,6 +6,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.user.UserLookupProvider;
 
+import io.dirsync.engine.UserSync;
 import io.dirsync.storage.DirSyncStore;
 
 /**
@@ -24,7 +25,8 @@ public final class SignInProvider implements UserStorageProvider, UserLookupProv
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String name) {
-        if (name == null || name.isBlank()) {
+        // The engine asking for a username (UserSync.USERNAME_LOOKUP) wants no alias holder: it checks aliases itself.
+        if (name == null || name.isBlank() || session.getAttribute(UserSync.USERNAME_LOOKUP) != null) {
             return null;
         }
         return new DirSyncStore(session).identifier(realm.getId(), DirSyncStore.fold(name))

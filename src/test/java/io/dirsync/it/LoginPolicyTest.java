@@ -49,11 +49,22 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
         "0 auth-cookie ALTERNATIVE",
         "0 directory sync kerberos DISABLED",
         "1 directory sync kerberos ticket REQUIRED",
-        "2 auth-spnego ALTERNATIVE",
+        "2 dirsync-kerberos-ticket ALTERNATIVE",
         "1 dirsync-directory-status REQUIRED",
         "1 directory sync kerberos second factor CONDITIONAL",
         "2 dirsync-condition-second-factor REQUIRED",
         "2 auth-otp-form REQUIRED",
+        "0 identity-provider-redirector ALTERNATIVE",
+        "0 directory sync forms ALTERNATIVE",
+        "1 dirsync-auth-username-password-form REQUIRED",
+        "1 dirsync-directory-status REQUIRED",
+        "1 directory sync second factor CONDITIONAL",
+        "2 dirsync-condition-second-factor REQUIRED",
+        "2 auth-otp-form REQUIRED");
+    /** The flow as the first version installed it (issue 11): Keycloak's Kerberos step at the top. */
+    static final List<String> FIRST_SHAPE = List.of(
+        "0 auth-cookie ALTERNATIVE",
+        "0 auth-spnego DISABLED",
         "0 identity-provider-redirector ALTERNATIVE",
         "0 directory sync forms ALTERNATIVE",
         "1 dirsync-auth-username-password-form REQUIRED",
@@ -125,8 +136,10 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
 
     @Test
     void aFlowOfThePreviousShapeGetsTheKerberosSecondFactorWithoutAnAdmin() {
-        // A realm upgraded with the previous version's flow: the Kerberos sub-flow ends with the status step.
+        // A realm upgraded with the previous version's flow: the Kerberos sub-flow ends with the status step, and its
+        // ticket step is Keycloak's.
         removeKerberosSecondFactor();
+        useKeycloaksKerberosStep();
         assertEquals(PREVIOUS_SHAPE, steps());
 
         // The start-up pass (as after an upgrade) adds the second factor, once.
@@ -138,6 +151,105 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
         removeKerberosSecondFactor();
         assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
         assertEquals(SHAPE, steps());
+        // The shape just before this one (second factor there, Keycloak's own ticket step) gets the ticket step only.
+        useKeycloaksKerberosStep();
+        assertEquals(SHAPE.stream().map(l -> l.replace("dirsync-kerberos-ticket", "auth-spnego")).toList(), steps());
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps());
+    }
+
+    /**
+     * Issue 17: the first version's flow (Keycloak's Kerberos step at the top, so a ticket skipped the status and the
+     * second factor) gets the Kerberos sub-flow in that step's place; built here through the admin API.
+     */
+    @Test
+    void aFlowOfTheFirstShapeGetsTheKerberosSubFlowInPlaceOfItsTopLevelStep() {
+        buildFirstShape();
+        assertEquals(FIRST_SHAPE, steps());
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps());
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps(), "once");
+    }
+
+    /**
+     * The repair's shape checks, each shown detecting a change that keeps the number of steps: a flow so changed is an
+     * admin's and is left exactly as it is, at start-up and by an install. (Run with the checks loosened, this fails.)
+     */
+    @Test
+    void theRepairLeavesAloneEveryFlowThatIsNotExactlyAnEarlierShape() {
+        // The previous shape with the status step switched off.
+        removeKerberosSecondFactor();
+        useKeycloaksKerberosStep();
+        setRequirement("1 dirsync-directory-status", 0, "DISABLED");
+        assertLeftAlone();
+        setRequirement("1 dirsync-directory-status", 0, "REQUIRED");
+        // ... with a second step in the ticket sub-flow.
+        realm.admin().flows().addExecution("directory sync kerberos ticket", Map.of("provider", "auth-otp-form"));
+        assertLeftAlone();
+        realm.admin().flows().removeExecution(execution("2 auth-otp-form", 0));
+        // ... with the ticket sub-flow REQUIRED steps swapped for a CONDITIONAL one.
+        setRequirement("1 directory sync kerberos ticket", 0, "CONDITIONAL");
+        assertLeftAlone();
+        setRequirement("1 directory sync kerberos ticket", 0, "REQUIRED");
+        assertEquals(PREVIOUS_SHAPE, steps(), "back to the previous shape");
+
+        // The first shape, with the forms' second factor changed (OTP off): the new Kerberos sub-flow's OTP would
+        // differ from the admin's choice, so it is not added.
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        buildFirstShape();
+        setRequirement("2 auth-otp-form", 0, "DISABLED");
+        assertLeftAlone();
+        setRequirement("2 auth-otp-form", 0, "REQUIRED");
+        // ... or the identity-provider redirector turned off.
+        setRequirement("0 identity-provider-redirector", 0, "DISABLED");
+        assertLeftAlone();
+        setRequirement("0 identity-provider-redirector", 0, "ALTERNATIVE");
+        assertEquals(FIRST_SHAPE, steps(), "back to the first shape");
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(SHAPE, steps(), "and repaired once exactly of it");
+    }
+
+    /**
+     * The warning about a tuned flow is logged once per shape (the repair runs at every start): a second pass is quiet,
+     * a flow changed again is warned about again. The server's log as the test framework reads it; a marker line
+     * logged after the passes says the capture has everything they logged.
+     */
+    @Test
+    void aTunedFlowIsWarnedAboutOncePerShape() throws Exception {
+        removeKerberosSecondFactor();
+        realm.admin().flows().addExecution("directory sync kerberos", Map.of("provider", "auth-otp-form"));
+        String warning = "Realm " + realm.getName() + ": the sub-flow 'directory sync kerberos' of the browser flow";
+        SecretsNeverShownTest.LogCapture log = new SecretsNeverShownTest.LogCapture();
+        java.util.logging.Logger.getLogger("").addHandler(log);
+        try {
+            onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+            onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+            assertEquals(1, warningsLogged(log, warning), "one warning for two passes over the same shape");
+            setRequirement("1 auth-otp-form", 0, "REQUIRED");
+            onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+            onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+            assertEquals(2, warningsLogged(log, warning), "changed again: warned again, once");
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(log);
+        }
+    }
+
+    /** The warnings in the capture once a marker logged on the server now has reached it. */
+    private long warningsLogged(SecretsNeverShownTest.LogCapture log, String warning) throws InterruptedException {
+        String marker = "dirsync-test-marker-" + java.util.UUID.randomUUID();
+        onServer.run(session -> java.util.logging.Logger.getLogger("io.dirsync.test").info(marker));
+        waitUntil(() -> log.lines.stream().anyMatch(l -> l.contains(marker)), 60);
+        // The framework logs each server line twice (as read, and parsed): the line as read holds its level.
+        return log.lines.stream().filter(l -> l.contains(" WARN ") && l.contains(warning)).count();
+    }
+
+    private void assertLeftAlone() {
+        List<String> tuned = steps();
+        onServer.run(session -> LoginFlow.repairAll(session.getKeycloakSessionFactory()));
+        assertEquals(tuned, steps(), "a changed flow is not touched at start-up");
+        assertEquals(200, dirsync.admin("POST", "/login-flow", Map.of()).status());
+        assertEquals(tuned, steps(), "nor by an install");
     }
 
     @Test
@@ -303,6 +415,41 @@ class LoginPolicyTest extends DirSyncIntegrationTest {
             .map(e -> e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
                 : e.getProviderId())
                 + " " + e.getRequirement()).toList();
+    }
+
+    /** The id of the {@code n}th execution whose {@link #steps()} line starts with {@code line}. */
+    private String execution(String line, int n) {
+        return realm.admin().flows().getExecutions("directory sync browser").stream()
+            .filter(e -> (e.getLevel() + " " + (Boolean.TRUE.equals(e.getAuthenticationFlow()) ? e.getDisplayName()
+                : e.getProviderId()) + " ").startsWith(line + " "))
+            .skip(n).findFirst().orElseThrow(() -> new AssertionError(line + " in " + steps())).getId();
+    }
+
+    private void setRequirement(String line, int n, String requirement) {
+        String id = execution(line, n);
+        var rep = realm.admin().flows().getExecutions("directory sync browser").stream()
+            .filter(e -> e.getId().equals(id)).findFirst().orElseThrow();
+        rep.setRequirement(requirement);
+        realm.admin().flows().updateExecutions("directory sync browser", rep);
+    }
+
+    /** The ticket sub-flow with Keycloak's own Kerberos step, as the versions before ours installed it. */
+    private void useKeycloaksKerberosStep() {
+        realm.admin().flows().removeExecution(execution("2 dirsync-kerberos-ticket", 0));
+        realm.admin().flows().addExecution("directory sync kerberos ticket", Map.of("provider", "auth-spnego"));
+        setRequirement("2 auth-spnego", 0, "ALTERNATIVE");
+    }
+
+    /**
+     * The first version's flow, from the installed one: the Kerberos sub-flow out, Keycloak's step at the top in its
+     * place (added last, then moved up past the forms and the redirector).
+     */
+    private void buildFirstShape() {
+        realm.admin().flows().removeExecution(execution("0 directory sync kerberos", 0));
+        realm.admin().flows().addExecution("directory sync browser", Map.of("provider", "auth-spnego"));
+        String spnego = execution("0 auth-spnego", 0);
+        realm.admin().flows().raisePriority(spnego);
+        realm.admin().flows().raisePriority(spnego);
     }
 
     /** Takes the Kerberos sub-flow's second factor out, as an admin can: the flow the previous version installed. */
