@@ -49,7 +49,16 @@ test("the header's navigation toggle hides and shows the navigation", async ({ p
   await toggle.click();
   await expect(sidebar).toHaveClass(/pf-m-collapsed/);
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  // A resize that stays on a desktop (PatternFly's breakpoint is 1200 px) keeps the admin's choice.
+  await page.setViewportSize({ width: 1300, height: 800 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(sidebar).toHaveClass(/pf-m-collapsed/);
   await toggle.click();
   await expect(sidebar).toHaveClass(/pf-m-expanded/);
   await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  // Crossing the breakpoint does decide: closed on a phone-sized window, open again on a desktop.
+  await page.setViewportSize({ width: 800, height: 800 });
+  await expect(sidebar).toHaveClass(/pf-m-collapsed/);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(sidebar).toHaveClass(/pf-m-expanded/);
 });

@@ -16,7 +16,7 @@ import {
 } from "@keycloak/keycloak-ui-shared";
 import { Page } from "@patternfly/react-core";
 import type { AccessType } from "@keycloak/keycloak-admin-client/lib/defs/whoAmIRepresentation";
-import { PropsWithChildren, Suspense, useEffect, useState } from "react";
+import { PropsWithChildren, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Outlet, useMatches } from "react-router-dom";
 import { ConsoleNav } from "./ConsoleNav";
 
@@ -31,7 +31,7 @@ import { ConsoleNav } from "./ConsoleNav";
  * bridged to our Page by useNavToggle.
  */
 export const ConsoleShell = () => {
-  const [navOpen, setNavOpen] = useNavToggle();
+  const [navOpen, onPageResize] = useNavToggle();
   return (
     <AdminClientProvider>
       <AppContexts>
@@ -40,7 +40,7 @@ export const ConsoleShell = () => {
             <Page
               header={<Header />}
               sidebar={<ConsoleNav isOpen={navOpen} />}
-              onPageResize={(_event, { mobileView }) => setNavOpen(!mobileView)}
+              onPageResize={onPageResize}
               breadcrumb={<PageBreadCrumbs />}
               mainContainerId={mainPageContentId}
             >
@@ -59,9 +59,21 @@ export const ConsoleShell = () => {
   );
 };
 
-/** Opens and closes the navigation when the header's toggle button is pressed. */
-function useNavToggle(): [boolean, (open: boolean) => void] {
+/**
+ * Opens and closes the navigation when the header's toggle button is pressed, and when the window
+ * crosses PatternFly's mobile breakpoint (closed on a phone, open on a desktop). PatternFly reports
+ * every resize of the page, content reflow included, so only a crossing may override the admin's
+ * own choice: reopening on any resize undid a toggle that landed while the page was still settling.
+ */
+function useNavToggle(): [boolean, (event: unknown, size: { mobileView: boolean }) => void] {
   const [open, setOpen] = useState(true);
+  const lastMobileView = useRef<boolean | undefined>(undefined);
+  const onPageResize = useCallback((_event: unknown, { mobileView }: { mobileView: boolean }) => {
+    if (mobileView !== lastMobileView.current) {
+      lastMobileView.current = mobileView;
+      setOpen(!mobileView);
+    }
+  }, []);
   useEffect(() => {
     const onClick = (event: MouseEvent) => {
       if ((event.target as Element | null)?.closest?.(".pf-v5-c-masthead__toggle button")) {
@@ -75,7 +87,7 @@ function useNavToggle(): [boolean, (open: boolean) => void] {
   useEffect(() => {
     document.querySelector(".pf-v5-c-masthead__toggle button")?.setAttribute("aria-expanded", String(open));
   });
-  return [open, setOpen];
+  return [open, onPageResize];
 }
 
 /** A page shows only to an admin holding every role its route names (as Keycloak's console does). */
