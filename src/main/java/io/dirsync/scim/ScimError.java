@@ -43,6 +43,11 @@ public class ScimError extends RuntimeException {
         return status;
     }
 
+    /** RFC 7644 §3.12's scimType (invalidFilter, uniqueness, ...), or null. */
+    public String scimType() {
+        return scimType;
+    }
+
     /** Adds a response header (e.g. a 401's {@code WWW-Authenticate} challenges); may be given more than once. */
     public ScimError header(String name, String value) {
         headers.add(new String[] {name, value});

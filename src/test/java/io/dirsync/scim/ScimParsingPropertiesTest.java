@@ -1,6 +1,7 @@
 package io.dirsync.scim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -16,6 +17,7 @@ import com.unboundid.scim2.common.filters.Filter;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -118,6 +120,19 @@ class ScimParsingPropertiesTest {
         if (parsed != null) {
             valueOrBadRequest(() -> new ScimQuery(DIRECTORY).userWhere(parsed));
             valueOrBadRequest(() -> ScimQuery.groupWhere(parsed));
+        }
+    }
+
+    /**
+     * Found by the property above (seed 8907915476505187768, shrunk to this): the SDK's parser threw a
+     * ClassCastException on a JSON array where a comparison value belongs, which the endpoint answered with a 500.
+     */
+    @Example
+    void aJsonArrayOrObjectWhereAValueBelongsIsA400() {
+        for (String filter : List.of("userName([]", "userName eq []", "userName({}", "emails[value eq [1]]")) {
+            ScimError refused = assertThrows(ScimError.class, () -> ScimQuery.parse(filter), filter);
+            assertEquals(400, refused.status(), filter);
+            assertEquals("invalidFilter", refused.scimType(), filter);
         }
     }
 
