@@ -118,8 +118,10 @@ public class TrashPurgeTask implements ScheduledTask {
                 run.setStatus(RunStatus.COMPLETED);
                 run.setEndedAt(Time.currentTimeMillis());
                 run.setDeletedCount(deleted);
-                store.deletePurgeRunsBefore(realmId,
-                    periodStart - Math.min(KEEP_DAYS * EngineConfig.DAY, KEEP_PERIODS * intervalMillis));
+                // Kept counted back from the current period, not from the one purged: a purge asked for a later period
+                // (as TrashPurgeHistoryTest does) must not take the history of the days before it.
+                store.deletePurgeRunsBefore(realmId, periodStart(Time.currentTimeMillis(), intervalMillis)
+                    - Math.min(KEEP_DAYS * EngineConfig.DAY, KEEP_PERIODS * intervalMillis));
                 return deleted;
             });
         } catch (RuntimeException e) {
