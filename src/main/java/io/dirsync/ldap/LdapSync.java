@@ -104,6 +104,7 @@ public final class LdapSync {
                 query.setLimit(plan.settings().pageSize);
                 long asked = System.nanoTime();
                 List<LDAPObject> page = query.getResultList();
+                requirePagingControl(query, entries + page.size());
                 readNanos += System.nanoTime() - asked;
                 entries += page.size();
                 run.pageRead(page.size()); // the engine keeps the run's progress
@@ -386,6 +387,38 @@ public final class LdapSync {
 
     private <T> T inTx(java.util.function.Function<KeycloakSession, T> work) {
         return KeycloakModelUtils.runJobInTransactionWithResult(factory, work::apply);
+    }
+
+    /**
+     * Every page of a paged search ends with the server's paging control (RFC 2696; Keycloak asks for it as critical).
+     * Keycloak ends the search as if complete when a page comes without it (KEYCLOAK-19036: a size limit must not loop),
+     * and JNDI reads a connection dropped mid-page as the page's end, so a server stopping mid-search looked like the end
+     * of the directory: Samba AD stopped mid-run answered 41 of 300 users, and only the trash limit held the run
+     * (issue 15). Such a listing may be incomplete, so the run fails and trashes nobody.
+     */
+    private static void requirePagingControl(LDAPQuery query, int readSoFar) {
+        if (query.getPaginationContext() == null) {
+            return; // not a paged search (pagination off): the server's answer is the whole result
+        }
+        javax.naming.ldap.Control[] controls;
+        try {
+            controls = query.getPaginationContext().getLdapContext().getResponseControls();
+        } catch (javax.naming.NamingException e) {
+            controls = null;
+        }
+        if (controls == null || java.util.Arrays.stream(controls).noneMatch(
+                c -> c instanceof javax.naming.ldap.PagedResultsResponseControl)) {
+            throw new IncompleteListing("The directory ended its answer after " + readSoFar + " entries without the paging"
+                + " control every page must carry (the server stopped, dropped the connection or hit a size limit), so the"
+                + " listing may be incomplete");
+        }
+    }
+
+    /** A paged listing that ended without its paging control: see {@link #requirePagingControl}. */
+    static final class IncompleteListing extends RuntimeException {
+        IncompleteListing(String message) {
+            super(message);
+        }
     }
 
     private static String message(Throwable e) {

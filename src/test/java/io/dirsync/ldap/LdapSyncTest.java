@@ -670,8 +670,9 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         assertEquals(2, changed.at("/counts/unchanged").asInt(), changed::toString);
         assertEquals("Baumeister", user("bob").getLastName());
 
-        ldap.removeMember(ops, alice);
+        // Carol joins before alice leaves: a real slapd refuses a groupOfNames without any member.
         ldap.addMember(ops, carol);
+        ldap.removeMember(ops, alice);
         JsonNode moved = sync(id, "full");
         assertEquals("completed", moved.get("status").asText(), moved::toString);
         assertEquals(List.of("carol"), realm.admin().groups().group(opsGroup).members().stream()
@@ -828,6 +829,18 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
         assertEquals(12, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
 
+        // A page answered without its paging control (Samba AD stopped mid-search, issue 15) looks like the end of the
+        // directory to Keycloak: 10 of 12 read, 2 "gone", under the 20 % that holds a run, would have been trashed.
+        ldap.heal();
+        ldap.endPagedSearchesWithoutControlAfter(1);
+        JsonNode cut = sync(id, "full");
+        assertEquals("failed", cut.get("status").asText(), cut::toString);
+        assertTrue(cut.get("message").asText().contains("nobody was trashed")
+            && cut.get("message").asText().contains("without the paging control"), cut::toString);
+        assertEquals(0, cut.at("/counts/trashed").asInt(), cut::toString);
+        assertEquals(0, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
+        assertEquals(12, dirsync.admin("GET", "/directories/" + id, null).json().get("userCount").asInt());
+
         ldap.heal();
         JsonNode ok = sync(id, "full");
         assertEquals("completed", ok.get("status").asText(), ok::toString);
@@ -905,7 +918,9 @@ class LdapSyncTest extends DirSyncIntegrationTest {
 
         assertEquals("failed", failed.get("status").asText(), failed::toString);
         String message = failed.get("message").asText();
-        assertTrue(message.contains("nobody was trashed") && message.contains("Lost the connection to the directory"), message);
+        // slapd's stop is seen as a lost connection; Samba AD answers the page it is stopped in without its paging control
+        assertTrue(message.contains("nobody was trashed") && (message.contains("Lost the connection to the directory")
+            || message.contains("without the paging control")), message);
         long read = failed.at("/progress/read").asLong();
         assertTrue(read >= readBeforeStop && read < n, "stopped part-way: " + read + " of " + n + " read: " + failed);
         assertEquals(0, failed.at("/counts/trashed").asInt(), failed::toString);

@@ -57,7 +57,9 @@ public final class TestDirectory implements AutoCloseable {
     private final String bindPassword;
     private final String ou;
     private final String upnSuffix;
+    private static final String NO_PAGING_CONTROL = "dirsync.test.noPagingControl";
     private volatile int failPagesAfter = -1;
+    private volatile int endPagesAfter = -1;
     private volatile int holdPagesAfter = -1;
     private volatile java.util.concurrent.CountDownLatch pageGate = new java.util.concurrent.CountDownLatch(0);
     private volatile long pageDelayMillis;
@@ -86,11 +88,22 @@ public final class TestDirectory implements AutoCloseable {
                     }
 
                     @Override
+                    public void processSearchResult(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchResult result) {
+                        if (Boolean.TRUE.equals(result.getProperty(NO_PAGING_CONTROL))) {
+                            // The page's entries are sent, then a plain "success" without the paging control.
+                            result.setResult(new com.unboundid.ldap.sdk.LDAPResult(result.getMessageID(), ResultCode.SUCCESS));
+                        }
+                    }
+
+                    @Override
                     public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
                         if (request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
                             int n = pagedRequests.incrementAndGet();
                             if (failPagesAfter >= 0 && n > failPagesAfter) {
                                 throw new LDAPException(ResultCode.UNAVAILABLE, "simulated outage in the middle of a paged search");
+                            }
+                            if (endPagesAfter >= 0 && n > endPagesAfter) {
+                                request.setProperty(NO_PAGING_CONTROL, Boolean.TRUE);
                             }
                             if (holdPagesAfter >= 0 && n > holdPagesAfter) {
                                 awaitGate();
@@ -299,7 +312,6 @@ public final class TestDirectory implements AutoCloseable {
             : new Modification(ModificationType.REPLACE, attribute, value));
     }
 
-    /** In-memory only: every paged search request after the next {@code pages} fails as if the server went away. */
     /**
      * How many user (person) entries the in-memory server has sent in search results since the last call, and starts
      * counting again: what a search really read, whatever Keycloak then kept.
@@ -308,13 +320,25 @@ public final class TestDirectory implements AutoCloseable {
         return personEntriesSent.getAndSet(0);
     }
 
+    /** In-memory only: every paged search request after the next {@code pages} fails as if the server went away. */
     public void failPagedSearchesAfter(int pages) {
         pagedRequests.set(0);
         failPagesAfter = pages;
     }
 
+    /**
+     * In-memory only: the paged search requests after the next {@code pages} are answered with their entries and a
+     * plain "success" without the paging control, as Samba AD answered the page it was stopped in (the search then
+     * looks finished to Keycloak).
+     */
+    public void endPagedSearchesWithoutControlAfter(int pages) {
+        pagedRequests.set(0);
+        endPagesAfter = pages;
+    }
+
     public void heal() {
         failPagesAfter = -1;
+        endPagesAfter = -1;
     }
 
     /**
