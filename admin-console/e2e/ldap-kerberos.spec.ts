@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, seed, signIn } from "./support";
+import { expectAccessible, screenshot, seed, signIn } from "./support";
 
 // A step that cannot happen fails with its own reason, not the whole test's timeout.
 test.use({ actionTimeout: 20_000 });
@@ -43,6 +43,8 @@ test("An Active Directory directory's Kerberos settings: refused as the server s
   await expectAccessible(page, "an Active Directory directory's Kerberos settings");
   await page.getByTestId("ldap-save").click();
   await expect(page.getByText("Settings saved")).toBeVisible();
+  await section.evaluate((s) => s.scrollIntoView({ block: "start" }));
+  await screenshot(page, "ldap-kerberos");
 
   // Turning Kerberos sign-in off takes passwords through the KDC with it.
   await spnego.uncheck({ force: true });
