@@ -91,34 +91,6 @@ public final class Trash {
     }
 
     /**
-     * Deletes for good the trashed users whose 7 days are over, at most {@code max}; returns how many.
-     * Idempotent: a user already gone only loses its trash row.
-     */
-    public int purgeDue(int max) {
-        long now = Time.currentTimeMillis();
-        int purged = 0;
-        for (ManagedUserEntity t : store.trashDue(now, max)) {
-            RealmModel realm = session.realms().getRealm(t.getRealmId());
-            if (realm == null) {
-                store.deleteUserData(t.getUserId());
-                continue;
-            }
-            session.getContext().setRealm(realm);
-            UserModel user = session.users().getUserById(realm, t.getUserId());
-            String username = user == null ? t.getSourceUsername() : user.getUsername();
-            if (user == null) {
-                store.deleteUserData(t.getUserId());
-            } else {
-                EngineWrites.run(session, () -> new UserManager(session).removeUser(realm, user));
-            }
-            LOG.infof("Deleted trashed user '%s' of realm %s for good (in the trash since %d)", username,
-                realm.getName(), t.getTrashedAt());
-            purged++;
-        }
-        return purged;
-    }
-
-    /**
      * Deletes for good the realm's trashed users whose days are over, at most {@code max}, the longest due first;
      * returns how many. Idempotent: a user already gone only loses its trash row.
      */

@@ -533,11 +533,6 @@ public final class DirSyncStore {
         return "%" + Comparisons.escape(search.toLowerCase(Locale.ROOT)) + "%";
     }
 
-    public List<ManagedUserEntity> trashDue(long now, int max) {
-        return em.createNamedQuery("dirsync.trashDue", ManagedUserEntity.class)
-            .setParameter("now", now).setMaxResults(max).getResultList();
-    }
-
     // statuses
 
     public SubjectStatusEntity status(String subjectId) {
@@ -552,7 +547,6 @@ public final class DirSyncStore {
             .setParameter("subjectIds", subjectIds).getResultList();
     }
 
-    /** The realms in which some group has a status. */
     /** One realm's trashed users whose time is up, the longest due first, at most {@code max}. */
     public List<ManagedUserEntity> trashDue(String realmId, long now, int max) {
         return em.createNamedQuery("dirsync.realmTrashDue", ManagedUserEntity.class)
@@ -606,6 +600,7 @@ public final class DirSyncStore {
             .setParameter("running", RunStatus.RUNNING).setParameter("before", before).executeUpdate() == 1;
     }
 
+    /** The realms in which some group has a status. */
     public List<String> realmsWithGroupStatuses() {
         return em.createQuery("select distinct s.realmId from SubjectStatusEntity s where s.subjectType = :group",
                 String.class).setParameter("group", SubjectType.GROUP).getResultList();

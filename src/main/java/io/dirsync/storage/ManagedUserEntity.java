@@ -23,8 +23,6 @@ import jakarta.persistence.Table;
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is null"),
     @NamedQuery(name = "dirsync.countTrashedUsersByDirectory",
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is not null"),
-    @NamedQuery(name = "dirsync.trashDue",
-        query = "select m from ManagedUserEntity m where m.deleteAfter <= :now order by m.deleteAfter"),
     // One realm's purge, along IDX_DIRSYNC_MUSER_TRASH_PAGE (REALM_ID, DELETE_AFTER, USER_ID).
     @NamedQuery(name = "dirsync.realmTrashDue",
         query = "select m from ManagedUserEntity m where m.realmId = :realmId and m.deleteAfter <= :now"

@@ -88,8 +88,9 @@ class TrashAndTokenTest extends DirSyncIntegrationTest {
 
         // The purge's job itself, run now on the server at the moved clock: on day 6 nothing is due.
         timeOffSet.set(6 * DAY);
-        assertEquals("0", onServer.fetchString(session ->
-            String.valueOf(DirectorySyncEngine.of(session).trash().purgeDue(TrashPurgeTask.BATCH))));
+        String realmId = realm.getId();
+        assertEquals("0", onServer.fetchString(session -> String.valueOf(DirectorySyncEngine.of(session).trash()
+            .purgeDue(session.realms().getRealm(realmId), TrashPurgeTask.BATCH))));
         assertEquals(1, dirsync.admin("GET", "/trash/count", null).json().get("count").asInt());
 
         // On day 7 the scheduled purge (every 2 s in tests) deletes the user.
