@@ -256,6 +256,7 @@ class RunHistoryTest extends DirSyncIntegrationTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The run's report once {@code until} holds, read every 100 ms for at most {@code seconds}; fails with the last one. */
     private JsonNode waitForRun(String runUrl, java.util.function.Predicate<JsonNode> until, int seconds)
         throws InterruptedException {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
@@ -267,24 +268,13 @@ class RunHistoryTest extends DirSyncIntegrationTest {
             if (until.test(last)) {
                 return last;
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
         throw new AssertionError("the run never got there; last seen: " + last);
     }
 
     private JsonNode waitForRun(String runUrl, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < deadline) {
-            Http.Result r = dirsync.admin("GET", runUrl, null);
-            assertEquals(200, r.status(), r::toString);
-            last = r.json();
-            if (until.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the run never got there; last seen: " + last);
+        return waitForRun(runUrl, until, 60);
     }
 
     /** A local user holding a realm-management role: an administrator (rule 2 never adopts it). */
