@@ -392,17 +392,27 @@ public final class DirSyncStore {
             .mapToObj(i -> "select " + column + " from {h-schema}" + table + " where " + keyColumn + " = ?" + (2 * i + 1)
                 + " and " + column + " = ?" + (2 * i + 2))
             .collect(java.util.stream.Collectors.joining(" union all "));
+        for (Object row : seekInBatches(sql, pairs)) {
+            found.add((String) row);
+        }
+        return found;
+    }
+
+    /**
+     * The rows of {@code sql}, a {@code union all} of {@link #SEEKS} seeks whose parameters are pairs (?1, ?2), (?3, ?4),
+     * ..., run over all the pairs, {@link #SEEKS} per statement; the last pair repeats to fill up the last statement.
+     */
+    private List<Object> seekInBatches(String sql, List<String[]> pairs) {
+        List<Object> rows = new ArrayList<>();
         for (int first = 0; first < pairs.size(); first += SEEKS) {
             jakarta.persistence.Query q = em.createNativeQuery(sql);
             for (int i = 0; i < SEEKS; i++) {
-                String[] pair = pairs.get(Math.min(first + i, pairs.size() - 1)); // the last one repeats to fill up
+                String[] pair = pairs.get(Math.min(first + i, pairs.size() - 1));
                 q.setParameter(2 * i + 1, pair[0]).setParameter(2 * i + 2, pair[1]);
             }
-            for (Object row : q.getResultList()) {
-                found.add((String) row);
-            }
+            rows.addAll(q.getResultList());
         }
-        return found;
+        return rows;
     }
 
     /**
@@ -429,18 +439,10 @@ public final class DirSyncStore {
      */
     public Map<String, AppliedDigest> appliedDigests(String directoryId, Collection<String> externalIds, String federationLink) {
         Map<String, AppliedDigest> found = new HashMap<>();
-        List<String[]> seeks = pairs(directoryId, externalIds);
-        for (int first = 0; first < seeks.size(); first += SEEKS) {
-            jakarta.persistence.Query q = em.createNativeQuery(APPLIED_DIGESTS_SQL);
-            for (int i = 0; i < SEEKS; i++) {
-                String[] pair = seeks.get(Math.min(first + i, seeks.size() - 1)); // the last one repeats to fill up
-                q.setParameter(2 * i + 1, pair[0]).setParameter(2 * i + 2, pair[1]);
-            }
-            for (Object result : q.getResultList()) {
-                Object[] row = (Object[]) result;
-                if (truth(row[4]) && !truth(row[5]) && java.util.Objects.equals(federationLink, row[6])) {
-                    found.put((String) row[0], new AppliedDigest((String) row[1], (String) row[2], ((Number) row[3]).longValue()));
-                }
+        for (Object result : seekInBatches(APPLIED_DIGESTS_SQL, pairs(directoryId, externalIds))) {
+            Object[] row = (Object[]) result;
+            if (truth(row[4]) && !truth(row[5]) && java.util.Objects.equals(federationLink, row[6])) {
+                found.put((String) row[0], new AppliedDigest((String) row[1], (String) row[2], ((Number) row[3]).longValue()));
             }
         }
         return found;
