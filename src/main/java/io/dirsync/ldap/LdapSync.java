@@ -434,15 +434,21 @@ public final class LdapSync {
 
     /**
      * Whether the directory went away (stopped, unreachable, connection dropped) rather than answered with an error:
-     * JNDI's own words for it are only a host and port, or "connection closed", so the run's message says it.
+     * JNDI's own words for it are only a host and port, or "connection closed", so the run's message says it. A request
+     * waiting for its reply when the connection drops gets a plain {@code NamingException} with the JDK's
+     * {@link #JNDI_CONNECTION_CLOSED} (seen when Samba AD was stopped mid-page), not a {@code CommunicationException}.
      */
-    private static boolean connectionLost(Throwable e) {
+    static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.naming.CommunicationException || t instanceof java.net.SocketException) {
+            if (t instanceof javax.naming.CommunicationException || t instanceof java.net.SocketException
+                || t instanceof javax.naming.NamingException && JNDI_CONNECTION_CLOSED.equals(t.getMessage())) {
                 return true;
             }
         }
         return false;
     }
+
+    /** The JDK's LDAP provider's message for a request whose connection closed before its reply (LdapRequest). */
+    static final String JNDI_CONNECTION_CLOSED = "LDAP connection has been closed";
 
 }

@@ -60,6 +60,7 @@ public final class TestDirectory implements AutoCloseable {
     private static final String NO_PAGING_CONTROL = "dirsync.test.noPagingControl";
     private volatile int failPagesAfter = -1;
     private volatile int endPagesAfter = -1;
+    private volatile int dropPagesAfter = -1;
     private volatile int holdPagesAfter = -1;
     private volatile java.util.concurrent.CountDownLatch pageGate = new java.util.concurrent.CountDownLatch(0);
     private volatile long pageDelayMillis;
@@ -104,6 +105,11 @@ public final class TestDirectory implements AutoCloseable {
                             }
                             if (endPagesAfter >= 0 && n > endPagesAfter) {
                                 request.setProperty(NO_PAGING_CONTROL, Boolean.TRUE);
+                            }
+                            if (dropPagesAfter >= 0 && n > dropPagesAfter) {
+                                dropPagesAfter = -1; // once: the client's next connection is served again
+                                memory.closeAllConnections(false);
+                                throw new LDAPException(ResultCode.SERVER_DOWN, "connection dropped in the middle of a paged search");
                             }
                             if (holdPagesAfter >= 0 && n > holdPagesAfter) {
                                 awaitGate();
@@ -336,9 +342,20 @@ public final class TestDirectory implements AutoCloseable {
         endPagesAfter = pages;
     }
 
+    /**
+     * In-memory only: the paged search request after the next {@code pages} closes every client connection while the
+     * client waits for the page, without a notice of disconnection, as Samba AD did when stopped mid-run (the JDK's LDAP
+     * client then fails the waiting request with "LDAP connection has been closed"). Once; later requests are answered.
+     */
+    public void dropConnectionsOnPagedSearchAfter(int pages) {
+        pagedRequests.set(0);
+        dropPagesAfter = pages;
+    }
+
     public void heal() {
         failPagesAfter = -1;
         endPagesAfter = -1;
+        dropPagesAfter = -1;
     }
 
     /**
