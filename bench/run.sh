@@ -11,7 +11,8 @@
 #   --db       h2 (the test framework's in-memory H2, default) or postgres (a throwaway PostgreSQL from Debian's
 #              packages, .ci/postgres.sh; needs root for apt-get and runuser; also counts the rows each sync writes)
 #   --samples  requests per latency figure (after a quarter as many unmeasured); default 200
-# The Maven log is target/bench-side-by-side.log. Keycloak listens on port 8080 while it runs.
+# The Maven log is target/bench-side-by-side.log. Keycloak listens on port 8080 while it runs. A PostgreSQL run writes
+# its table and plot to docs/benchmarks/postgres/, so that both databases' latest figures stay side by side.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,12 +29,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$DB" in h2|postgres) ;; *) echo "--db is h2 or postgres, not $DB" >&2; exit 2 ;; esac
+OUT="$PWD/docs/benchmarks"
+[ "$DB" = postgres ] && OUT="$OUT/postgres"
+mkdir -p "$OUT"
 
 # The load before the build: the figures are only as good as the machine was quiet.
 LOAD="$(awk '{print $1 ", " $2 ", " $3}' /proc/loadavg 2>/dev/null || echo n/a)"
 ARGS=(-B verify -Pbench -Dtest=SideBySideBench -Dsurefire.failIfNoSpecifiedTests=false -Dconsole.skip=true
   -Dkc.test.server.start.timeout=480
-  "-Dbench.scale=$SCALE" "-Dbench.samples=$SAMPLES" "-Dbench.out=$PWD/docs/benchmarks" "-Dbench.loadAtStart=$LOAD")
+  "-Dbench.scale=$SCALE" "-Dbench.samples=$SAMPLES" "-Dbench.out=$OUT" "-Dbench.loadAtStart=$LOAD")
 
 if [ "$DB" = postgres ]; then
   PG_PORT="${BENCH_PG_PORT:-5436}"
@@ -52,4 +56,4 @@ mkdir -p target
 echo "[bench] scale $SCALE, database $DB, load average $LOAD; log: target/bench-side-by-side.log"
 mvn "${ARGS[@]}" "$@" > target/bench-side-by-side.log 2>&1 || { tail -n 80 target/bench-side-by-side.log; exit 1; }
 grep '^BENCH' target/bench-side-by-side.log || true
-echo "[bench] results: docs/benchmarks/results.md and docs/benchmarks/results.png"
+echo "[bench] results: ${OUT#"$PWD/"}/results.md and ${OUT#"$PWD/"}/results.png"
