@@ -675,9 +675,13 @@ public final class DirSyncStore {
 
     // tokens
 
-    public Optional<ScimTokenEntity> tokenByHash(String hash) {
-        return em.createNamedQuery("dirsync.tokenByHash", ScimTokenEntity.class)
-            .setParameter("tokenHash", hash).getResultStream().findFirst();
+    /**
+     * The token whose hash is {@code hash}; its directory is read in the same statement and stays in the persistence
+     * context, so the request's look-up of the directory that follows costs no statement.
+     */
+    private Optional<ScimTokenEntity> tokenByHash(String hash) {
+        return em.createNamedQuery("dirsync.tokenByHash", Object[].class)
+            .setParameter("tokenHash", hash).getResultStream().findFirst().map(row -> (ScimTokenEntity) row[0]);
     }
 
     public List<ScimTokenEntity> tokens(String directoryId) {

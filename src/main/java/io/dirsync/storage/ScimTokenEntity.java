@@ -11,8 +11,10 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "DIRSYNC_SCIM_TOKEN")
 @NamedQueries({
+    // The token's directory comes in the same statement: every SCIM request reads it next (one statement fewer each).
     @NamedQuery(name = "dirsync.tokenByHash",
-        query = "select t from ScimTokenEntity t where t.tokenHash = :tokenHash"),
+        query = "select t, d from ScimTokenEntity t left join DirectoryEntity d on d.id = t.directoryId"
+            + " where t.tokenHash = :tokenHash"),
     @NamedQuery(name = "dirsync.tokensByDirectory",
         query = "select t from ScimTokenEntity t where t.directoryId = :directoryId order by t.createdAt desc"),
     @NamedQuery(name = "dirsync.deleteTokensByDirectory",

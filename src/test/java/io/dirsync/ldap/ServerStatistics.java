@@ -8,12 +8,12 @@ import org.keycloak.models.KeycloakSession;
  * default, switched on at run time around what a test or benchmark counts. A class of its own so that the server loads
  * nothing else of the test classes.
  */
-final class ServerStatistics {
+public final class ServerStatistics {
 
     private ServerStatistics() {
     }
 
-    static org.hibernate.stat.Statistics of(KeycloakSession session) {
+    public static org.hibernate.stat.Statistics of(KeycloakSession session) {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager().getEntityManagerFactory()
             .unwrap(org.hibernate.SessionFactory.class).getStatistics();
     }
