@@ -230,7 +230,7 @@ public final class ScimQuery {
     public Page users(Filter filter, String sortBy, boolean descending, int first, int max) {
         Condition where = filter == null ? null : userCondition(filter, null);
         return page(() -> sortBy == null || sortBy.isBlank() ? List.of() : List.of(userSortKey(sortBy)),
-            () -> users.count(where), sort -> users.ids(where, sort, descending, first, max), first, max);
+            () -> users.count(where), sort -> users.idsWithRows(where, sort, descending, first, max), first, max);
     }
 
     /**

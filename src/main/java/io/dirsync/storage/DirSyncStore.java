@@ -131,13 +131,16 @@ public final class DirSyncStore {
         return find(ManagedUserEntity.class, userId);
     }
 
-    /** The managed-user records of those of {@code userIds} that have one, by user id: one query per 500 ids. */
+    /**
+     * The managed-user records of those of {@code userIds} that have one, by user id: those already in the persistence
+     * context without a statement (a page read by {@link UserQuery#idsWithRows}), the others in one query per 500 ids.
+     */
     public Map<String, ManagedUserEntity> managedUsers(Collection<String> userIds) {
         Map<String, ManagedUserEntity> found = new HashMap<>();
         List<String> ids = new ArrayList<>(userIds);
         for (int i = 0; i < ids.size(); i += 500) {
-            em.createQuery("select m from ManagedUserEntity m where m.userId in :ids", ManagedUserEntity.class)
-                .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500))).getResultList()
+            em.unwrap(org.hibernate.Session.class).byMultipleIds(ManagedUserEntity.class).enableSessionCheck(true).withBatchSize(500)
+                .multiLoad(ids.subList(i, Math.min(ids.size(), i + 500))).stream().filter(java.util.Objects::nonNull)
                 .forEach(m -> found.put(m.getUserId(), m));
         }
         return found;

@@ -50,6 +50,26 @@ public final class UserQuery {
         CriteriaBuilder cb = em.getCriteriaBuilder();
         CriteriaQuery<String> q = cb.createQuery(String.class);
         Scope s = new Scope(cb, q);
+        q.select(s.m.get("userId")).where(s.where(where)).orderBy(order(cb, s, sort, descending));
+        return em.createQuery(q).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /**
+     * As {@link #ids}, for a caller that reads the users' managed rows next (a page of resources): the rows come in the
+     * same statement and stay in the persistence context, so {@link DirSyncStore#managedUser} and
+     * {@link DirSyncStore#managedUsers} answer them without another statement (a {@code userName eq} look-up is one
+     * statement fewer).
+     */
+    public List<String> idsWithRows(Condition where, List<SortKey> sort, boolean descending, int first, int max) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<ManagedUserEntity> q = cb.createQuery(ManagedUserEntity.class);
+        Scope s = new Scope(cb, q);
+        q.select(s.m).where(s.where(where)).orderBy(order(cb, s, sort, descending));
+        return em.createQuery(q).setFirstResult(first).setMaxResults(max).getResultList().stream()
+            .map(ManagedUserEntity::getUserId).toList();
+    }
+
+    private static List<Order> order(CriteriaBuilder cb, Scope s, List<SortKey> sort, boolean descending) {
         List<Order> order = new ArrayList<>();
         for (SortKey key : sort) {
             for (Expression<?> e : s.orderBy(key)) {
@@ -59,8 +79,7 @@ public final class UserQuery {
         // a stable order, so that pages neither repeat nor skip users
         order.add(cb.asc(s.m.get("createdAt")));
         order.add(cb.asc(s.m.get("userId")));
-        q.select(s.m.get("userId")).where(s.where(where)).orderBy(order);
-        return em.createQuery(q).setFirstResult(first).setMaxResults(max).getResultList();
+        return order;
     }
 
     /** One query's roots: the managed user {@code m} and Keycloak's user {@code u}. */
