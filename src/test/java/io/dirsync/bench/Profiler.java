@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * given: started and stopped with the JDK's jcmd on the running server (no restart, no server option), written to
  * {@code <directory>/<name>.jfr}. Read it with {@code jfr print} or {@code jfr view hot-methods} (JDK 21+).
  */
-final class Profiler implements AutoCloseable {
+public final class Profiler implements AutoCloseable {
 
     private final String pid;
     private final String name;
@@ -19,7 +19,7 @@ final class Profiler implements AutoCloseable {
         this.name = name;
     }
 
-    static Profiler start(String name) {
+    public static Profiler start(String name) {
         String dir = System.getProperty("bench.jfr", "");
         String pid = dir.isBlank() ? null : HeapSampler.keycloakPid();
         if (pid == null) {

@@ -20,6 +20,7 @@ import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.bench.HeapSampler;
 import io.dirsync.bench.LdapRuns;
+import io.dirsync.bench.Profiler;
 import io.dirsync.bench.RowWrites;
 import io.dirsync.it.DirSync;
 
@@ -87,7 +88,10 @@ public class LdapSyncBench {
             HeapSampler heap = HeapSampler.start();
             Map<String, long[]> before = rows.read();
             Work work = Work.start(onServer);
-            JsonNode first = LdapRuns.sync(dirsync, id);
+            JsonNode first;
+            try (Profiler jfr = Profiler.start("ldap-first-ours")) {
+                first = LdapRuns.sync(dirsync, id);
+            }
             String oursWork = work.stop(onServer, users);
             long ours = LdapRuns.millis(first);
             long oursHeap = heap.stop();
@@ -117,7 +121,10 @@ public class LdapSyncBench {
             // The anchor: Keycloak's own LDAP provider, same data, same scope filter, its own full sync.
             heap = HeapSampler.start();
             work = Work.start(onServer);
-            Plain anchor = plainSync(ldap, settings, rows, false);
+            Plain anchor;
+            try (Profiler jfr = Profiler.start("ldap-first-keycloak")) {
+                anchor = plainSync(ldap, settings, rows, false);
+            }
             String keycloakWork = work.stop(onServer, users);
             JsonNode plain = anchor.result();
             long keycloak = anchor.millis();
