@@ -436,11 +436,14 @@ public final class LdapSync {
      * Whether the directory went away (stopped, unreachable, connection dropped) rather than answered with an error:
      * JNDI's own words for it are only a host and port, or "connection closed", so the run's message says it. A request
      * waiting for its reply when the connection drops gets a plain {@code NamingException} with the JDK's
-     * {@link #JNDI_CONNECTION_CLOSED} (seen when Samba AD was stopped mid-page), not a {@code CommunicationException}.
+     * {@link #JNDI_CONNECTION_CLOSED} (seen when Samba AD was stopped mid-page), not a {@code CommunicationException};
+     * the next page's request sent on the dropped connection a {@code ServiceUnavailableException} ("host:port; socket
+     * closed").
      */
     static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.naming.CommunicationException || t instanceof java.net.SocketException
+                || t instanceof javax.naming.ServiceUnavailableException
                 || t instanceof javax.naming.NamingException && JNDI_CONNECTION_CLOSED.equals(t.getMessage())) {
                 return true;
             }
