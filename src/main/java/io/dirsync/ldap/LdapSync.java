@@ -440,7 +440,7 @@ public final class LdapSync {
      * the next page's request sent on the dropped connection a {@code ServiceUnavailableException} ("host:port; socket
      * closed").
      */
-    static boolean connectionLost(Throwable e) {
+    private static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.naming.CommunicationException || t instanceof java.net.SocketException
                 || t instanceof javax.naming.ServiceUnavailableException
@@ -452,6 +452,6 @@ public final class LdapSync {
     }
 
     /** The JDK's LDAP provider's message for a request whose connection closed before its reply (LdapRequest). */
-    static final String JNDI_CONNECTION_CLOSED = "LDAP connection has been closed";
+    private static final String JNDI_CONNECTION_CLOSED = "LDAP connection has been closed";
 
 }
