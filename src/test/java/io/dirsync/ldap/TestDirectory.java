@@ -344,8 +344,9 @@ public final class TestDirectory implements AutoCloseable {
 
     /**
      * In-memory only: the paged search request after the next {@code pages} closes every client connection while the
-     * client waits for the page, without a notice of disconnection, as Samba AD did when stopped mid-run (the JDK's LDAP
-     * client then fails the waiting request with "LDAP connection has been closed"). Once; later requests are answered.
+     * client waits for the page, without a notice of disconnection, as Samba AD did when stopped mid-run: the JDK's LDAP
+     * client fails the waiting request with "LDAP connection has been closed", or, when the close wins the race, the next
+     * request with "socket closed" (a ServiceUnavailableException). Once; later requests are answered.
      */
     public void dropConnectionsOnPagedSearchAfter(int pages) {
         pagedRequests.set(0);
