@@ -623,6 +623,11 @@ class LdapSyncTest extends DirSyncIntegrationTest {
                 StringBuilder b = new StringBuilder();
                 for (String entity : stats.getEntityNames()) {
                     var e = stats.getEntityStatistics(entity);
+                    // Not the sync's: the trash purge's history row, written by its scheduler for each realm and period
+                    // (every 2 s in the tests' server), whenever a tick falls inside this window (seen once in CI, PostgreSQL).
+                    if (entity.equals(io.dirsync.storage.PurgeRunEntity.class.getName())) {
+                        continue;
+                    }
                     if (e.getInsertCount() + e.getUpdateCount() + e.getDeleteCount() > 0) {
                         b.append(entity.substring(entity.lastIndexOf('.') + 1)).append(" written ").append(e.getInsertCount())
                             .append('/').append(e.getUpdateCount()).append('/').append(e.getDeleteCount()).append("; ");
