@@ -33,6 +33,11 @@ final class Browser {
             Path log = LOGS.resolve(spec + ".log");
             List<String> command = new ArrayList<>(List.of("node", "node_modules/@playwright/test/cli.js", "test",
                 "e2e/" + spec));
+            // -Dbrowser.args="--repeat-each=20 -g mapping": a spec's test run again and again, to chase a flake.
+            String extra = System.getProperty("browser.args", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
             ProcessBuilder pb = new ProcessBuilder(command).directory(CONSOLE.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
             pb.environment().put("KC_URL", serverUrl);
