@@ -186,20 +186,36 @@ public final class DirSyncStore {
             }
         });
         int all = 1 + now.values().stream().mapToInt(List::size).sum();
-        int some = changed.stream().mapToInt(key -> (was.containsKey(key) ? 1 : 0)
-            + now.getOrDefault(key, List.of()).size()).sum();
+        int some = changed.stream().mapToInt(key -> oneForOne(was.get(key), now.get(key)) ? 1
+            : (was.containsKey(key) ? 1 : 0) + now.getOrDefault(key, List.of()).size()).sum();
         if (some >= all) {
             indexSourceDocument(m, true);
             return;
         }
         for (String key : changed) {
             List<SourceValues.Row> old = was.get(key);
+            List<SourceValues.Row> rows = now.getOrDefault(key, List.of());
+            // The common change (a name, a title: one value for another) is one UPDATE, not a DELETE and an INSERT.
+            if (oneForOne(old, rows) && updateSourceValue(m, rows.get(0)) == 1) {
+                continue;
+            }
             if (old != null) {
                 em.createNamedQuery("dirsync.deleteSourceValuesOfUserElement").setParameter("userId", m.getUserId())
                     .setParameter("path", old.get(0).path()).setParameter("element", old.get(0).element()).executeUpdate();
             }
-            now.getOrDefault(key, List.of()).forEach(row -> insertSourceValue(m, row));
+            rows.forEach(row -> insertSourceValue(m, row));
         }
+    }
+
+    private static boolean oneForOne(List<SourceValues.Row> was, List<SourceValues.Row> now) {
+        return was != null && now != null && was.size() == 1 && now.size() == 1;
+    }
+
+    /** Rewrites the one stored row of {@code row}'s element in place; answers how many rows it changed. */
+    private int updateSourceValue(ManagedUserEntity m, SourceValues.Row row) {
+        return em.createNamedQuery("dirsync.updateSourceValueOfUserElement").setParameter("userId", m.getUserId())
+            .setParameter("path", row.path()).setParameter("element", row.element())
+            .setParameter("schemaUrn", row.schemaUrn()).setParameter("valueFolded", row.valueFolded()).executeUpdate();
     }
 
     /** A document's rows by (path, element): the unit {@link #reindexChangedValues} rewrites. */

@@ -25,6 +25,9 @@ import jakarta.persistence.Table;
         query = "delete from SourceValueEntity v where v.userId = :userId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesOfUserElement",
         query = "delete from SourceValueEntity v where v.userId = :userId and v.path = :path and v.element = :element"),
+    @NamedQuery(name = "dirsync.updateSourceValueOfUserElement",
+        query = "update SourceValueEntity v set v.schemaUrn = :schemaUrn, v.valueFolded = :valueFolded"
+            + " where v.userId = :userId and v.path = :path and v.element = :element"),
     @NamedQuery(name = "dirsync.deleteSourceValuesByDirectory",
         query = "delete from SourceValueEntity v where v.directoryId = :directoryId"),
     @NamedQuery(name = "dirsync.deleteSourceValuesByRealm",

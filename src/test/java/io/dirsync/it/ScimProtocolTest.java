@@ -166,6 +166,34 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         assertEquals(List.of("ann"), names("displayName eq \"Ann Archer\""));
     }
 
+    /**
+     * A replace that changes one value rewrites that value's row in place (one UPDATE): the filter finds the new value
+     * and not the old, and the user keeps one row per value, neither a stale copy nor a lost one.
+     */
+    @Test
+    void aChangedValueIsFoundByItsNewValueOnly() {
+        String ann = ids.get("ann");
+        long rowsBefore = sourceValueRows(ann);
+        patchUser("ann", Map.of("title", "Director", ENTERPRISE + ":department", "Legal"));
+        assertEquals(List.of("ann"), names("title eq \"Director\""));
+        assertEquals(List.of(), names("title eq \"Rep\""), "the old value is gone");
+        assertEquals(List.of("ann"), names(ENTERPRISE + ":department eq \"legal\""));
+        assertEquals(List.of("ben"), names(ENTERPRISE + ":department eq \"Sales\""));
+        assertEquals(rowsBefore, sourceValueRows(ann), "one row per value, as before the change");
+
+        Http.Result put = okta.scim("PUT", "/Users/" + ann, DirSync.scimUser("ann", "Ann", "Ashe", "ann@alpha.test"));
+        assertEquals(200, put.status(), put::toString);
+        assertEquals(List.of("ann"), names("name.familyName eq \"Ashe\""));
+        assertEquals(List.of(), names("name.familyName eq \"Archer\""));
+        assertEquals(List.of("ben", "cat", "dan", "eve"), names("title pr"), "a replace without the title drops its row");
+    }
+
+    private long sourceValueRows(String userId) {
+        return Long.parseLong(onServer.fetchString(session -> String.valueOf(session.getProvider(JpaConnectionProvider.class)
+            .getEntityManager().createQuery("select count(v) from SourceValueEntity v where v.userId = :u", Long.class)
+            .setParameter("u", userId).getSingleResult())));
+    }
+
     private List<String> sorted(String sortBy, String order) {
         Http.Result r = okta.scim("GET", "/Users?count=50&sortBy=" + enc(sortBy) + "&sortOrder=" + order, null);
         assertEquals(200, r.status(), r::toString);
