@@ -58,8 +58,20 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         okta.scim("PATCH", "/Users/" + ids.get("dan"), patch(Map.of("op", "replace", "path", "active", "value", false)));
     }
 
+    /**
+     * The users a filter finds, by userName. Asked twice: sorted by userName (the query joins Keycloak's user rows) and
+     * unsorted (it reads the managed rows alone unless the filter needs Keycloak's): both must find the same users.
+     */
     List<String> names(String filter) {
-        Http.Result r = okta.scim("GET", "/Users?count=50&sortBy=userName&filter=" + enc(filter), null);
+        List<String> sorted = names(filter, "&sortBy=userName");
+        List<String> unsorted = new ArrayList<>(names(filter, ""));
+        java.util.Collections.sort(unsorted);
+        assertEquals(sorted, unsorted, "the same users with and without sortBy: " + filter);
+        return sorted;
+    }
+
+    private List<String> names(String filter, String sort) {
+        Http.Result r = okta.scim("GET", "/Users?count=50" + sort + "&filter=" + enc(filter), null);
         assertEquals(200, r.status(), r::toString);
         List<String> out = new ArrayList<>();
         r.json().get("Resources").forEach(u -> out.add(u.get("userName").asText()));
@@ -70,6 +82,10 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
     @Test
     void theWholeFilterGrammarIsAnsweredOnTheDirectorysUsers() {
         assertEquals(List.of("ann"), names("userName eq \"ANN\""));
+        assertEquals(List.of(), names("userName eq \"nobody\""));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), names("not (userName eq \"nobody\")"),
+            "a name nobody holds: its negation holds for everyone");
+        assertEquals(List.of("ann", "ben", "cat", "eve"), names("not (userName eq \"dan\")"));
         assertEquals(List.of("ann", "cat", "eve"), names("emails.value ew \"@alpha.test\""));
         assertEquals(List.of("ann", "cat", "eve"), names("emails[type eq \"work\" and value co \"@alpha\"]"));
         assertEquals(List.of("ben"), names("emails[type eq \"work\"].value eq \"ben@beta.test\""));
