@@ -130,7 +130,7 @@ test("the mapping editor adds a mapping to a new user-profile attribute", async 
 
   // Removing it and saving leaves none. The required rows first: "no optional row" holds trivially on a page that
   // has not loaded yet, and a test that ends while the reload still navigates can hang Chromium's context close
-  // (it did: "Tearing down "context" exceeded the test timeout", once in 25 runs).
+  // (it did: "Tearing down "context" exceeded the test timeout", twice in 25 runs).
   await page.getByTestId("mapping-remove-0").click();
   await page.getByTestId("mapping-save").click();
   await expect(page.getByText("Mappings saved")).toBeVisible();
