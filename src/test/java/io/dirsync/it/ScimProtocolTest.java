@@ -29,7 +29,7 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
 
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
+    @InjectRunOnServer(permittedPackages = {"io.dirsync.it", "io.dirsync.ldap"})
     RunOnServerClient onServer;
 
     DirSync.ScimDirectory okta;
@@ -190,7 +190,18 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
     void aChangedValueIsFoundByItsNewValueOnly() {
         String ann = ids.get("ann");
         long rowsBefore = sourceValueRows(ann);
+        onServer.run(session -> {
+            org.hibernate.stat.Statistics stats = io.dirsync.ldap.ServerStatistics.of(session);
+            stats.setStatisticsEnabled(true);
+            stats.clear();
+        });
         patchUser("ann", Map.of("title", "Director", ENTERPRISE + ":department", "Legal"));
+        assertEquals("0", onServer.fetchString(session -> {
+            org.hibernate.stat.Statistics stats = io.dirsync.ldap.ServerStatistics.of(session);
+            stats.setStatisticsEnabled(false);
+            return String.valueOf(stats.getEntityStatistics(io.dirsync.storage.SourceValueEntity.class.getName())
+                .getInsertCount());
+        }), "the two changed values were rewritten in place, not deleted and inserted again");
         assertEquals(List.of("ann"), names("title eq \"Director\""));
         assertEquals(List.of(), names("title eq \"Rep\""), "the old value is gone");
         assertEquals(List.of("ann"), names(ENTERPRISE + ":department eq \"legal\""));
