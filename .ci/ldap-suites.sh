@@ -10,6 +10,8 @@
 #   SLAPD_TESTS likewise for the slapd step.
 #   .ci/ldap-suites.sh bench [users] [groups]: issue 4's benchmark (.ci/bench-ldap.sh) against this slapd instead of the
 #   in-JVM server; not part of CI. Set DIRSYNC_LDAP_NS/DIRSYNC_LDAP_WORK to run it beside a CI run.
+#   .ci/ldap-suites.sh side-by-side: issue 16's benchmark (bench/run.sh, its arguments in BENCH_SIDE_ARGS) with its LDAP
+#   part against this slapd; what `bash bench/run.sh --ldap slapd ...` runs. Not part of CI.
 set -euo pipefail
 
 WHAT=${1:-all}
@@ -27,7 +29,7 @@ log() { echo "[ldap-suites] $*"; }
 export DEBIAN_FRONTEND=noninteractive
 need=()
 [[ "$WHAT" != samba ]] && { command -v slapd >/dev/null || need+=(slapd ldap-utils); }
-[[ "$WHAT" != slapd && "$WHAT" != bench ]] && { command -v samba >/dev/null && dpkg -s samba-ad-provision >/dev/null 2>&1 \
+[[ "$WHAT" != slapd && "$WHAT" != bench && "$WHAT" != side-by-side ]] && { command -v samba >/dev/null && dpkg -s samba-ad-provision >/dev/null 2>&1 \
     || need+=(samba samba-ad-dc samba-ad-provision krb5-user winbind smbclient ldap-utils); }
 if (( ${#need[@]} )); then
   log "installing ${need[*]}"
@@ -241,6 +243,13 @@ if [[ "$WHAT" == bench ]]; then
   start_slapd || exit 1
   log "benchmark against slapd: ${BENCH_USERS:-100000} users in ${BENCH_GROUPS:-200} groups"
   BENCH_MVN_ARGS="-o -Ddirsync.ldap.target=slapd" bash .ci/bench-ldap.sh "${BENCH_USERS:-100000}" "${BENCH_GROUPS:-200}" || rc=1
+  stop_slapd
+fi
+if [[ "$WHAT" == side-by-side ]]; then
+  start_slapd || exit 1
+  log "side-by-side benchmark, LDAP part against slapd: bench/run.sh ${BENCH_SIDE_ARGS:-}"
+  # shellcheck disable=SC2086  # the arguments bench/run.sh was given, one word each
+  DIRSYNC_BENCH_IN_NS=1 bash bench/run.sh ${BENCH_SIDE_ARGS:-} -o -Ddirsync.ldap.target=slapd || rc=1
   stop_slapd
 fi
 if [[ "$WHAT" == all || "$WHAT" == samba ]]; then

@@ -4,13 +4,17 @@
 # Admin REST API, how our figures grow with the population, and the directory sync vs Keycloak's own LDAP sync
 # (io.dirsync.bench.SideBySideBench). It writes docs/benchmarks/results.md and docs/benchmarks/results.png.
 #
-#   bash bench/run.sh [--scale 0.1] [--db h2|postgres] [--samples 200] [extra Maven arguments, e.g. -o]
+#   bash bench/run.sh [--scale 0.1] [--db h2|postgres] [--samples 200] [--ldap memory|slapd] [extra Maven arguments, e.g. -o]
 #
 #   --scale    fraction of the issue's figures (1 = 100,000 users, 10,000 creates per path, a 10,000-member group,
 #              LDAP 100,000 users in 200 groups); default 0.1, about 15 min on 2 cores
 #   --db       h2 (the test framework's in-memory H2, default) or postgres (a throwaway PostgreSQL from Debian's
 #              packages, .ci/postgres.sh; needs root for apt-get and runuser; also counts the rows each sync writes)
 #   --samples  requests per latency figure (after a quarter as many unmeasured); default 200
+#   --ldap     the directory the LDAP part reads: memory (the in-JVM UnboundID server, default) or slapd (a real OpenLDAP
+#              from Debian's packages, started by .ci/ldap-suites.sh in a private network namespace; needs root; the
+#              tables go to a slapd/ folder). The in-JVM server re-reads its entries for every page of a paged search,
+#              which at 100,000 users is most of a sync's time: the 100,000-user LDAP figures need slapd.
 # The Maven log is target/bench-side-by-side.log. Keycloak listens on port 8080 while it runs. A PostgreSQL run writes
 # its table and plot to docs/benchmarks/postgres/, so that both databases' latest figures stay side by side; a scale
 # other than 0.1 to a scale-<scale>/ folder beside them. At scale 1, -Dbench.anchorGroups=false leaves out Keycloak's
@@ -22,20 +26,30 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SCALE=0.1
 DB=h2
 SAMPLES=200
+LDAP=memory
+ALL_ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE="$2"; shift 2 ;;
     --db) DB="$2"; shift 2 ;;
     --samples) SAMPLES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --ldap) LDAP="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) break ;;
   esac
 done
 case "$DB" in h2|postgres) ;; *) echo "--db is h2 or postgres, not $DB" >&2; exit 2 ;; esac
+case "$LDAP" in memory|slapd) ;; *) echo "--ldap is memory or slapd, not $LDAP" >&2; exit 2 ;; esac
+# slapd: the whole run moves into .ci/ldap-suites.sh's namespace, which starts slapd and calls this script again there.
+if [ "$LDAP" = slapd ] && [ -z "${DIRSYNC_BENCH_IN_NS:-}" ]; then
+  BENCH_SIDE_ARGS="${ALL_ARGS[*]}" DIRSYNC_LDAP_NS=dirsync-bench-ns DIRSYNC_LDAP_WORK=/var/tmp/dirsync-bench-ns \
+    MVN_ARGS="-Pbench" exec bash .ci/ldap-suites.sh side-by-side
+fi
 OUT="$PWD/docs/benchmarks"
 [ "$DB" = postgres ] && OUT="$OUT/postgres"
 # Another scale gets a folder of its own, so that the default scale's table stays the one the README quotes.
 [ "$SCALE" = 0.1 ] || OUT="$OUT/scale-$SCALE"
+[ "$LDAP" = memory ] || OUT="$OUT/$LDAP"
 mkdir -p "$OUT"
 
 # The load before the build: the figures are only as good as the machine was quiet.

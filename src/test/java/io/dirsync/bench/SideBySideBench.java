@@ -46,7 +46,8 @@ import io.dirsync.ldap.TestDirectory;
  *       at 1,000 users and at the full population, adding one member to a big and to a 10-member group, reading the
  *       big group with and without its members, replacing a user (PUT);</li>
  *   <li>growth: the create rate of the first vs the last block of users, filters at 1,000 vs the full population;</li>
- *   <li>LDAP: the directory sync vs Keycloak's own LDAP sync of the same in-JVM directory, each in a realm of its own:
+ *   <li>LDAP: the directory sync vs Keycloak's own LDAP sync of the same directory (the in-JVM server, or slapd with
+ *       {@code -Ddirsync.ldap.target=slapd}), each in a realm of its own:
  *       first full sync, an unchanged re-sync, a re-sync after 1 % of the users changed; peak heap; rows written per
  *       user on PostgreSQL.</li>
  * </ul>
@@ -95,11 +96,66 @@ class SideBySideBench {
         return Math.max(10, (int) Math.round(full * scale));
     }
 
+    /** What the header says of the SCIM part: creates per path and the big group's size (0 when not measured). */
+    int createdPerPath;
+    int bigGroupSize;
+    /** The LDAP server the LDAP part read (the in-JVM one unless -Ddirsync.ldap.target=slapd). */
+    String ldapServer = "—";
+
     @Test
     void sideBySide() throws Exception {
         String loadAtFirst = loadAverage();
         long started = System.currentTimeMillis();
         dirsync = new DirSync(admin, realm, urls.getBase());
+        // -Dbench.scim=false: the LDAP part alone (at 100,000 users against slapd the SCIM part is a run of its own).
+        if (!"false".equals(System.getProperty("bench.scim"))) {
+            scim(started);
+        } else {
+            results.note("SCIM not measured in this run (-Dbench.scim=false).");
+        }
+
+        // 8. LDAP: the directory sync vs Keycloak's own LDAP sync (-Dbench.ldap=false: the SCIM part alone).
+        boolean withLdap = Boolean.parseBoolean(System.getProperty("bench.ldap", "true"));
+        if (withLdap) {
+            ldap(n(100_000), Math.max(2, (int) Math.round(200 * scale)));
+            step("LDAP", started);
+        } else {
+            results.note("LDAP not measured in this run (-Dbench.ldap=false).");
+        }
+
+        String db = System.getProperty("kc.test.database.url", "").startsWith("jdbc:postgresql:")
+            ? "PostgreSQL (" + System.getProperty("bench.db.label", "remote") + ")"
+            : "H2 (the test framework's in-memory dev-mem database; run.sh's start-dev uses an H2 file)";
+        String scimPart = createdPerPath == 0 ? "SCIM not measured"
+            : String.format(Locale.ROOT, "%,d users in our SCIM directory, %,d creates per path, a %,d-member group",
+                oursCount, createdPerPath, bigGroupSize);
+        String ldapPart = withLdap ? String.format(Locale.ROOT, "LDAP %,d users in %d groups on %s", n(100_000),
+            Math.max(2, (int) Math.round(200 * scale)), ldapServer) : "LDAP not measured";
+        results.header(String.format(Locale.ROOT, "Scale **%s** of the issue's figures (1 = 100,000 users): %s, %s."
+                + " Database: **%s**."
+                + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`), %d"
+                + " clients for creates, %d samples per latency (medians, p95 in brackets) after %d unmeasured. Measured %s in"
+                + " %d min.", fmt(scale), scimPart, ldapPart,
+            db, CLIENTS, samples, samples / 4, Instant.now().truncatedTo(ChronoUnit.MINUTES),
+            (System.currentTimeMillis() - started) / 60_000));
+        results.header(String.format(Locale.ROOT, "Machine: %d cores (%s), %s RAM. Load average (1, 5, 15 min) %s before"
+                + " the build, %s at the first measurement, %s at the end. Other jobs shared this machine whenever the load"
+                + " exceeds the cores: the figures are indicative until a run on a quiet machine.",
+            Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(), System.getProperty("bench.loadAtStart", "n/a"),
+            loadAtFirst, loadAverage()));
+        results.header("Ratios are speed-ups of ours (the other path's time ÷ ours, or our rate ÷ theirs: above 1 ours is"
+            + " faster) against the built-in SCIM server (target ≥ 1.0x) and the Admin REST API (≥ 1.2x); growth and LDAP"
+            + " rows give the issue's own ratios. The Admin REST equivalents: `GET /users?username=…&exact=true`,"
+            + " `?email=…&exact=true`, `?first=…&max=100`, `PUT /users/{id}/groups/{group}`, `GET /groups/{id}/members`"
+            + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`.");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench-results"));
+        results.write(out);
+        System.out.println("BENCH results written to " + out.toAbsolutePath());
+        System.out.println(Files.readString(out.resolve("results.md")));
+    }
+
+    /** Steps 0-7: our SCIM endpoint, Keycloak's built-in one and the Admin REST API, and how ours grows. */
+    void scim(long started) throws Exception {
         ours = dirsync.scimDirectory("Bench Okta");
         DirSync.ScimDirectory warmOurs = dirsync.scimDirectory("Warm-up Okta");
         builtIn = KeycloakScim.enable(realm, dirsync, urls.getBase());
@@ -110,6 +166,7 @@ class SideBySideBench {
         int block = Math.max(10, Math.min(1000, population / 10));
         int small = Math.min(1000, population / 2);
         int bigGroup = n(10_000);
+        bigGroupSize = bigGroup;
         int warm = Integer.getInteger("bench.warmup", 300);
 
         // 0. Warm-up: each path creates users first (not measured), so that no path pays for the JIT alone.
@@ -171,6 +228,7 @@ class SideBySideBench {
             double rate = rounds * perRound * 1000.0 / Math.max(1, ms[p]);
             createRates[p] = failed[p] ? new Fig(null, "failed") : new Fig(rate, String.format(Locale.ROOT, "%.0f users/s", rate));
         }
+        createdPerPath = rounds * perRound;
         compare("SCIM", String.format(Locale.ROOT, "create %,d users, %d clients (%d rounds, order alternating)",
             rounds * perRound, CLIENTS, rounds), true, createRates);
         step("creates", started);
@@ -218,40 +276,6 @@ class SideBySideBench {
         // 7. Replace a user.
         compare("SCIM", "replace a user (PUT)", false, puts());
         step("PUT", started);
-
-        // 8. LDAP: the directory sync vs Keycloak's own LDAP sync (-Dbench.ldap=false: the SCIM part alone).
-        boolean withLdap = Boolean.parseBoolean(System.getProperty("bench.ldap", "true"));
-        if (withLdap) {
-            ldap(n(100_000), Math.max(2, (int) Math.round(200 * scale)));
-            step("LDAP", started);
-        } else {
-            results.note("LDAP not measured in this run (-Dbench.ldap=false).");
-        }
-
-        String db = System.getProperty("kc.test.database.url", "").startsWith("jdbc:postgresql:")
-            ? "PostgreSQL (" + System.getProperty("bench.db.label", "remote") + ")"
-            : "H2 (the test framework's in-memory dev-mem database; run.sh's start-dev uses an H2 file)";
-        results.header(String.format(Locale.ROOT, "Scale **%s** of the issue's figures (1 = 100,000 users): %,d users in our"
-                + " SCIM directory, %,d creates per path, a %,d-member group, LDAP %,d users in %d groups. Database: **%s**."
-                + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`), %d"
-                + " clients for creates, %d samples per latency (medians, p95 in brackets) after %d unmeasured. Measured %s in"
-                + " %d min.", fmt(scale), oursCount, rounds * perRound, bigGroup, n(100_000), Math.max(2, (int) Math.round(200 * scale)),
-            db, CLIENTS, samples, samples / 4, Instant.now().truncatedTo(ChronoUnit.MINUTES),
-            (System.currentTimeMillis() - started) / 60_000));
-        results.header(String.format(Locale.ROOT, "Machine: %d cores (%s), %s RAM. Load average (1, 5, 15 min) %s before"
-                + " the build, %s at the first measurement, %s at the end. Other jobs shared this machine whenever the load"
-                + " exceeds the cores: the figures are indicative until a run on a quiet machine.",
-            Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(), System.getProperty("bench.loadAtStart", "n/a"),
-            loadAtFirst, loadAverage()));
-        results.header("Ratios are speed-ups of ours (the other path's time ÷ ours, or our rate ÷ theirs: above 1 ours is"
-            + " faster) against the built-in SCIM server (target ≥ 1.0x) and the Admin REST API (≥ 1.2x); growth and LDAP"
-            + " rows give the issue's own ratios. The Admin REST equivalents: `GET /users?username=…&exact=true`,"
-            + " `?email=…&exact=true`, `?first=…&max=100`, `PUT /users/{id}/groups/{group}`, `GET /groups/{id}/members`"
-            + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`.");
-        Path out = Path.of(System.getProperty("bench.out", "target/bench-results"));
-        results.write(out);
-        System.out.println("BENCH results written to " + out.toAbsolutePath());
-        System.out.println(Files.readString(out.resolve("results.md")));
     }
 
     // ---- SCIM paths --------------------------------------------------------------------------------------------
@@ -477,6 +501,8 @@ class SideBySideBench {
         DirSync ldapRealm = new DirSync(admin, rep.getRealm(), urls.getBase());
         try (TestDirectory ldap = TestDirectory.start("memory-openldap"); RowWrites rows = RowWrites.connect()) {
             ldap.leaveEntries();
+            ldapServer = ldap.inMemory() ? "the in-JVM UnboundID server (the test JVM, beside Keycloak)"
+                : "a real OpenLDAP slapd (Debian's package: mdb, memberof and refint overlays; .ci/ldap-suites.sh)";
             List<String> userDns = new ArrayList<>();
             List<String> groupDns = LdapRuns.populate(ldap, "b", users, groups, userDns);
             // Warm-up: both paths sync a small directory of their own first (a fresh server's JIT otherwise bills the
