@@ -551,6 +551,13 @@ class SideBySideBench {
                         / 1000.0, kcChanged.result().path("updated").asText(), kcChanged.rows() < 0 ? ""
                         : ", " + kcChanged.rows() + " rows"), "—",
                     new Check("vs our first", LdapRuns.millis(oursChanged.result()) / (double) ourFirstMs, 0.3, false));
+                if (rows.counting()) {
+                    // The database's counters include PostgreSQL's own catalog writes (autovacuum's statistics after a big
+                    // sync): the tables say whose rows they were.
+                    results.note("Rows written, by table (PostgreSQL's counters: the database's total, then the tables"
+                        + " written most): our unchanged re-sync " + oursAgain.tables() + "; Keycloak's changed-users sync "
+                        + kcAgain.tables() + "; our 1 %-changed re-sync " + oursChanged.tables() + ".");
+                }
                 if (!"false".equals(System.getProperty("bench.anchorGroups"))) {
                     // Keycloak's plain provider above creates users only; with its group mapper (IMPORT) it also creates
                     // the groups and the memberships, as the directory sync does: the like-for-like anchor.
@@ -575,7 +582,8 @@ class SideBySideBench {
     }
 
     /** A sync's answer, its wall time, the server's peak heap and the rows written (-1 on H2) while it ran. */
-    record Sampled(JsonNode result, long millis, long heap, long rows) {
+    /** {@code tables}: the rows by table (RowWrites.describe), "n/a (H2)" on H2. */
+    record Sampled(JsonNode result, long millis, long heap, long rows, String tables) {
         String rowsPerUser(int users) {
             return rows < 0 ? "rows n/a on H2" : String.format(Locale.ROOT, "%,d rows (%.1f per user)", rows, rows / (double) users);
         }
@@ -591,7 +599,8 @@ class SideBySideBench {
         }
         long millis = System.currentTimeMillis() - t;
         long peak = heap.stop();
-        return new Sampled(result, millis, peak, RowWrites.total(before, rows.read()));
+        Map<String, long[]> after = rows.read();
+        return new Sampled(result, millis, peak, RowWrites.total(before, after), RowWrites.describe(before, after));
     }
 
     // ---- measuring and reporting ------------------------------------------------------------------------------------
