@@ -133,10 +133,11 @@ class SideBySideBench {
             Math.max(2, (int) Math.round(200 * scale)), ldapServer) : "LDAP not measured";
         results.header(String.format(Locale.ROOT, "Scale **%s** of the issue's figures (1 = 100,000 users): %s, %s."
                 + " Database: **%s**."
-                + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`), %d"
-                + " clients for creates, %d samples per latency (medians, p95 in brackets) after %d unmeasured. Measured %s in"
-                + " %d min.", fmt(scale), scimPart, ldapPart,
-            db, CLIENTS, samples, samples / 4, Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`)%s."
+                + " Measured %s in %d min.", fmt(scale), scimPart, ldapPart, db,
+            createdPerPath == 0 ? "" : String.format(Locale.ROOT, ", %d clients for creates, %d samples per latency (medians,"
+                + " p95 in brackets) after %d unmeasured", CLIENTS, samples, samples / 4),
+            Instant.now().truncatedTo(ChronoUnit.MINUTES),
             (System.currentTimeMillis() - started) / 60_000));
         results.header(String.format(Locale.ROOT, "Machine: %d cores (%s), %s RAM. Load average (1, 5, 15 min) %s before"
                 + " the build, %s at the first measurement, %s at the end. Other jobs shared this machine whenever the load"
