@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     --db) DB="$2"; shift 2 ;;
     --samples) SAMPLES="$2"; shift 2 ;;
     --ldap) LDAP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) break ;;
   esac
 done
