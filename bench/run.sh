@@ -20,6 +20,8 @@
 # other than 0.1 to a scale-<scale>/ folder beside them. At scale 1, -Dbench.anchorGroups=false leaves out Keycloak's
 # LDAP sync with its group mapper (hours at 100,000 users) and --samples 40 keeps the built-in server's pages (seconds
 # each at that size) to minutes.
+# -Dbench.scim=false measures the LDAP part alone, -Dbench.ldap=false the SCIM part alone; -Dbench.jfr=DIR records the
+# server with Java Flight Recorder during the creates and the LDAP first syncs (read them with bench/jfr-breakdown.py).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
