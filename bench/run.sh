@@ -8,8 +8,10 @@
 #
 #   --scale    fraction of the figures (1 = 100,000 users, 10,000 creates per path, a 10,000-member group,
 #              LDAP 100,000 users in 200 groups); default 0.1, about 15 min on 2 cores
-#   --db       h2 (the test framework's in-memory H2, default) or postgres (a throwaway PostgreSQL from Debian's
-#              packages, .ci/postgres.sh; needs root for apt-get and runuser; also counts the rows each sync writes)
+#   --db       h2 (the test framework's in-memory H2, default), h2-file (H2 in a file, as ./run.sh's start-dev keeps it:
+#              at 100,000 users an in-memory database holds every row in the server's 512 MiB heap) or postgres (a
+#              throwaway PostgreSQL from Debian's packages, .ci/postgres.sh; needs root for apt-get and runuser; also
+#              counts the rows each sync writes)
 #   --samples  requests per latency figure (after a quarter as many unmeasured); default 200
 #   --ldap     the directory the LDAP part reads: memory (the in-JVM UnboundID server, default) or slapd (a real OpenLDAP
 #              from Debian's packages, started by .ci/ldap-suites.sh in a private network namespace; needs root; the
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-case "$DB" in h2|postgres) ;; *) echo "--db is h2 or postgres, not $DB" >&2; exit 2 ;; esac
+case "$DB" in h2|h2-file|postgres) ;; *) echo "--db is h2, h2-file or postgres, not $DB" >&2; exit 2 ;; esac
 case "$LDAP" in memory|slapd) ;; *) echo "--ldap is memory or slapd, not $LDAP" >&2; exit 2 ;; esac
 # slapd: the whole run moves into .ci/ldap-suites.sh's namespace, which starts slapd and calls this script again there.
 if [ "$LDAP" = slapd ] && [ -z "${DIRSYNC_BENCH_IN_NS:-}" ]; then
@@ -48,7 +50,7 @@ if [ "$LDAP" = slapd ] && [ -z "${DIRSYNC_BENCH_IN_NS:-}" ]; then
     MVN_ARGS="-Pbench" exec bash .ci/ldap-suites.sh side-by-side
 fi
 OUT="$PWD/docs/benchmarks"
-[ "$DB" = postgres ] && OUT="$OUT/postgres"
+[ "$DB" = h2 ] || OUT="$OUT/$DB"
 # Another scale gets a folder of its own, so that the default scale's table stays the one the README quotes.
 [ "$SCALE" = 0.1 ] || OUT="$OUT/scale-$SCALE"
 [ "$LDAP" = memory ] || OUT="$OUT/$LDAP"
@@ -60,6 +62,7 @@ ARGS=(-B verify -Pbench -Dtest=SideBySideBench -Dsurefire.failIfNoSpecifiedTests
   -Dkc.test.server.start.timeout=480
   "-Dbench.scale=$SCALE" "-Dbench.samples=$SAMPLES" "-Dbench.out=$OUT" "-Dbench.loadAtStart=$LOAD")
 
+[ "$DB" = h2-file ] && ARGS+=(-Dkc.test.database=dev-file)
 if [ "$DB" = postgres ]; then
   PG_PORT="${BENCH_PG_PORT:-5436}"
   PG_DIR=/tmp/dirsync-bench-side-postgres

@@ -125,7 +125,9 @@ class SideBySideBench {
 
         String db = System.getProperty("kc.test.database.url", "").startsWith("jdbc:postgresql:")
             ? "PostgreSQL (" + System.getProperty("bench.db.label", "remote") + ")"
-            : "H2 (the test framework's in-memory dev-mem database; run.sh's start-dev uses an H2 file)";
+            : "dev-file".equals(System.getProperty("kc.test.database"))
+                ? "H2 in a file (the test framework's dev-file database, as run.sh's start-dev keeps it)"
+                : "H2 (the test framework's in-memory dev-mem database; run.sh's start-dev uses an H2 file)";
         String scimPart = createdPerPath == 0 ? "SCIM not measured"
             : String.format(Locale.ROOT, "%,d users in our SCIM directory, %,d creates per path, a %,d-member group",
                 oursCount, createdPerPath, bigGroupSize);
