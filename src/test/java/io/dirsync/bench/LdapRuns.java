@@ -119,6 +119,7 @@ public final class LdapRuns {
         private final DirSync bearer;
         private final String serverUrl;
         private final String realm;
+        private boolean keepRealm;
         private final String componentId;
 
         public KeycloakLdap(Keycloak admin, DirSync bearer, String serverUrl, TestDirectory ldap, List<String> groupDns,
@@ -197,7 +198,18 @@ public final class LdapRuns {
 
         @Override
         public void close() {
-            admin.realm(realm).remove();
+            if (!keepRealm) {
+                admin.realm(realm).remove();
+            }
+        }
+
+        /**
+         * Leaves the realm in place on close: removing a realm of 100,000 users runs past Keycloak's transaction timeout
+         * on H2, and a benchmark's server and database are thrown away after the run anyway.
+         */
+        public KeycloakLdap keepRealm() {
+            keepRealm = true;
+            return this;
         }
     }
 
