@@ -313,11 +313,8 @@ public final class DirSyncStore {
      * {@code afterUserId} (null: from the start): a full run's check of who it did not see, without loading the rows.
      */
     public List<String> activeUserIds(String directoryId, String afterUserId, int max) {
-        // Ordered by the (DIRECTORY_ID, USER_ID) index's own columns: H2 then reads a page as a range of it and stops
-        // there; ordered by USER_ID alone it read and sorted every remaining user for every page.
         return em.createQuery("select m.userId from ManagedUserEntity m where m.directoryId = :directoryId"
-                + " and m.deleteAfter is null and m.trashedAt is null and m.userId > :after order by m.directoryId, m.userId",
-                String.class)
+                + " and m.deleteAfter is null and m.trashedAt is null and m.userId > :after order by m.userId", String.class)
             .setParameter("directoryId", directoryId).setParameter("after", afterUserId == null ? "" : afterUserId)
             .setMaxResults(max).getResultList();
     }
