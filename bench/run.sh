@@ -4,7 +4,7 @@
 # Admin REST API, how our figures grow with the population, and the directory sync vs Keycloak's own LDAP sync
 # (io.dirsync.bench.SideBySideBench). It writes docs/benchmarks/results.md and docs/benchmarks/results.png.
 #
-#   bash bench/run.sh [--scale 0.1] [--db h2|postgres] [--samples 200] [--ldap memory|slapd] [extra Maven arguments, e.g. -o]
+#   bash bench/run.sh [--scale 0.1] [--db h2|h2-file|postgres] [--samples 200] [--ldap memory|slapd] [extra Maven arguments]
 #
 #   --scale    fraction of the figures (1 = 100,000 users, 10,000 creates per path, a 10,000-member group,
 #              LDAP 100,000 users in 200 groups); default 0.1, about 15 min on 2 cores

@@ -89,8 +89,8 @@ class ScimStatementsBench {
             null), 200));
         measure("Admin REST email exact", i -> expect(Http.send("GET", adminBase + "/users?exact=true&email=ad-" + i
             + "@bench.test", dirsync.adminBearer(), null), 200));
-        // Pages of 50 (each path has 80 users here) from two different starts in turn, as the side-by-side bench reads them (the same users each time:
-        // Keycloak's user cache holds them after the first request, for both paths alike).
+        // Pages of 50 (each path has 80 users here) from two starts in turn, as the side-by-side bench reads its pages:
+        // the same users each time, which Keycloak's user cache holds after the first request, for both paths alike.
         measure("our SCIM page of 50", i -> expect(ours.scim("GET", "/Users?count=50&startIndex=" + (1 + (i % 2) * 20),
             null), 200));
         measure("Admin REST page of 50", i -> expect(Http.send("GET", adminBase + "/users?max=50&first=" + (i % 2) * 20,
