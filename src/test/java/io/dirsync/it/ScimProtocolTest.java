@@ -29,7 +29,7 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
 
     static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    @InjectRunOnServer(permittedPackages = {"io.dirsync.it", "io.dirsync.ldap"})
+    @InjectRunOnServer(permittedPackages = "io.dirsync.it")
     RunOnServerClient onServer;
 
     DirSync.ScimDirectory okta;
