@@ -313,8 +313,12 @@ public final class DirSyncStore {
      * {@code afterUserId} (null: from the start): a full run's check of who it did not see, without loading the rows.
      */
     public List<String> activeUserIds(String directoryId, String afterUserId, int max) {
+        // Along IDX_DIRSYNC_MUSER_DIR_TRASH (DIRECTORY_ID, DELETE_AFTER, USER_ID), ordered by all three columns: H2 then
+        // reads the page from the index alone; ordered by the user id only, it read and sorted every row after the
+        // page's start (5 million rows for the 100 pages of a 100,000-user directory, 25 s at each full run's end).
+        // deleteAfter is set and cleared with trashedAt (ManagedUserEntity#trash/#untrash): null means not trashed.
         return em.createQuery("select m.userId from ManagedUserEntity m where m.directoryId = :directoryId"
-                + " and m.deleteAfter is null and m.trashedAt is null and m.userId > :after order by m.userId", String.class)
+                + " and m.deleteAfter is null and m.userId > :after order by m.directoryId, m.deleteAfter, m.userId", String.class)
             .setParameter("directoryId", directoryId).setParameter("after", afterUserId == null ? "" : afterUserId)
             .setMaxResults(max).getResultList();
     }

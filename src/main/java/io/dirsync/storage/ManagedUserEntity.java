@@ -20,7 +20,8 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "dirsync.managedUsersByDirectory",
         query = "select m from ManagedUserEntity m where m.directoryId = :directoryId order by m.createdAt, m.userId"),
     @NamedQuery(name = "dirsync.countActiveUsersByDirectory",
-        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is null"),
+        // deleteAfter rather than trashedAt (set and cleared together): counted in IDX_DIRSYNC_MUSER_DIR_TRASH alone
+        query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.deleteAfter is null"),
     @NamedQuery(name = "dirsync.countTrashedUsersByDirectory",
         query = "select count(m) from ManagedUserEntity m where m.directoryId = :directoryId and m.trashedAt is not null"),
     // One realm's purge, along IDX_DIRSYNC_MUSER_TRASH_PAGE (REALM_ID, DELETE_AFTER, USER_ID).
@@ -113,7 +114,10 @@ public class ManagedUserEntity {
     public Long getDeleteAfter() { return deleteAfter; }
     public String getTrashReason() { return trashReason; }
 
-    /** Puts the user in the trash; the reason is cut to its column. */
+    /**
+     * Puts the user in the trash; the reason is cut to its column. {@code trashedAt} and {@code deleteAfter} are set and
+     * cleared together, so queries test {@code deleteAfter is null} for "not trashed": it is the indexed one.
+     */
     public void trash(String reason, long now, long deleteAfter) {
         this.trashedAt = now;
         this.deleteAfter = deleteAfter;

@@ -812,6 +812,47 @@ class LdapSyncTest extends DirSyncIntegrationTest {
         assertTrue(user("m10").isEnabled());
     }
 
+    /**
+     * A full run finds the users it did not read by walking the directory's active users 1,000 at a time in user-id
+     * order (issue 16: along an index). The users that leave here sit on both sides of that page boundary and at both
+     * ends, so a walk that skipped or repeated a page's first or last user would trash the wrong ones or too few.
+     */
+    @Test
+    void aFullRunTrashesTheUsersItDidNotReadOnEveryPageOfTheDirectorySUsers() throws Exception {
+        ldap = TestDirectory.start("memory-openldap");
+        int n = 1_005;
+        Map<String, String> dnByUsername = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            dnByUsername.put("pg" + i, ldap.user("pg" + i, "Paged", "User" + i, "pg" + i + "@example.org"));
+        }
+        String all = ldap.group("Everyone", dnByUsername.values().toArray(String[]::new));
+        Map<String, Object> settings = ldap.settings("uid");
+        settings.put("syncedGroups", List.of(all));
+        String id = createDirectory("Paged LDAP", settings);
+        JsonNode first = sync(id, "full");
+        assertEquals(n + 1, first.at("/counts/created").asInt(), "the users and the managed group: " + first);
+
+        List<UserRepresentation> byId = realm.admin().users().search("pg", 0, 2 * n, true).stream()
+            .filter(u -> u.getUsername().startsWith("pg")).sorted(java.util.Comparator.comparing(UserRepresentation::getId))
+            .toList();
+        assertEquals(n, byId.size());
+        List<String> leaving = java.util.stream.IntStream.of(0, 999, 1000, n - 1).mapToObj(i -> byId.get(i).getUsername())
+            .toList();
+        for (String username : leaving) {
+            ldap.removeMember(all, dnByUsername.get(username));
+        }
+        JsonNode again = sync(id, "full");
+        assertEquals("completed", again.get("status").asText(), again::toString);
+        assertEquals(4, again.at("/counts/trashed").asInt(), again::toString);
+        for (UserRepresentation u : byId) {
+            String status = dirsync.admin("GET", "/users/" + u.getId(), null).json().get("status").asText();
+            assertEquals(leaving.contains(u.getUsername()) ? "pending deletion" : "active", status, u.getUsername());
+        }
+        JsonNode directory = dirsync.admin("GET", "/directories/" + id, null).json();
+        assertEquals(n - 4, directory.get("userCount").asInt(), directory::toString);
+        assertEquals(4, directory.get("trashedCount").asInt(), directory::toString);
+    }
+
     @Test
     void aConnectionLostInTheMiddleOfARunTrashesNobody() throws Exception {
         ldap = TestDirectory.start("memory-openldap");
