@@ -47,6 +47,7 @@ public class EnrollmentActionTokenHandler extends AbstractActionTokenHandler<Enr
     private static final Logger LOG = Logger.getLogger(EnrollmentActionTokenHandler.class);
 
     private EnrollmentConfig config;
+    private final UnseenSweeps sweeps = new UnseenSweeps();
 
     public EnrollmentActionTokenHandler() {
         super(ID, EnrollmentActionToken.class, LINK_INVALID, EventType.EXECUTE_ACTIONS, Errors.INVALID_TOKEN);
@@ -55,6 +56,11 @@ public class EnrollmentActionTokenHandler extends AbstractActionTokenHandler<Enr
     static EnrollmentConfig config(KeycloakSession session) {
         Object factory = session.getKeycloakSessionFactory().getProviderFactory(ActionTokenHandler.class, ID);
         return ((EnrollmentActionTokenHandler) factory).config;
+    }
+
+    static UnseenSweeps sweeps(KeycloakSession session) {
+        Object factory = session.getKeycloakSessionFactory().getProviderFactory(ActionTokenHandler.class, ID);
+        return ((EnrollmentActionTokenHandler) factory).sweeps;
     }
 
     @Override

@@ -53,16 +53,18 @@ public final class Enrollments {
     private final DirectorySyncEngine engine;
     private final DirSyncStore store;
     private final EnrollmentConfig config;
+    private final UnseenSweeps sweeps;
 
-    private Enrollments(KeycloakSession session, EnrollmentConfig config) {
+    private Enrollments(KeycloakSession session, EnrollmentConfig config, UnseenSweeps sweeps) {
         this.session = session;
         this.engine = DirectorySyncEngine.of(session);
         this.store = engine.store();
         this.config = config;
+        this.sweeps = sweeps;
     }
 
     public static Enrollments of(KeycloakSession session) {
-        return new Enrollments(session, EnrollmentActionTokenHandler.config(session));
+        return new Enrollments(session, EnrollmentActionTokenHandler.config(session), EnrollmentActionTokenHandler.sweeps(session));
     }
 
     // ---- who gets an enrollment e-mail
@@ -198,10 +200,10 @@ public final class Enrollments {
 
     /**
      * One tick: users of directories with enrollment e-mails on that were never looked at (the option was just turned
-     * on) are queued, users who enrolled since leave the list, then what is due is sent, each enrollment in its own
-     * transaction. Batches follow each other until nothing is left or most of the tick's interval is used (the cluster
-     * lock lasts one interval), so 10,000 new users are mailed as fast as the mail server takes them, not a batch a
-     * minute; a mail that fails is not tried again before the next tick.
+     * on) are queued when a sweep is due ({@link UnseenSweeps}), users who enrolled since leave the list, then what is
+     * due is sent, each enrollment in its own transaction. Batches follow each other until nothing is left or most of
+     * the tick's interval is used (the cluster lock lasts one interval), so 10,000 new users are mailed as fast as the
+     * mail server takes them, not a batch a minute; a mail that fails is not tried again before the next tick.
      */
     void tick() {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
@@ -213,10 +215,14 @@ public final class Enrollments {
                 .forEach(d -> directories.add(new String[] {realm.getId(), d.id()}));
         });
         for (String[] d : directories) {
-            int queued;
+            long startedAt = Time.currentTimeMillis();
+            Sweep sweep;
             do {
-                queued = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> Enrollments.of(s).queueUnseen(d[0], d[1]));
-            } while (queued == config.batch() && System.currentTimeMillis() < deadline);
+                sweep = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> Enrollments.of(s).queueUnseen(d[0], d[1]));
+            } while (sweep.looked() == config.batch() && System.currentTimeMillis() < deadline);
+            if (sweep.fingerprint() != null && sweep.looked() < config.batch()) {
+                sweeps.completed(d[1], sweep.fingerprint(), startedAt); // its last batch committed: none left
+            }
         }
         int closed;
         do {
@@ -236,13 +242,25 @@ public final class Enrollments {
         }
     }
 
-    /** Queues a batch of the directory's users in scope that have no enrollment row yet; how many were looked at. */
-    private int queueUnseen(String realmId, String directoryId) {
+    /**
+     * A batch of a directory's sweep: how many users without an enrollment row were looked at, and the directory's
+     * {@link UnseenSweeps#fingerprint} (null: no sweep was due, or the directory is gone or has enrollment e-mails off).
+     */
+    private record Sweep(int looked, String fingerprint) {
+        static final Sweep NONE = new Sweep(0, null);
+    }
+
+    /** Queues a batch of the directory's users in scope that have no enrollment row yet, if a sweep is due. */
+    private Sweep queueUnseen(String realmId, String directoryId) {
         RealmModel realm = session.realms().getRealm(realmId);
         session.getContext().setRealm(realm);
         Directory d = realm == null ? null : engine.directories().get(realm, directoryId).orElse(null);
         if (d == null || !EnrollmentSettings.enabled(d)) {
-            return 0;
+            return Sweep.NONE;
+        }
+        String fingerprint = UnseenSweeps.fingerprint(d);
+        if (!sweeps.due(d.id(), fingerprint, Time.currentTimeMillis())) {
+            return Sweep.NONE;
         }
         List<String> unseen = store.usersWithoutEnrollment(d.id(), config.batch());
         for (String userId : unseen) {
@@ -251,7 +269,7 @@ public final class Enrollments {
                 consider(realm, d, user, Outcome.UNCHANGED, null);
             }
         }
-        return unseen.size();
+        return new Sweep(unseen.size(), fingerprint);
     }
 
     /** Enrolling ends the cycle at once, not at its next due date: closes a batch; how many. */

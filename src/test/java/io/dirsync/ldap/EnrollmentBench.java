@@ -21,6 +21,8 @@ import org.keycloak.testframework.mail.annotations.InjectMailServer;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
 import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 import org.keycloak.testframework.server.KeycloakUrls;
 
 import io.dirsync.bench.HeapSampler;
@@ -49,6 +51,9 @@ class EnrollmentBench {
 
     @InjectMailServer
     MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
 
     @InjectRunOnServer(permittedPackages = {"io.dirsync.ldap", "io.dirsync.it"})
     RunOnServerClient onServer;
@@ -102,7 +107,44 @@ class EnrollmentBench {
             long sendMillis = System.currentTimeMillis() - t;
             System.out.printf("BENCH enrollment: %d mails sent through GreenMail in %d ms: %.1f mails/s (peak heap %d MiB)%n",
                 users, sendMillis, users * 1000.0 / sendMillis, heapSend.stop() >> 20);
+
+            // An idle tick: every user queued and mailed, nothing due: what the job reads on every tick regardless
+            // (the pending users who enrolled since). Then ticks that sweep for users without an enrollment row, as
+            // every tick did before the sweep was kept for a change or an hour later: Keycloak's clock is moved an hour
+            // on before each. Timed on the server, around the job alone.
+            long[] idle = new long[21];
+            for (int i = 0; i < idle.length; i++) {
+                idle[i] = tickMicros();
+            }
+            long[] sweeping = new long[5];
+            for (int i = 0; i < sweeping.length; i++) {
+                timeOffSet.set((i + 1) * 3_601);
+                sweeping[i] = tickMicros();
+            }
+            timeOffSet.set(0);
+            System.out.printf("BENCH enrollment: ticks with %d users queued and mailed (2 directories with enrollment e-mails"
+                + " on): idle median %.1f ms (max %.1f of %d); sweeping median %.1f ms (max %.1f of %d)%n", warm + users,
+                median(idle) / 1000.0, max(idle) / 1000.0, idle.length, median(sweeping) / 1000.0, max(sweeping) / 1000.0,
+                sweeping.length);
         }
+    }
+
+    private long tickMicros() {
+        return Long.parseLong(onServer.fetch(session -> {
+            long start = System.nanoTime();
+            new EnrollmentTask().run(session);
+            return String.valueOf((System.nanoTime() - start) / 1_000);
+        }, String.class));
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static long max(long[] values) {
+        return java.util.Arrays.stream(values).max().orElse(0);
     }
 
     private static String group(TestDirectory ldap, String name, String prefix, int users) throws Exception {
