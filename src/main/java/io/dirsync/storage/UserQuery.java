@@ -27,6 +27,9 @@ import io.dirsync.storage.Condition.Op;
  */
 public final class UserQuery {
 
+    /** The most users an equality on a document value is resolved to before the users' query (see documentValue). */
+    static final int RESOLVED_IDS = 100;
+
     private final EntityManager em;
     private final String realmId;
     private final String directoryId;
@@ -234,13 +237,35 @@ public final class UserQuery {
             return cb.exists(sq);
         }
 
-        /** Some value at the path matches: the users with one, by the (directory, path, value) index. */
+        /**
+         * Some value at the path matches: the users with one, by the (directory, path, value) index. An equality (the
+         * {@code emails.value eq} look-up clients make before a create) looks the users up first, in a statement of
+         * its own, and compares the ids: written as a subquery, PostgreSQL on tables not analyzed yet (a directory's
+         * first minutes of provisioning) walked the directory's users in page order looking the value up for each
+         * (0.77-0.81x the Admin REST API's e-mail look-up at 1,000 users). A value more than
+         * {@value UserQuery#RESOLVED_IDS} users hold keeps the subquery.
+         */
         private Predicate documentValue(Condition.DocumentValue c) {
+            if (c.op() == Op.EQUAL && c.value() != null) {
+                List<String> ids = usersWithValue(c);
+                if (ids.size() <= RESOLVED_IDS) {
+                    return ids.isEmpty() ? cb.disjunction() : m.get("userId").in(ids);
+                }
+            }
             Subquery<String> sq = query.subquery(String.class);
             Root<SourceValueEntity> v = sq.from(SourceValueEntity.class);
             sq.select(v.get("userId")).where(cb.equal(v.get("directoryId"), directoryId), cb.equal(v.get("path"), c.path()),
                 valueMatch(v, c.op(), c.value()));
             return m.get("userId").in(sq);
+        }
+
+        /** Up to {@value UserQuery#RESOLVED_IDS} + 1 users of the directory with a value equal to the condition's at its path. */
+        private List<String> usersWithValue(Condition.DocumentValue c) {
+            CriteriaQuery<String> q = cb.createQuery(String.class);
+            Root<SourceValueEntity> v = q.from(SourceValueEntity.class);
+            q.select(v.get("userId")).distinct(true).where(cb.equal(v.get("directoryId"), directoryId),
+                cb.equal(v.get("path"), c.path()), valueMatch(v, c.op(), c.value()));
+            return em.createQuery(q).setMaxResults(RESOLVED_IDS + 1).getResultList();
         }
 
         /** The users with an element {@code e} under the path for which the inner condition holds. */

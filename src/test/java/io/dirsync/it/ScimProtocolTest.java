@@ -79,6 +79,28 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         return out;
     }
 
+    /**
+     * An equality on a document value is answered from the users resolved first when few hold the value, and by a
+     * subquery when more than 100 do (UserQuery#RESOLVED_IDS): both ways find the same users, counted, paged and negated.
+     */
+    @Test
+    void aValueHeldByMoreThanAHundredUsersIsFilteredLikeAValueFewHold() {
+        for (int i = 0; i < 101; i++) {
+            Map<String, Object> body = new HashMap<>(DirSync.scimUser("clerk" + i, "Clerk", "C" + i, "clerk" + i + "@alpha.test"));
+            body.put("title", "Clerk");
+            assertEquals(201, okta.scim("POST", "/Users", body).status());
+        }
+        JsonNode clerks = okta.scim("GET", "/Users?count=50&sortBy=userName&filter=" + enc("title eq \"CLERK\""), null).json();
+        assertEquals(101, clerks.get("totalResults").asInt(), clerks::toString);
+        assertEquals(50, clerks.get("Resources").size());
+        assertEquals("clerk0", clerks.at("/Resources/0/userName").asText());
+        JsonNode last = okta.scim("GET", "/Users?count=50&startIndex=101&filter=" + enc("title eq \"clerk\""), null).json();
+        assertEquals(1, last.get("Resources").size(), last::toString);
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), names("not (title eq \"clerk\")"));
+        assertEquals(List.of("cat", "eve"), names("title eq \"engineer\""));
+        assertEquals(List.of("cat", "eve"), names("title eq \"engineer\" and not (title eq \"clerk\")"));
+    }
+
     @Test
     void theWholeFilterGrammarIsAnsweredOnTheDirectorysUsers() {
         assertEquals(List.of("ann"), names("userName eq \"ANN\""));
@@ -92,6 +114,11 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
         assertEquals(List.of(), names("emails[type eq \"home\"].value eq \"ben@beta.test\""));
         assertEquals(List.of("ben", "cat"), names("name.familyName sw \"b\" or name.givenName eq \"cat\""));
         assertEquals(List.of("ann", "ben"), names(ENTERPRISE + ":department eq \"sales\""));
+        assertEquals(List.of("cat"), names("emails.value eq \"CAT@alpha.test\""));
+        assertEquals(List.of("ann", "ben", "dan", "eve"), names("not (emails.value eq \"cat@alpha.test\")"));
+        assertEquals(List.of(), names("emails.value eq \"nobody@alpha.test\""));
+        assertEquals(List.of("ann", "ben", "cat", "dan", "eve"), names("not (emails.value eq \"nobody@alpha.test\")"),
+            "a value nobody holds: its negation holds for everyone");
         assertEquals(List.of("cat", "eve"), names("title eq \"Engineer\" and not (userName eq \"dan\")"));
         assertEquals(List.of("dan"), names("active eq false"));
         assertEquals(List.of("ann", "ben", "cat", "eve"), names("active eq true"));
