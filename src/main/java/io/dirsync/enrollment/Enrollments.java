@@ -214,6 +214,7 @@ public final class Enrollments {
             engine.directories().list(realm).stream().filter(EnrollmentSettings::enabled)
                 .forEach(d -> directories.add(new String[] {realm.getId(), d.id()}));
         });
+        sweeps.retainOnly(directories.stream().map(d -> d[1]).toList());
         for (String[] d : directories) {
             long startedAt = Time.currentTimeMillis();
             Sweep sweep;
