@@ -259,7 +259,7 @@ public final class UserQuery {
             return m.get("userId").in(sq);
         }
 
-        /** Up to {@value UserQuery#RESOLVED_IDS} + 1 users of the directory with a value equal to the condition's at its path. */
+        /** Up to {@value UserQuery#RESOLVED_IDS} + 1 users of the directory with the condition's value at its path. */
         private List<String> usersWithValue(Condition.DocumentValue c) {
             CriteriaQuery<String> q = cb.createQuery(String.class);
             Root<SourceValueEntity> v = q.from(SourceValueEntity.class);

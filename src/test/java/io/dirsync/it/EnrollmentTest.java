@@ -129,8 +129,9 @@ class EnrollmentTest extends DirSyncIntegrationTest {
     /**
      * Users already in a directory are queued when its enrollment e-mails are turned on (the job's sweep for users
      * without an enrollment row). Once a sweep found none left, later ticks do not read the directory's users again
-     * (EnrollmentBench: 16.8 ms a tick at 11,000 users on H2 against 0.6 ms for the rest): a user can only lack a row again through a sync, which
-     * queues it itself. An hour later the job sweeps again, as a safety net for what no sync tells.
+     * (EnrollmentBench: 16.8 ms a tick at 11,000 users on H2 against 0.6 ms for the rest): a user can only lack a row
+     * again through a sync, which queues it itself. An hour later the job sweeps again, as a safety net for what no
+     * sync tells.
      */
     @Test
     void turningEnrollmentOnQueuesTheUsersAlreadyThereAndTheSweepRepeatsOnlyOnAChangeOrAfterAnHour() throws Exception {
