@@ -8,14 +8,15 @@ import java.util.List;
 
 /**
  * SHA-256 of a list of strings, each length-prefixed (so that no two lists give the same input) and null told apart
- * from "null": what {@link PullRun#digest} keeps of an applied entry. Not a secret, only a fingerprint.
+ * from "null": what {@link PullRun#digest} keeps of an applied entry, and what the enrollment job's sweep marks keep of a
+ * directory's settings. Not a secret, only a fingerprint.
  */
-final class EntryDigest {
+public final class EntryDigest {
 
     private EntryDigest() {
     }
 
-    static String of(List<String> parts) {
+    public static String of(List<String> parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {

@@ -1,15 +1,13 @@
 package io.dirsync.enrollment;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.dirsync.engine.Directory;
+import io.dirsync.engine.EntryDigest;
 
 /**
  * Which directories' users this node last found all looked at for a first enrollment e-mail, and when. The job's sweep
@@ -36,13 +34,7 @@ final class UnseenSweeps {
      * the long-lived map holds no setting (a bind password, a client secret) itself.
      */
     static String fingerprint(Directory directory) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest((directory.status().id() + "|" + directory.settings()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return EntryDigest.of(List.of(directory.status().id(), directory.settings().toString()));
     }
 
     /** Whether the directory needs a sweep now. */

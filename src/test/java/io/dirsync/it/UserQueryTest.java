@@ -108,37 +108,44 @@ class UserQueryTest extends DirSyncIntegrationTest {
 
     /** The usernames found, then whether the users' query compared ids looked up first or kept the subquery. */
     private static String valueQuery(KeycloakSession session, String realmName, String directoryId, Condition where) {
-        RealmModel r = session.realms().getRealmByName(realmName);
-        UserQuery users = new DirSyncStore(session).userQuery(r.getId(), directoryId);
-        org.hibernate.stat.Statistics stats = io.dirsync.ldap.ServerStatistics.of(session);
-        stats.setStatisticsEnabled(true);
-        stats.clear();
-        List<String> ids;
-        try {
-            ids = users.idsWithRows(where, List.of(), false, 0, 50);
-        } finally {
-            stats.setStatisticsEnabled(false);
-        }
-        List<String> criteria = java.util.Arrays.stream(stats.getQueries()).filter(q -> q.startsWith("[CRITERIA]"))
-            .map(q -> q.toUpperCase(java.util.Locale.ROOT)).toList();
-        boolean lookedUp = criteria.stream().anyMatch(q -> q.contains(" FROM DIRSYNC_SOURCE_VALUE ")
+        Ran ran = run(session, realmName, directoryId, where, List.of());
+        boolean lookedUp = ran.criteria().stream().anyMatch(q -> q.contains(" FROM DIRSYNC_SOURCE_VALUE ")
             && !q.contains("DIRSYNC_MANAGED_USER"));
-        boolean subquery = criteria.stream().anyMatch(q -> q.contains(" FROM DIRSYNC_MANAGED_USER ")
+        boolean subquery = ran.criteria().stream().anyMatch(q -> q.contains(" FROM DIRSYNC_MANAGED_USER ")
             && q.contains("DIRSYNC_SOURCE_VALUE"));
-        String names = ids.stream().map(id -> session.users().getUserById(r, id).getUsername()).sorted()
-            .collect(Collectors.joining(","));
-        return names + " | " + (lookedUp && !subquery ? "looked up first" : subquery && !lookedUp ? "subquery" : "both");
+        return ran.names() + " | " + (lookedUp && !subquery ? "looked up first" : subquery && !lookedUp ? "subquery" : "both");
     }
 
     /**
-     * Runs the query with Hibernate's statistics on: the usernames found, then the tables of the outer FROM of the
-     * SQL that read the managed rows ("ann | DIRSYNC_MANAGED_USER").
+     * The usernames found, then the tables of the outer FROM of the SQL that read the managed rows
+     * ("ann | DIRSYNC_MANAGED_USER").
      */
     private static String outerFrom(KeycloakSession session, String realmName, String directoryId, Condition where,
                                     Condition.Column sortColumn) {
+        List<SortKey> sort = sortColumn == null ? List.of() : List.of(new SortKey.ByColumn(sortColumn));
+        Ran ran = run(session, realmName, directoryId, where, sort);
+        String tables = ran.criteria().stream()
+            .filter(q -> q.contains(" FROM DIRSYNC_MANAGED_USER "))
+            .map(q -> q.substring(q.indexOf(" FROM ") + 6, q.indexOf(" WHERE ")))
+            .map(from -> java.util.Arrays.stream(from.split(","))
+                .map(t -> t.trim().split(" ")[0]).sorted().collect(Collectors.joining(",")))
+            .collect(Collectors.joining("; "));
+        return ran.names() + " | " + tables;
+    }
+
+    /** What {@link #run} saw: the usernames found (sorted, comma-separated) and the criteria queries' SQL, upper case. */
+    private record Ran(String names, List<String> criteria) {
+    }
+
+    /**
+     * Runs the query with Hibernate's statistics on. The statistics are the server's: only criteria queries
+     * (UserQuery's own kind; the schedulers' are JPQL and native) are kept, so that a background job's query in the
+     * window cannot change the answer.
+     */
+    private static Ran run(KeycloakSession session, String realmName, String directoryId, Condition where,
+                           List<SortKey> sort) {
         RealmModel r = session.realms().getRealmByName(realmName);
         UserQuery users = new DirSyncStore(session).userQuery(r.getId(), directoryId);
-        List<SortKey> sort = sortColumn == null ? List.of() : List.of(new SortKey.ByColumn(sortColumn));
         org.hibernate.stat.Statistics stats = io.dirsync.ldap.ServerStatistics.of(session);
         stats.setStatisticsEnabled(true);
         stats.clear();
@@ -148,19 +155,11 @@ class UserQueryTest extends DirSyncIntegrationTest {
         } finally {
             stats.setStatisticsEnabled(false);
         }
-        // The statistics are the server's: only criteria queries (UserQuery's own kind; the schedulers' are JPQL and
-        // native) are read, so that a background job's query in the window cannot change the answer.
-        String tables = java.util.Arrays.stream(stats.getQueries())
-            .filter(q -> q.startsWith("[CRITERIA]"))
-            .map(q -> q.toUpperCase(java.util.Locale.ROOT))
-            .filter(q -> q.contains(" FROM DIRSYNC_MANAGED_USER "))
-            .map(q -> q.substring(q.indexOf(" FROM ") + 6, q.indexOf(" WHERE ")))
-            .map(from -> java.util.Arrays.stream(from.split(","))
-                .map(t -> t.trim().split(" ")[0]).sorted().collect(Collectors.joining(",")))
-            .collect(Collectors.joining("; "));
+        List<String> criteria = java.util.Arrays.stream(stats.getQueries()).filter(q -> q.startsWith("[CRITERIA]"))
+            .map(q -> q.toUpperCase(java.util.Locale.ROOT)).toList();
         String names = ids.stream().map(id -> session.users().getUserById(r, id).getUsername()).sorted()
             .collect(Collectors.joining(","));
-        return names + " | " + tables;
+        return new Ran(names, criteria);
     }
 
     private static Condition mobileStartingWith(String prefix) {
