@@ -45,7 +45,9 @@ import io.dirsync.ldap.TestDirectory;
  *   <li>SCIM: our endpoint vs Keycloak's built-in SCIM vs the Admin REST API: creates from 4 clients (two rounds, the
  *       order reversed), a page of 100 at offset 0 and near the end, {@code userName eq} and {@code emails.value eq}
  *       at 1,000 users and at the full population, adding one member to a big and to a 10-member group, reading the
- *       big group with and without its members, replacing a user (PUT);</li>
+ *       big group with and without its members, replacing a user (PUT); creates (built-in and Admin REST), the member
+ *       additions and the PUT (Admin REST) also in a realm without directories: Keycloak alone, none of the
+ *       extension's realm-level rules on its paths (its server-wide membership guard reads the group's managed row);</li>
  *   <li>growth: the create rate of the first vs the last block of users, filters at 1,000 vs the full population;</li>
  *   <li>LDAP: the directory sync vs Keycloak's own LDAP sync of the same directory (the in-JVM server, or slapd with
  *       {@code -Ddirsync.ldap.target=slapd}), each in a realm of its own:
@@ -78,12 +80,22 @@ class SideBySideBench {
     DirSync.ScimDirectory ours;
     KeycloakScim builtIn;
     String adminBase;
+    /**
+     * The Admin REST API of a realm without directories: Keycloak alone. In the directories' realm Keycloak's own paths
+     * run the extension's rules too (the uniqueness validator in the user profile, the alias sign-in look-up: three
+     * statements a create), so the same-realm figures compare like for like under the same rules, and these figures
+     * compare against what Keycloak does without the extension.
+     */
+    String aloneBase;
+    /** Keycloak's built-in SCIM server in that realm. */
+    KeycloakScim builtInAlone;
     /** Our SCIM directory's users by number (userName bench-user-k): their ids. */
     final Map<Integer, String> oursIds = new ConcurrentHashMap<>();
     int oursCount;
     /** Users made through Keycloak's built-in SCIM and the Admin REST API: members of their groups, PUT targets. */
     final List<Made> builtInUsers = Collections.synchronizedList(new ArrayList<>());
     final List<Made> adminUsers = Collections.synchronizedList(new ArrayList<>());
+    final List<Made> aloneUsers = Collections.synchronizedList(new ArrayList<>());
 
     record Made(String id, String name) {
     }
@@ -151,7 +163,11 @@ class SideBySideBench {
             + " faster) against the built-in SCIM server (target ≥ 1.0x) and the Admin REST API (≥ 1.2x); growth and LDAP"
             + " rows give the issue's own ratios. The Admin REST equivalents: `GET /users?username=…&exact=true`,"
             + " `?email=…&exact=true`, `?first=…&max=100`, `PUT /users/{id}/groups/{group}`, `GET /groups/{id}/members`"
-            + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`.");
+            + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`. They and the built-in server run in our"
+            + " directories' realm, where Keycloak's own paths run the extension's rules too (a create: its uniqueness"
+            + " validator and alias sign-in look-up); the rows \"against Keycloak alone\""
+            + " measure the same calls (creates through both, the member additions and the PUT through the Admin REST"
+            + " API) in a realm of their own without directories.");
         Path out = Path.of(System.getProperty("bench.out", "target/bench-results"));
         results.write(out);
         System.out.println("BENCH results written to " + out.toAbsolutePath());
@@ -164,6 +180,12 @@ class SideBySideBench {
         DirSync.ScimDirectory warmOurs = dirsync.scimDirectory("Warm-up Okta");
         builtIn = KeycloakScim.enable(realm, dirsync, urls.getBase());
         adminBase = urls.getBase() + "/admin/realms/" + realm.getName();
+        RealmRepresentation alone = new RealmRepresentation();
+        alone.setRealm("bench-keycloak-alone");
+        alone.setEnabled(true);
+        admin.realms().create(alone);
+        aloneBase = urls.getBase() + "/admin/realms/" + alone.getRealm();
+        builtInAlone = KeycloakScim.enable(alone.getRealm(), admin.realm(alone.getRealm()), dirsync, urls.getBase());
 
         int population = n(100_000);
         int creates = n(10_000);
@@ -177,6 +199,8 @@ class SideBySideBench {
         Load.parallel(warm, CLIENTS, i -> createOurs(warmOurs, "warm-" + i, "Warm", "Up" + i));
         Load.parallel(warm, CLIENTS, i -> builtInUsers.add(createBuiltIn("kc-warm-" + i)));
         Load.parallel(warm, CLIENTS, i -> adminUsers.add(createAdmin("admin-warm-" + i)));
+        Load.parallel(warm, CLIENTS, i -> aloneUsers.add(createAdmin(aloneBase, "alone-warm-" + i)));
+        Load.parallel(warm, CLIENTS, i -> createBuiltIn(builtInAlone, "kc-alone-warm-" + i));
         // ... and looks those users up by userName and by e-mail: the first measured filters (at 1,000 users, next) were
         // otherwise each path's first look-ups, and ours run code that no create runs (PostgreSQL: userName eq at 1,000
         // users went from 0.99-1.18x to 1.25x the Admin REST API with this; emails.value eq stayed 0.80x, a plan
@@ -203,12 +227,13 @@ class SideBySideBench {
         //    no path always runs on the bigger realm or into the same burst of other load.
         int rounds = Math.max(2, Integer.getInteger("bench.rounds", 4));
         int perRound = Math.max(5, creates / rounds);
-        long[] ms = new long[3];
-        boolean[] failed = new boolean[3];
-        List<List<String>> roundRates = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        long[] ms = new long[5];
+        boolean[] failed = new boolean[5];
+        List<List<String>> roundRates = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
         for (int round = 0; round < rounds; round++) {
-            for (int k = 0; k < 3; k++) {
-                int path = round % 2 == 0 ? k : 2 - k;
+            for (int k = 0; k < 5; k++) {
+                int path = round % 2 == 0 ? k : 4 - k;
                 int offset = round * perRound;
                 int r = round;
                 Long t = switch (path) {
@@ -220,11 +245,25 @@ class SideBySideBench {
                             return m;
                         }
                     });
-                    case 1 -> timed("built-in SCIM creates", () -> Load.parallel(perRound, CLIENTS,
-                        i -> builtInUsers.add(createBuiltIn("kc-scim-" + (offset + i)))));
-                    default -> timed("Admin REST creates", () -> {
+                    case 1 -> timed("built-in SCIM creates", () -> {
+                        try (Profiler jfr = Profiler.start("create-built-in-" + r)) {
+                            return Load.parallel(perRound, CLIENTS, i -> builtInUsers.add(createBuiltIn("kc-scim-" + (offset + i))));
+                        }
+                    });
+                    case 2 -> timed("Admin REST creates", () -> {
                         try (Profiler jfr = Profiler.start("create-admin-rest-" + r)) {
                             return Load.parallel(perRound, CLIENTS, i -> adminUsers.add(createAdmin("admin-rest-" + (offset + i))));
+                        }
+                    });
+                    case 3 -> timed("built-in SCIM creates, Keycloak alone", () -> {
+                        try (Profiler jfr = Profiler.start("create-built-in-alone-" + r)) {
+                            return Load.parallel(perRound, CLIENTS, i -> createBuiltIn(builtInAlone, "kc-alone-" + (offset + i)));
+                        }
+                    });
+                    default -> timed("Admin REST creates, Keycloak alone", () -> {
+                        try (Profiler jfr = Profiler.start("create-admin-rest-alone-" + r)) {
+                            return Load.parallel(perRound, CLIENTS, i -> aloneUsers.add(createAdmin(aloneBase,
+                                "alone-" + (offset + i))));
                         }
                     });
                 };
@@ -237,15 +276,17 @@ class SideBySideBench {
             }
         }
         results.note(String.format(Locale.ROOT, "Creates per round (users/s, %,d users a round): ours %s; built-in %s; Admin"
-            + " REST %s.", perRound, roundRates.get(0), roundRates.get(1), roundRates.get(2)));
-        Fig[] createRates = new Fig[3];
-        for (int p = 0; p < 3; p++) {
+            + " REST %s; Keycloak alone: built-in %s, Admin REST %s.", perRound, roundRates.get(0), roundRates.get(1),
+            roundRates.get(2), roundRates.get(3), roundRates.get(4)));
+        Fig[] createRates = new Fig[5];
+        for (int p = 0; p < 5; p++) {
             double rate = rounds * perRound * 1000.0 / Math.max(1, ms[p]);
             createRates[p] = failed[p] ? new Fig(null, "failed") : new Fig(rate, String.format(Locale.ROOT, "%.0f users/s", rate));
         }
         createdPerPath = rounds * perRound;
         compare("SCIM", String.format(Locale.ROOT, "create %,d users, %d clients (%d rounds, order alternating)",
-            rounds * perRound, CLIENTS, rounds), true, createRates);
+            rounds * perRound, CLIENTS, rounds), true, createRates[0], createRates[1], createRates[2]);
+        againstKeycloakAlone("create users (the same rounds)", true, createRates[0], createRates[3], createRates[4]);
         step("creates", started);
 
         // 3. Up to the full population; the last block measured as the first was.
@@ -289,7 +330,14 @@ class SideBySideBench {
         step("groups", started);
 
         // 7. Replace a user.
-        compare("SCIM", "replace a user (PUT)", false, puts());
+        Fig[] put = puts();
+        compare("SCIM", "replace a user (PUT)", false, put);
+        int putSamples = Math.max(10, samples / 2);
+        Fig alonePut = latency("Admin REST PUT, Keycloak alone", putSamples / 4, putSamples, s -> {
+            Made u = aloneUsers.get(s % aloneUsers.size());
+            expect(Http.send("PUT", aloneBase + "/users/" + u.id(), dirsync.adminBearer(), adminBody(u.name(), "Put" + s)), 204);
+        });
+        againstKeycloakAlone("replace a user (PUT)", false, put[0], Fig.NONE, alonePut);
         step("PUT", started);
     }
 
@@ -314,7 +362,11 @@ class SideBySideBench {
     }
 
     Made createBuiltIn(String userName) {
-        Http.Result r = expect(builtIn.scim("POST", "/Users", scimBody(userName, "Kay", "Cee")), 201);
+        return createBuiltIn(builtIn, userName);
+    }
+
+    static Made createBuiltIn(KeycloakScim server, String userName) {
+        Http.Result r = expect(server.scim("POST", "/Users", scimBody(userName, "Kay", "Cee")), 201);
         return new Made(DirSync.id(r), userName);
     }
 
@@ -325,7 +377,11 @@ class SideBySideBench {
     }
 
     Made createAdmin(String username) {
-        Http.Result r = expect(Http.send("POST", adminBase + "/users", dirsync.adminBearer(), adminBody(username, "Rest")),
+        return createAdmin(adminBase, username);
+    }
+
+    Made createAdmin(String base, String username) {
+        Http.Result r = expect(Http.send("POST", base + "/users", dirsync.adminBearer(), adminBody(username, "Rest")),
             201);
         String location = r.header("Location");
         return new Made(location.substring(location.lastIndexOf('/') + 1), username);
@@ -432,6 +488,23 @@ class SideBySideBench {
         compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, oursBig,
             builtInBig, adminBig);
         compare("SCIM", "PATCH add one member to a 10-member group", false, oursSmall, builtInSmall, adminSmall);
+        // The same joins in the realm without directories (Keycloak alone), its groups' members its own users.
+        int aloneBig = Math.max(1, Math.min(bigGroup, aloneUsers.size() - 10 - 2 * (warm + n)));
+        String aloneBigId = createKeycloakGroup(aloneBase, "alone-big");
+        String aloneSmallId = createKeycloakGroup(aloneBase, "alone-small");
+        Load.parallel(aloneBig, CLIENTS, i -> join(aloneBase, aloneUsers.get(i).id(), aloneBigId));
+        for (int i = 0; i < 10; i++) {
+            join(aloneBase, aloneUsers.get(aloneBig + i).id(), aloneSmallId);
+        }
+        AtomicInteger nextAlone = new AtomicInteger(aloneBig + 10);
+        Fig aloneBigJoin = latency("Admin REST join big group, Keycloak alone", warm, n, s -> join(aloneBase,
+            aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneBigId));
+        Fig aloneSmallJoin = latency("Admin REST join small group, Keycloak alone", warm, n, s -> join(aloneBase,
+            aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneSmallId));
+        againstKeycloakAlone(String.format(Locale.ROOT, "PATCH add one member to a %,d-member group%s", bigGroup,
+            aloneBig < bigGroup ? String.format(Locale.ROOT, " (Keycloak alone's has %,d)", aloneBig) : ""), false, oursBig,
+            Fig.NONE, aloneBigJoin);
+        againstKeycloakAlone("PATCH add one member to a 10-member group", false, oursSmall, Fig.NONE, aloneSmallJoin);
         growth(String.format(Locale.ROOT, "our member PATCH, %,d- vs 10-member group", bigGroup), oursBig, oursSmall, 2.0);
 
         Fig oursWith = latency("our big group read", warm, n, s -> expect(ours.scim("GET", "/Groups/" + bigId, null), 200));
@@ -490,13 +563,21 @@ class SideBySideBench {
     }
 
     String createKeycloakGroup(String name) {
-        String location = expect(Http.send("POST", adminBase + "/groups", dirsync.adminBearer(), Map.of("name", name)), 201)
+        return createKeycloakGroup(adminBase, name);
+    }
+
+    String createKeycloakGroup(String base, String name) {
+        String location = expect(Http.send("POST", base + "/groups", dirsync.adminBearer(), Map.of("name", name)), 201)
             .header("Location");
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
     void join(String userId, String groupId) {
-        expect(Http.send("PUT", adminBase + "/users/" + userId + "/groups/" + groupId, dirsync.adminBearer(), null), 204);
+        join(adminBase, userId, groupId);
+    }
+
+    void join(String base, String userId, String groupId) {
+        expect(Http.send("PUT", base + "/users/" + userId + "/groups/" + groupId, dirsync.adminBearer(), null), 204);
     }
 
     Fig[] puts() {
@@ -658,6 +739,24 @@ class SideBySideBench {
             results.note(what + " failed: " + brief(String.valueOf(cause.getMessage())));
             return null;
         }
+    }
+
+    /**
+     * A row of ours vs Keycloak's built-in SCIM server ({@link Fig#NONE}: not measured) and the Admin REST API of the realm
+     * without directories (Keycloak alone), with the same targets as against the directories' realm (≥ 1.0x, ≥ 1.2x).
+     */
+    void againstKeycloakAlone(String operation, boolean rate, Fig ours, Fig builtInAlone, Fig adminAlone) {
+        List<Check> checks = new ArrayList<>();
+        if (ours.value() != null && builtInAlone.value() != null) {
+            checks.add(new Check("vs built-in, Keycloak alone", rate ? ours.value() / builtInAlone.value()
+                : builtInAlone.value() / ours.value(), 1.0, true));
+        }
+        if (ours.value() != null && adminAlone.value() != null) {
+            checks.add(new Check("vs Admin REST, Keycloak alone", rate ? ours.value() / adminAlone.value()
+                : adminAlone.value() / ours.value(), 1.2, true));
+        }
+        results.row("SCIM", operation + ", against Keycloak alone (its paths in a realm without directories)", ours.text(),
+            builtInAlone.text(), adminAlone.text(), checks.toArray(Check[]::new));
     }
 
     /** A row of ours vs the built-in SCIM server (target ≥ 1.0x) vs the Admin REST API (≥ 1.2x). */

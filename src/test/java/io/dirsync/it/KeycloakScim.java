@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
@@ -33,9 +34,14 @@ public final class KeycloakScim {
 
     /** Switches Keycloak's SCIM API on for the realm and makes its client {@code scim-client}. */
     public static KeycloakScim enable(ManagedRealm realm, DirSync dirsync, String serverUrl) {
+        return enable(realm.getName(), realm.admin(), dirsync, serverUrl);
+    }
+
+    /** Like {@link #enable(ManagedRealm, DirSync, String)}, for a realm the test framework does not manage. */
+    public static KeycloakScim enable(String realmName, RealmResource realmAdmin, DirSync dirsync, String serverUrl) {
         String base = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
-        String scimBaseUrl = base + "/realms/" + realm.getName() + "/scim/v2";
-        Http.Result on = Http.send("PUT", base + "/admin/realms/" + realm.getName(), dirsync.adminBearer(),
+        String scimBaseUrl = base + "/realms/" + realmName + "/scim/v2";
+        Http.Result on = Http.send("PUT", base + "/admin/realms/" + realmName, dirsync.adminBearer(),
             Map.of("scimApiEnabled", true));
         assertEquals(204, on.status(), on::toString);
 
@@ -53,17 +59,17 @@ public final class KeycloakScim {
             "id.token.claim", "false"));
         client.setProtocolMappers(List.of(audience));
         String clientUuid;
-        try (Response r = realm.admin().clients().create(client)) {
+        try (Response r = realmAdmin.clients().create(client)) {
             assertEquals(201, r.getStatus());
             String location = r.getLocation().toString();
             clientUuid = location.substring(location.lastIndexOf('/') + 1);
         }
-        UserRepresentation serviceAccount = realm.admin().clients().get(clientUuid).getServiceAccountUser();
-        String realmManagement = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        UserRepresentation serviceAccount = realmAdmin.clients().get(clientUuid).getServiceAccountUser();
+        String realmManagement = realmAdmin.clients().findByClientId("realm-management").get(0).getId();
         List<RoleRepresentation> roles = List.of("manage-users", "view-users", "query-users", "query-groups").stream()
-            .map(name -> realm.admin().clients().get(realmManagement).roles().get(name).toRepresentation()).toList();
-        realm.admin().users().get(serviceAccount.getId()).roles().clientLevel(realmManagement).add(roles);
-        return new KeycloakScim(scimBaseUrl, base + "/realms/" + realm.getName() + "/protocol/openid-connect/token");
+            .map(name -> realmAdmin.clients().get(realmManagement).roles().get(name).toRepresentation()).toList();
+        realmAdmin.users().get(serviceAccount.getId()).roles().clientLevel(realmManagement).add(roles);
+        return new KeycloakScim(scimBaseUrl, base + "/realms/" + realmName + "/protocol/openid-connect/token");
     }
 
     public String baseUrl() {
