@@ -45,9 +45,10 @@ import io.dirsync.ldap.TestDirectory;
  *   <li>SCIM: our endpoint vs Keycloak's built-in SCIM vs the Admin REST API: creates from 4 clients (two rounds, the
  *       order reversed), a page of 100 at offset 0 and near the end, {@code userName eq} and {@code emails.value eq}
  *       at 1,000 users and at the full population, adding one member to a big and to a 10-member group, reading the
- *       big group with and without its members, replacing a user (PUT); creates (built-in and Admin REST), the member
- *       additions and the PUT (Admin REST) also in a realm without directories: Keycloak alone, none of the
- *       extension's realm-level rules on its paths (its server-wide membership guard reads the group's managed row);</li>
+ *       big group with and without its members, replacing a user (PUT); creates (built-in and Admin REST), the
+ *       filters, pages, member additions and the PUT (Admin REST) also in a realm without directories filled to the same
+ *       number of users: Keycloak alone, none of the extension's realm-level rules on its paths (its server-wide
+ *       membership guard reads the group's managed row);</li>
  *   <li>growth: the create rate of the first vs the last block of users, filters at 1,000 vs the full population;</li>
  *   <li>LDAP: the directory sync vs Keycloak's own LDAP sync of the same directory (the in-JVM server, or slapd with
  *       {@code -Ddirsync.ldap.target=slapd}), each in a realm of its own:
@@ -82,9 +83,9 @@ class SideBySideBench {
     String adminBase;
     /**
      * The Admin REST API of a realm without directories: Keycloak alone. In the directories' realm Keycloak's own paths
-     * run the extension's rules too (the uniqueness validator in the user profile, the alias sign-in look-up: three
-     * statements a create), so the same-realm figures compare like for like under the same rules, and these figures
-     * compare against what Keycloak does without the extension.
+     * run the extension's rules too (a bigger user profile: the alias attributes and the validators of rules 3 and 4,
+     * whose uniqueness look-ups run on every create), so the same-realm figures compare like for like under the same
+     * rules, and these figures compare against what Keycloak does without directories.
      */
     String aloneBase;
     /** Keycloak's built-in SCIM server in that realm. */
@@ -164,10 +165,10 @@ class SideBySideBench {
             + " rows give the issue's own ratios. The Admin REST equivalents: `GET /users?username=…&exact=true`,"
             + " `?email=…&exact=true`, `?first=…&max=100`, `PUT /users/{id}/groups/{group}`, `GET /groups/{id}/members`"
             + " (with members) and `GET /groups/{id}` (without), `PUT /users/{id}`. They and the built-in server run in our"
-            + " directories' realm, where Keycloak's own paths run the extension's rules too (a create: its uniqueness"
-            + " validator and alias sign-in look-up); the rows \"against Keycloak alone\""
-            + " measure the same calls (creates through both, the member additions and the PUT through the Admin REST"
-            + " API) in a realm of their own without directories.");
+            + " directories' realm, where Keycloak's own paths run the extension's rules too (a bigger user profile: the"
+            + " alias attributes and the validators of rules 3 and 4); the rows \"against Keycloak alone\""
+            + " measure the same calls (creates through both; filters, pages, member additions and the PUT through the"
+            + " Admin REST API) in a realm of their own without directories, filled to as many users as our directory.");
         Path out = Path.of(System.getProperty("bench.out", "target/bench-results"));
         results.write(out);
         System.out.println("BENCH results written to " + out.toAbsolutePath());
@@ -211,6 +212,7 @@ class SideBySideBench {
             for (IntConsumer op : ops) {
                 Load.parallel(warm, CLIENTS, op);
             }
+            Load.parallel(warm, CLIENTS, aloneLookupOp(byEmail));
         }
         step("warm-up", started);
 
@@ -218,8 +220,11 @@ class SideBySideBench {
         long firstBlock = Load.parallel(block, CLIENTS, i -> createOurs(i + 1));
         oursCount = block;
         fillOurs(small);
+        fillAlone(small);
         Fig[] userSmall = lookups(false, oursCount);
         Fig[] mailSmall = lookups(true, oursCount);
+        Fig aloneUserSmall = aloneLookup(false);
+        Fig aloneMailSmall = aloneLookup(true);
         int smallN = oursCount;
         step("look-ups at " + smallN, started);
 
@@ -299,6 +304,7 @@ class SideBySideBench {
                 block, lastFrom, oursCount),
             String.format(Locale.ROOT, "%.0f vs %.0f users/s", block * 1000.0 / firstBlock, block * 1000.0 / lastBlock), "", "",
             new Check("last/first time", lastBlock / (double) firstBlock, 1.2, false));
+        fillAlone(oursCount);
         step("population " + oursCount, started);
 
         // 4. Look-ups at the full population.
@@ -310,6 +316,14 @@ class SideBySideBench {
         compare("SCIM", String.format(Locale.ROOT, "filter emails.value eq, %,d users", oursCount), false, mailLarge);
         growth(String.format(Locale.ROOT, "our filter userName eq, %,d vs %,d users", oursCount, smallN), userLarge[0], userSmall[0], 1.5);
         growth(String.format(Locale.ROOT, "our filter emails.value eq, %,d vs %,d users", oursCount, smallN), mailLarge[0], mailSmall[0], 1.5);
+        againstKeycloakAlone(String.format(Locale.ROOT, "filter userName eq, %,d users", smallN), false, userSmall[0], Fig.NONE,
+            aloneUserSmall);
+        againstKeycloakAlone(String.format(Locale.ROOT, "filter userName eq, %,d users", oursCount), false, userLarge[0], Fig.NONE,
+            aloneLookup(false));
+        againstKeycloakAlone(String.format(Locale.ROOT, "filter emails.value eq, %,d users", smallN), false, mailSmall[0],
+            Fig.NONE, aloneMailSmall);
+        againstKeycloakAlone(String.format(Locale.ROOT, "filter emails.value eq, %,d users", oursCount), false, mailLarge[0],
+            Fig.NONE, aloneLookup(true));
         int population2 = oursCount;
         Fig byDocument = latency("our displayName eq", samples / 4, samples, s -> {
             int k = Load.spread(s, population2);
@@ -321,8 +335,14 @@ class SideBySideBench {
 
         // 5. Pages of 100.
         int far = (int) (oursCount * 0.9);
-        compare("SCIM", "page of 100 at offset 0", false, pages(0));
-        compare("SCIM", String.format(Locale.ROOT, "page of 100 at offset %,d", far), false, pages(far));
+        Fig[] first = pages(0);
+        compare("SCIM", "page of 100 at offset 0", false, first);
+        againstKeycloakAlone("page of 100 at offset 0", false, first[0], Fig.NONE, alonePage(0));
+        Fig[] farPages = pages(far);
+        compare("SCIM", String.format(Locale.ROOT, "page of 100 at offset %,d", far), false, farPages);
+        int aloneFar = (int) (aloneUsers.size() * 0.9);
+        againstKeycloakAlone(String.format(Locale.ROOT, "page of 100 at offset %,d%s", far, aloneFar == far ? ""
+            : String.format(Locale.ROOT, " (Keycloak alone's at %,d)", aloneFar)), false, farPages[0], Fig.NONE, alonePage(aloneFar));
         step("pages", started);
 
         // 6. Groups: add one member to a big and to a 10-member group; read the big one with and without members.
@@ -359,6 +379,40 @@ class SideBySideBench {
             Load.parallel(count, CLIENTS, i -> createOurs(base + i + 1));
             oursCount = upTo;
         }
+    }
+
+    /** Fills the realm without directories up to {@code upTo} users, through the Admin REST API (not measured). */
+    void fillAlone(int upTo) throws Exception {
+        int count = upTo - aloneUsers.size();
+        if (count > 0) {
+            int base = aloneUsers.size();
+            Load.parallel(count, CLIENTS, i -> aloneUsers.add(createAdmin(aloneBase, "alone-fill-" + (base + i))));
+        }
+    }
+
+    /** A look-up by username or e-mail (exact) of one of the realm without directories' users, which must find it alone. */
+    IntConsumer aloneLookupOp(boolean byEmail) {
+        List<Made> users = List.copyOf(aloneUsers);
+        return s -> {
+            Made u = users.get(Load.spread(s, users.size()) - 1);
+            String value = warmValue(u.name(), byEmail);
+            JsonNode found = expect(Http.send("GET", aloneBase + "/users?" + (byEmail ? "email=" : "username=") + enc(value)
+                + "&exact=true", dirsync.adminBearer(), null), 200).json();
+            if (found.size() != 1) {
+                throw new IllegalStateException("Admin REST (Keycloak alone) found " + found.size() + " users");
+            }
+        };
+    }
+
+    Fig aloneLookup(boolean byEmail) {
+        return latency("Admin REST, Keycloak alone, " + (byEmail ? "email" : "username") + " at " + aloneUsers.size()
+            + " users", samples / 4, samples, aloneLookupOp(byEmail));
+    }
+
+    Fig alonePage(int offset) {
+        int n = Math.max(10, samples / 5);
+        return latency("Admin REST, Keycloak alone, page at " + offset, n / 4, n, s -> expectPage(expect(Http.send("GET",
+            aloneBase + "/users?first=" + offset + "&max=100", dirsync.adminBearer(), null), 200).json(), null));
     }
 
     Made createBuiltIn(String userName) {
