@@ -353,10 +353,8 @@ class SideBySideBench {
         Fig[] put = puts();
         compare("SCIM", "replace a user (PUT)", false, put);
         int putSamples = Math.max(10, samples / 2);
-        Fig alonePut = latency("Admin REST PUT, Keycloak alone", putSamples / 4, putSamples, s -> {
-            Made u = aloneUsers.get(s % aloneUsers.size());
-            expect(Http.send("PUT", aloneBase + "/users/" + u.id(), dirsync.adminBearer(), adminBody(u.name(), "Put" + s)), 204);
-        });
+        Fig alonePut = latency("Admin REST PUT, Keycloak alone", putSamples / 4, putSamples,
+            s -> adminPut(aloneBase, aloneUsers.get(s % aloneUsers.size()), s));
         againstKeycloakAlone("replace a user (PUT)", false, put[0], Fig.NONE, alonePut);
         step("PUT", started);
     }
@@ -393,15 +391,7 @@ class SideBySideBench {
     /** A look-up by username or e-mail (exact) of one of the realm without directories' users, which must find it alone. */
     IntConsumer aloneLookupOp(boolean byEmail) {
         List<Made> users = List.copyOf(aloneUsers);
-        return s -> {
-            Made u = users.get(Load.spread(s, users.size()) - 1);
-            String value = warmValue(u.name(), byEmail);
-            JsonNode found = expect(Http.send("GET", aloneBase + "/users?" + (byEmail ? "email=" : "username=") + enc(value)
-                + "&exact=true", dirsync.adminBearer(), null), 200).json();
-            if (found.size() != 1) {
-                throw new IllegalStateException("Admin REST (Keycloak alone) found " + found.size() + " users");
-            }
-        };
+        return s -> adminFindOne(aloneBase, byEmail, warmValue(users.get(Load.spread(s, users.size()) - 1).name(), byEmail));
     }
 
     Fig aloneLookup(boolean byEmail) {
@@ -411,8 +401,7 @@ class SideBySideBench {
 
     Fig alonePage(int offset) {
         int n = Math.max(10, samples / 5);
-        return latency("Admin REST, Keycloak alone, page at " + offset, n / 4, n, s -> expectPage(expect(Http.send("GET",
-            aloneBase + "/users?first=" + offset + "&max=100", dirsync.adminBearer(), null), 200).json(), null));
+        return latency("Admin REST, Keycloak alone, page at " + offset, n / 4, n, s -> adminPage(aloneBase, offset));
     }
 
     Made createBuiltIn(String userName) {
@@ -469,14 +458,28 @@ class SideBySideBench {
             + "\""), null));
         IntConsumer builtInOp = s -> expectOne(builtIn.scim("GET", "/Users?filter=" + enc(attr + " eq \""
             + builtInValue.apply(s) + "\""), null));
-        IntConsumer adminOp = s -> {
-            JsonNode found = expect(Http.send("GET", adminBase + "/users?" + (byEmail ? "email=" : "username=")
-                + enc(adminValue.apply(s)) + "&exact=true", dirsync.adminBearer(), null), 200).json();
-            if (found.size() != 1) {
-                throw new IllegalStateException("Admin REST found " + found.size() + " users");
-            }
-        };
+        IntConsumer adminOp = s -> adminFindOne(adminBase, byEmail, adminValue.apply(s));
         return new IntConsumer[] {oursOp, builtInOp, adminOp};
+    }
+
+    /** The Admin REST API's exact look-up by username or e-mail in the realm at {@code base}: exactly one user. */
+    void adminFindOne(String base, boolean byEmail, String value) {
+        JsonNode found = expect(Http.send("GET", base + "/users?" + (byEmail ? "email=" : "username=") + enc(value)
+            + "&exact=true", dirsync.adminBearer(), null), 200).json();
+        if (found.size() != 1) {
+            throw new IllegalStateException("Admin REST (" + base + ") found " + found.size() + " users");
+        }
+    }
+
+    /** A page of 100 users from the Admin REST API of the realm at {@code base}. */
+    void adminPage(String base, int offset) {
+        expectPage(expect(Http.send("GET", base + "/users?first=" + offset + "&max=100", dirsync.adminBearer(), null), 200)
+            .json(), null);
+    }
+
+    /** A PUT of {@code u} through the Admin REST API of the realm at {@code base}, last name changed for sample s. */
+    void adminPut(String base, Made u, int s) {
+        expect(Http.send("PUT", base + "/users/" + u.id(), dirsync.adminBearer(), adminBody(u.name(), "Put" + s)), 204);
     }
 
     static String warmValue(String userName, boolean byEmail) {
@@ -495,8 +498,7 @@ class SideBySideBench {
             latency("our page at " + offset, n / 4, n, s -> expectPage(ours.scim("GET", scimPage, null).json(), "Resources")),
             latency("built-in page at " + offset, n / 4, n, s -> expectPage(expect(builtIn.scim("GET", scimPage, null), 200)
                 .json(), "Resources")),
-            latency("Admin REST page at " + offset, n / 4, n, s -> expectPage(expect(Http.send("GET", adminBase
-                + "/users?first=" + offset + "&max=100", dirsync.adminBearer(), null), 200).json(), null))};
+            latency("Admin REST page at " + offset, n / 4, n, s -> adminPage(adminBase, offset))};
     }
 
     static void expectPage(JsonNode page, String field) {
@@ -650,11 +652,7 @@ class SideBySideBench {
                 body.put("id", u.id());
                 expect(builtIn.scim("PUT", "/Users/" + u.id(), body), 200);
             }),
-            latency("Admin REST PUT", warm, n, s -> {
-                Made u = adminUsers.get(s % adminUsers.size());
-                expect(Http.send("PUT", adminBase + "/users/" + u.id(), dirsync.adminBearer(), adminBody(u.name(), "Put" + s)),
-                    204);
-            })};
+            latency("Admin REST PUT", warm, n, s -> adminPut(adminBase, adminUsers.get(s % adminUsers.size()), s))};
     }
 
     // ---- LDAP ----------------------------------------------------------------------------------------------------
