@@ -152,7 +152,8 @@ class SideBySideBench {
                 + " One Keycloak 26.7.3 (the Keycloak test framework's distribution server, `--features=scim-api`)%s."
                 + " Measured %s in %d min.", fmt(scale), scimPart, ldapPart, db,
             createdPerPath == 0 ? "" : String.format(Locale.ROOT, ", %d clients for creates, %d samples per latency (medians,"
-                + " p95 in brackets) after %d unmeasured", CLIENTS, samples, samples / 4),
+                + " p95 in brackets) after %d unmeasured, the paths of a row taking turns request by request", CLIENTS,
+                samples, samples / 4),
             Instant.now().truncatedTo(ChronoUnit.MINUTES),
             (System.currentTimeMillis() - started) / 60_000));
         results.header(String.format(Locale.ROOT, "Machine: %d cores (%s), %s RAM. Load average (1, 5, 15 min) %s before"
@@ -223,8 +224,6 @@ class SideBySideBench {
         fillAlone(small);
         Fig[] userSmall = lookups(false, oursCount);
         Fig[] mailSmall = lookups(true, oursCount);
-        Fig aloneUserSmall = aloneLookup(false);
-        Fig aloneMailSmall = aloneLookup(true);
         int smallN = oursCount;
         step("look-ups at " + smallN, started);
 
@@ -317,13 +316,13 @@ class SideBySideBench {
         growth(String.format(Locale.ROOT, "our filter userName eq, %,d vs %,d users", oursCount, smallN), userLarge[0], userSmall[0], 1.5);
         growth(String.format(Locale.ROOT, "our filter emails.value eq, %,d vs %,d users", oursCount, smallN), mailLarge[0], mailSmall[0], 1.5);
         againstKeycloakAlone(String.format(Locale.ROOT, "filter userName eq, %,d users", smallN), false, userSmall[0], Fig.NONE,
-            aloneUserSmall);
+            userSmall[3]);
         againstKeycloakAlone(String.format(Locale.ROOT, "filter userName eq, %,d users", oursCount), false, userLarge[0], Fig.NONE,
-            aloneLookup(false));
+            userLarge[3]);
         againstKeycloakAlone(String.format(Locale.ROOT, "filter emails.value eq, %,d users", smallN), false, mailSmall[0],
-            Fig.NONE, aloneMailSmall);
+            Fig.NONE, mailSmall[3]);
         againstKeycloakAlone(String.format(Locale.ROOT, "filter emails.value eq, %,d users", oursCount), false, mailLarge[0],
-            Fig.NONE, aloneLookup(true));
+            Fig.NONE, mailLarge[3]);
         int population2 = oursCount;
         Fig byDocument = latency("our displayName eq", samples / 4, samples, s -> {
             int k = Load.spread(s, population2);
@@ -335,14 +334,14 @@ class SideBySideBench {
 
         // 5. Pages of 100.
         int far = (int) (oursCount * 0.9);
-        Fig[] first = pages(0);
+        Fig[] first = pages(0, 0);
         compare("SCIM", "page of 100 at offset 0", false, first);
-        againstKeycloakAlone("page of 100 at offset 0", false, first[0], Fig.NONE, alonePage(0));
-        Fig[] farPages = pages(far);
-        compare("SCIM", String.format(Locale.ROOT, "page of 100 at offset %,d", far), false, farPages);
+        againstKeycloakAlone("page of 100 at offset 0", false, first[0], Fig.NONE, first[3]);
         int aloneFar = (int) (aloneUsers.size() * 0.9);
+        Fig[] farPages = pages(far, aloneFar);
+        compare("SCIM", String.format(Locale.ROOT, "page of 100 at offset %,d", far), false, farPages);
         againstKeycloakAlone(String.format(Locale.ROOT, "page of 100 at offset %,d%s", far, aloneFar == far ? ""
-            : String.format(Locale.ROOT, " (Keycloak alone's at %,d)", aloneFar)), false, farPages[0], Fig.NONE, alonePage(aloneFar));
+            : String.format(Locale.ROOT, " (Keycloak alone's at %,d)", aloneFar)), false, farPages[0], Fig.NONE, farPages[3]);
         step("pages", started);
 
         // 6. Groups: add one member to a big and to a 10-member group; read the big one with and without members.
@@ -352,10 +351,7 @@ class SideBySideBench {
         // 7. Replace a user.
         Fig[] put = puts();
         compare("SCIM", "replace a user (PUT)", false, put);
-        int putSamples = Math.max(10, samples / 2);
-        Fig alonePut = latency("Admin REST PUT, Keycloak alone", putSamples / 4, putSamples,
-            s -> adminPut(aloneBase, aloneUsers.get(s % aloneUsers.size()), s));
-        againstKeycloakAlone("replace a user (PUT)", false, put[0], Fig.NONE, alonePut);
+        againstKeycloakAlone("replace a user (PUT)", false, put[0], Fig.NONE, put[3]);
         step("PUT", started);
     }
 
@@ -394,15 +390,6 @@ class SideBySideBench {
         return s -> adminFindOne(aloneBase, byEmail, warmValue(users.get(Load.spread(s, users.size()) - 1).name(), byEmail));
     }
 
-    Fig aloneLookup(boolean byEmail) {
-        return latency("Admin REST, Keycloak alone, " + (byEmail ? "email" : "username") + " at " + aloneUsers.size()
-            + " users", samples / 4, samples, aloneLookupOp(byEmail));
-    }
-
-    Fig alonePage(int offset) {
-        int n = Math.max(10, samples / 5);
-        return latency("Admin REST, Keycloak alone, page at " + offset, n / 4, n, s -> adminPage(aloneBase, offset));
-    }
 
     Made createBuiltIn(String userName) {
         return createBuiltIn(builtIn, userName);
@@ -441,9 +428,8 @@ class SideBySideBench {
         IntFunction<String> value = s -> value(byEmail, s, population);
         IntConsumer[] ops = lookupOps(ours, byEmail, value, value, value);
         String what = attr + " eq at " + population + " users";
-        return new Fig[] {latency("our " + what, samples / 4, samples, ops[0]),
-            latency("built-in " + what, samples / 4, samples, ops[1]),
-            latency("Admin REST " + what, samples / 4, samples, ops[2])};
+        return sideBySide(samples / 4, samples, new Timed("our " + what, ops[0]), new Timed("built-in " + what, ops[1]),
+            new Timed("Admin REST " + what, ops[2]), new Timed("Admin REST, Keycloak alone, " + what, aloneLookupOp(byEmail)));
     }
 
     /**
@@ -491,14 +477,16 @@ class SideBySideBench {
         return "bench-user-" + k + (byEmail ? "@bench.test" : "");
     }
 
-    Fig[] pages(int offset) {
+    /** Pages of 100 at {@code offset} through ours, the built-in server and the Admin REST API, and Keycloak alone's at its own. */
+    Fig[] pages(int offset, int aloneOffset) {
         int n = Math.max(10, samples / 5);
         String scimPage = "/Users?startIndex=" + (offset + 1) + "&count=100";
-        return new Fig[] {
-            latency("our page at " + offset, n / 4, n, s -> expectPage(ours.scim("GET", scimPage, null).json(), "Resources")),
-            latency("built-in page at " + offset, n / 4, n, s -> expectPage(expect(builtIn.scim("GET", scimPage, null), 200)
-                .json(), "Resources")),
-            latency("Admin REST page at " + offset, n / 4, n, s -> adminPage(adminBase, offset))};
+        return sideBySide(n / 4, n,
+            new Timed("our page at " + offset, s -> expectPage(ours.scim("GET", scimPage, null).json(), "Resources")),
+            new Timed("built-in page at " + offset, s -> expectPage(expect(builtIn.scim("GET", scimPage, null), 200).json(),
+                "Resources")),
+            new Timed("Admin REST page at " + offset, s -> adminPage(adminBase, offset)),
+            new Timed("Admin REST, Keycloak alone, page at " + aloneOffset, s -> adminPage(aloneBase, aloneOffset)));
     }
 
     static void expectPage(JsonNode page, String field) {
@@ -515,10 +503,6 @@ class SideBySideBench {
         String bigId = createOurGroup("Big", 1, bigGroup);
         String smallId = createOurGroup("Small", bigGroup + 1, 10);
         AtomicInteger spare = new AtomicInteger(bigGroup + 11);
-        Fig oursBig = latency("our PATCH big group", warm, n, s -> expect2xx(ours.scim("PATCH", "/Groups/" + bigId,
-            addMember(oursIds.get(spare.getAndIncrement())))));
-        Fig oursSmall = latency("our PATCH small group", warm, n, s -> expect2xx(ours.scim("PATCH", "/Groups/" + smallId,
-            addMember(oursIds.get(spare.getAndIncrement())))));
 
         // Keycloak's own: realm groups whose members are users made by the built-in SCIM server and the Admin REST API.
         List<Made> pool = new ArrayList<>(adminUsers);
@@ -534,17 +518,7 @@ class SideBySideBench {
         for (int i = 0; i < 10; i++) {
             join(pool.get(theirBig + i).id(), kcSmall);
         }
-        AtomicInteger next = new AtomicInteger(theirBig + 10);
-        Fig builtInBig = latency("built-in PATCH big group", warm, n, s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcBig,
-            addMember(pool.get(next.getAndIncrement()).id()))));
-        Fig builtInSmall = latency("built-in PATCH small group", warm, n, s -> expect2xx(builtIn.scim("PATCH", "/Groups/"
-            + kcSmall, addMember(pool.get(next.getAndIncrement()).id()))));
-        Fig adminBig = latency("Admin REST join big group", warm, n, s -> join(pool.get(next.getAndIncrement()).id(), kcBig));
-        Fig adminSmall = latency("Admin REST join small group", warm, n, s -> join(pool.get(next.getAndIncrement()).id(), kcSmall));
-        compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, oursBig,
-            builtInBig, adminBig);
-        compare("SCIM", "PATCH add one member to a 10-member group", false, oursSmall, builtInSmall, adminSmall);
-        // The same joins in the realm without directories (Keycloak alone), its groups' members its own users.
+        // The same groups in the realm without directories (Keycloak alone), their members its own users.
         int aloneBig = Math.max(1, Math.min(bigGroup, aloneUsers.size() - 10 - 2 * (warm + n)));
         String aloneBigId = createKeycloakGroup(aloneBase, "alone-big");
         String aloneSmallId = createKeycloakGroup(aloneBase, "alone-small");
@@ -552,23 +526,43 @@ class SideBySideBench {
         for (int i = 0; i < 10; i++) {
             join(aloneBase, aloneUsers.get(aloneBig + i).id(), aloneSmallId);
         }
-        AtomicInteger nextAlone = new AtomicInteger(aloneBig + 10);
-        Fig aloneBigJoin = latency("Admin REST join big group, Keycloak alone", warm, n, s -> join(aloneBase,
-            aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneBigId));
-        Fig aloneSmallJoin = latency("Admin REST join small group, Keycloak alone", warm, n, s -> join(aloneBase,
-            aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneSmallId));
-        againstKeycloakAlone(String.format(Locale.ROOT, "PATCH add one member to a %,d-member group%s", bigGroup,
-            aloneBig < bigGroup ? String.format(Locale.ROOT, " (Keycloak alone's has %,d)", aloneBig) : ""), false, oursBig,
-            Fig.NONE, aloneBigJoin);
-        againstKeycloakAlone("PATCH add one member to a 10-member group", false, oursSmall, Fig.NONE, aloneSmallJoin);
-        growth(String.format(Locale.ROOT, "our member PATCH, %,d- vs 10-member group", bigGroup), oursBig, oursSmall, 2.0);
 
-        Fig oursWith = latency("our big group read", warm, n, s -> expect(ours.scim("GET", "/Groups/" + bigId, null), 200));
-        Fig builtInWith = latency("built-in big group read", warm, n, s -> expect(builtIn.scim("GET", "/Groups/" + kcBig, null),
-            200));
-        Fig adminWith = latency("Admin REST big group members", warm, n, s -> expect(Http.send("GET", adminBase + "/groups/"
-            + kcBig + "/members?first=0&max=" + (bigGroup + 1000) + "&briefRepresentation=true", dirsync.adminBearer(), null),
-            200));
+        // Each path adds users not yet in the group, from a pool of its own.
+        AtomicInteger next = new AtomicInteger(theirBig + 10);
+        AtomicInteger nextAlone = new AtomicInteger(aloneBig + 10);
+        Fig[] big = sideBySide(warm, n,
+            new Timed("our PATCH big group", s -> expect2xx(ours.scim("PATCH", "/Groups/" + bigId,
+                addMember(oursIds.get(spare.getAndIncrement()))))),
+            new Timed("built-in PATCH big group", s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcBig,
+                addMember(pool.get(next.getAndIncrement()).id())))),
+            new Timed("Admin REST join big group", s -> join(pool.get(next.getAndIncrement()).id(), kcBig)),
+            new Timed("Admin REST join big group, Keycloak alone", s -> join(aloneBase,
+                aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneBigId)));
+        Fig[] small = sideBySide(warm, n,
+            new Timed("our PATCH small group", s -> expect2xx(ours.scim("PATCH", "/Groups/" + smallId,
+                addMember(oursIds.get(spare.getAndIncrement()))))),
+            new Timed("built-in PATCH small group", s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcSmall,
+                addMember(pool.get(next.getAndIncrement()).id())))),
+            new Timed("Admin REST join small group", s -> join(pool.get(next.getAndIncrement()).id(), kcSmall)),
+            new Timed("Admin REST join small group, Keycloak alone", s -> join(aloneBase,
+                aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneSmallId)));
+        compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, big[0],
+            big[1], big[2]);
+        compare("SCIM", "PATCH add one member to a 10-member group", false, small[0], small[1], small[2]);
+        againstKeycloakAlone(String.format(Locale.ROOT, "PATCH add one member to a %,d-member group%s", bigGroup,
+            aloneBig < bigGroup ? String.format(Locale.ROOT, " (Keycloak alone's has %,d)", aloneBig) : ""), false, big[0],
+            Fig.NONE, big[3]);
+        againstKeycloakAlone("PATCH add one member to a 10-member group", false, small[0], Fig.NONE, small[3]);
+        growth(String.format(Locale.ROOT, "our member PATCH, %,d- vs 10-member group", bigGroup), big[0], small[0], 2.0);
+
+        Fig[] with = sideBySide(warm, n,
+            new Timed("our big group read", s -> expect(ours.scim("GET", "/Groups/" + bigId, null), 200)),
+            new Timed("built-in big group read", s -> expect(builtIn.scim("GET", "/Groups/" + kcBig, null), 200)),
+            new Timed("Admin REST big group members", s -> expect(Http.send("GET", adminBase + "/groups/" + kcBig
+                + "/members?first=0&max=" + (bigGroup + 1000) + "&briefRepresentation=true", dirsync.adminBearer(), null), 200)));
+        Fig oursWith = with[0];
+        Fig builtInWith = with[1];
+        Fig adminWith = with[2];
         int builtInMembers = membersIn(builtIn.scim("GET", "/Groups/" + kcBig, null));
         results.note(String.format(Locale.ROOT, "The big group's read with members returned %d members from ours, %d from"
             + " the built-in SCIM server, %d from the Admin REST API.", membersIn(ours.scim("GET", "/Groups/" + bigId, null)),
@@ -581,14 +575,15 @@ class SideBySideBench {
         }
         compare("SCIM", String.format(Locale.ROOT, "read the %,d-member group with its members", bigGroup), false, oursWith,
             builtInWith, adminWith);
-        Fig oursWithout = latency("our big group read without members", warm, n, s -> expect(ours.scim("GET", "/Groups/" + bigId
-            + "?excludedAttributes=members", null), 200));
-        Fig builtInWithout = latency("built-in big group read without members", warm, n, s -> expect(builtIn.scim("GET",
-            "/Groups/" + kcBig + "?excludedAttributes=members", null), 200));
-        Fig adminWithout = latency("Admin REST big group", warm, n, s -> expect(Http.send("GET", adminBase + "/groups/" + kcBig,
-            dirsync.adminBearer(), null), 200));
+        Fig[] without = sideBySide(warm, n,
+            new Timed("our big group read without members", s -> expect(ours.scim("GET", "/Groups/" + bigId
+                + "?excludedAttributes=members", null), 200)),
+            new Timed("built-in big group read without members", s -> expect(builtIn.scim("GET", "/Groups/" + kcBig
+                + "?excludedAttributes=members", null), 200)),
+            new Timed("Admin REST big group", s -> expect(Http.send("GET", adminBase + "/groups/" + kcBig, dirsync.adminBearer(),
+                null), 200)));
         compare("SCIM", String.format(Locale.ROOT, "read the %,d-member group, excludedAttributes=members", bigGroup), false,
-            oursWithout, builtInWithout, adminWithout);
+            without);
     }
 
     static int membersIn(Http.Result group) {
@@ -636,23 +631,25 @@ class SideBySideBench {
         expect(Http.send("PUT", base + "/users/" + userId + "/groups/" + groupId, dirsync.adminBearer(), null), 204);
     }
 
+    /** Replacing a user through ours, the built-in server, the Admin REST API and Keycloak alone's. */
     Fig[] puts() {
         int n = Math.max(10, samples / 2);
         int warm = n / 4;
-        return new Fig[] {
-            latency("our PUT", warm, n, s -> {
+        return sideBySide(warm, n,
+            new Timed("our PUT", s -> {
                 int k = Load.spread(s, oursCount);
                 expect(ours.scim("PUT", "/Users/" + oursIds.get(k), DirSync.scimUser("bench-user-" + k, "Bench", "Put" + s,
                     "bench-user-" + k + "@bench.test")), 200);
             }),
-            latency("built-in PUT", warm, n, s -> {
+            new Timed("built-in PUT", s -> {
                 Made u = builtInUsers.get(s % builtInUsers.size());
                 // Keycloak's SCIM server wants the id in the body of a PUT, equal to the path's.
                 Map<String, Object> body = new java.util.HashMap<>(scimBody(u.name(), "Kay", "Put" + s));
                 body.put("id", u.id());
                 expect(builtIn.scim("PUT", "/Users/" + u.id(), body), 200);
             }),
-            latency("Admin REST PUT", warm, n, s -> adminPut(adminBase, adminUsers.get(s % adminUsers.size()), s))};
+            new Timed("Admin REST PUT", s -> adminPut(adminBase, adminUsers.get(s % adminUsers.size()), s)),
+            new Timed("Admin REST PUT, Keycloak alone", s -> adminPut(aloneBase, aloneUsers.get(s % aloneUsers.size()), s)));
     }
 
     // ---- LDAP ----------------------------------------------------------------------------------------------------
@@ -781,6 +778,47 @@ class SideBySideBench {
             results.note(what + " failed: " + brief(String.valueOf(e.getMessage())));
             return new Fig(null, "failed");
         }
+    }
+
+    /** A path measured by {@link #sideBySide}: what the notes call it, and its request for sample s. */
+    record Timed(String what, IntConsumer op) {
+    }
+
+    /**
+     * The paths' latencies measured side by side: each runs its request s before any runs s + 1, the first of them
+     * rotating with s, so that neither the order, nor the JIT's progress, nor another job's load on this machine favours
+     * a path. {@code warm} unmeasured rounds first. A path that fails is noted and left out of the later rounds; the
+     * others go on.
+     */
+    Fig[] sideBySide(int warm, int n, Timed... paths) {
+        int k = paths.length;
+        double[][] ms = new double[k][n];
+        boolean[] failed = new boolean[k];
+        for (int i = 0; i < warm + n; i++) {
+            for (int j = 0; j < k; j++) {
+                int p = (i + j) % k;
+                if (failed[p]) {
+                    continue;
+                }
+                try {
+                    long start = System.nanoTime();
+                    paths[p].op().accept(i);
+                    if (i >= warm) {
+                        ms[p][i - warm] = (System.nanoTime() - start) / 1e6;
+                    }
+                } catch (RuntimeException | AssertionError e) {
+                    failed[p] = true;
+                    results.note(paths[p].what() + " failed: " + brief(String.valueOf(e.getMessage())));
+                }
+            }
+        }
+        Fig[] figs = new Fig[k];
+        for (int p = 0; p < k; p++) {
+            double median = Load.pct(ms[p], 50);
+            figs[p] = failed[p] ? new Fig(null, "failed")
+                : new Fig(median, String.format(Locale.ROOT, "%.1f ms (%.1f)", median, Load.pct(ms[p], 95)));
+        }
+        return figs;
     }
 
     Long timed(String what, Callable<Long> run) {
