@@ -636,7 +636,11 @@ class SideBySideBench {
         expect(Http.send("PUT", base + "/users/" + userId + "/groups/" + groupId, dirsync.adminBearer(), null), 204);
     }
 
-    /** Replacing a user through ours, the built-in server, the Admin REST API and Keycloak alone's. */
+    /**
+     * Replacing a user through ours, the built-in server, the Admin REST API and Keycloak alone's, each path picking
+     * its users the same way: spread over all the users it has (the others used to take their first 25, made together
+     * in the warm-up, while ours were spread over all 100,000 at scale 1).
+     */
     Fig[] puts() {
         int n = Math.max(10, samples / 2);
         int warm = n / 4;
@@ -647,14 +651,15 @@ class SideBySideBench {
                     "bench-user-" + k + "@bench.test")), 200);
             }),
             new Timed("built-in PUT", s -> {
-                Made u = builtInUsers.get(s % builtInUsers.size());
+                Made u = builtInUsers.get(Load.spread(s, builtInUsers.size()) - 1);
                 // Keycloak's SCIM server wants the id in the body of a PUT, equal to the path's.
                 Map<String, Object> body = new java.util.HashMap<>(scimBody(u.name(), "Kay", "Put" + s));
                 body.put("id", u.id());
                 expect(builtIn.scim("PUT", "/Users/" + u.id(), body), 200);
             }),
-            new Timed("Admin REST PUT", s -> adminPut(adminBase, adminUsers.get(s % adminUsers.size()), s)),
-            new Timed("Admin REST PUT, Keycloak alone", s -> adminPut(aloneBase, aloneUsers.get(s % aloneUsers.size()), s)));
+            new Timed("Admin REST PUT", s -> adminPut(adminBase, adminUsers.get(Load.spread(s, adminUsers.size()) - 1), s)),
+            new Timed("Admin REST PUT, Keycloak alone", s -> adminPut(aloneBase,
+                aloneUsers.get(Load.spread(s, aloneUsers.size()) - 1), s)));
     }
 
     // ---- LDAP ----------------------------------------------------------------------------------------------------
