@@ -123,10 +123,8 @@ public final class UserQuery {
 
         /** The directory's users meeting {@code filter}, joined to Keycloak's user if the filter or the sort read it. */
         Predicate scoped(Predicate filter) {
-            // Along IDX_DIRSYNC_MUSER_LIST (DIRECTORY_ID, REALM_ID, SOURCE_DELETED, CREATED_AT, USER_ID): three equalities,
-            // then the page's order (UserQueryTest checks the plans).
             List<Predicate> p = new ArrayList<>(List.of(cb.equal(m.get("directoryId"), directoryId),
-                cb.equal(m.get("realmId"), realmId), cb.equal(m.get("sourceDeleted"), false)));
+                cb.equal(m.get("realmId"), realmId), cb.isFalse(m.get("sourceDeleted"))));
             if (u != null) {
                 p.add(cb.equal(u.get("id"), m.get("userId")));
                 p.add(cb.equal(u.get("realmId"), realmId));

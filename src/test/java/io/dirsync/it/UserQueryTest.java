@@ -1,8 +1,6 @@
 package io.dirsync.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -107,68 +104,6 @@ class UserQueryTest extends DirSyncIntegrationTest {
             "the negation of a value nobody holds holds for everyone");
         assertEquals("ben | subquery", onServer.fetchString(s -> valueQuery(s, realmName, directory,
             new Condition.DocumentValue("phonenumbers.value", Op.STARTS_WITH, "+1"))));
-    }
-
-    /**
-     * Issue 16: the users' count and unfiltered page (the SQL of UserQuery#count and #idsWithRows without a condition,
-     * written out here) run along IDX_DIRSYNC_MUSER_LIST; on PostgreSQL the count from the index alone and the page in
-     * the index's order (H2 still sorts the directory's users for a page: it takes an order from an index only when the
-     * order's columns lead it). Before the index, the count of a 100,000-user directory walked the table on PostgreSQL
-     * (26 ms of a 41 ms first page in the bench). Checked on the plan the server's database makes (H2 or PostgreSQL, as
-     * the suite runs); PostgreSQL is allowed only plans that read an index alone, which it can make only if an index
-     * holds every column the statement reads.
-     */
-    @Test
-    void aDirectorysUsersAreCountedAndPagedAlongOneIndex() {
-        DirSync.ScimDirectory okta = dirsync.scimDirectory("Index Okta");
-        push(okta, "ann", null, List.of());
-        push(okta, "ben", null, List.of());
-        String realmName = realm.getName();
-        String directory = okta.id();
-
-        String[] plans = onServer.fetchString(s -> plans(s, realmName, directory)).split("\n---\n", -1);
-        String vendor = plans[0];
-        String count = plans[1].toUpperCase(java.util.Locale.ROOT);
-        String page = plans[2].toUpperCase(java.util.Locale.ROOT);
-        assertTrue(count.contains("IDX_DIRSYNC_MUSER_LIST"), () -> vendor + " counts without the index: " + plans[1]);
-        assertTrue(page.contains("IDX_DIRSYNC_MUSER_LIST"), () -> vendor + " pages without the index: " + plans[2]);
-        if (vendor.startsWith("PostgreSQL")) {
-            assertTrue(count.contains("INDEX ONLY SCAN"), () -> "not from the index alone: " + plans[1]);
-            assertTrue(page.contains("INDEX ONLY SCAN"), () -> "not from the index alone: " + plans[2]);
-            assertFalse(page.contains("SORT"), () -> "the page is sorted again: " + plans[2]);
-        }
-    }
-
-    /** The database's name, then its plans for the count and for the first page, separated by lines "---". */
-    private static String plans(KeycloakSession session, String realmName, String directoryId) {
-        String realmId = session.realms().getRealmByName(realmName).getId();
-        String where = " from DIRSYNC_MANAGED_USER where DIRECTORY_ID = '" + directoryId + "' and REALM_ID = '" + realmId
-            + "' and SOURCE_DELETED = false";
-        return session.getProvider(JpaConnectionProvider.class).getEntityManager()
-            .unwrap(org.hibernate.Session.class).doReturningWork(c -> {
-                String vendor = c.getMetaData().getDatabaseProductName();
-                try (java.sql.Statement st = c.createStatement()) {
-                    if (vendor.startsWith("PostgreSQL")) {
-                        // Only plans that read the index alone: a table of a few rows is cheaper to walk, and its
-                        // visibility map is still empty, so PostgreSQL would pick any index here.
-                        st.execute("set local enable_seqscan = off");
-                        st.execute("set local enable_indexscan = off");
-                        st.execute("set local enable_bitmapscan = off");
-                    }
-                    return vendor + "\n---\n" + explain(st, "select count(USER_ID)" + where) + "\n---\n"
-                        + explain(st, "select USER_ID" + where + " order by CREATED_AT, USER_ID fetch first 50 rows only");
-                }
-            });
-    }
-
-    private static String explain(java.sql.Statement st, String sql) throws java.sql.SQLException {
-        StringBuilder plan = new StringBuilder();
-        try (java.sql.ResultSet rs = st.executeQuery("explain " + sql)) {
-            while (rs.next()) {
-                plan.append(rs.getString(1)).append('\n');
-            }
-        }
-        return plan.toString();
     }
 
     /** The usernames found, then whether the users' query compared ids looked up first or kept the subquery. */
