@@ -535,22 +535,25 @@ class SideBySideBench {
         // Each path adds users not yet in the group, from a pool of its own.
         AtomicInteger next = new AtomicInteger(theirBig + 10);
         AtomicInteger nextAlone = new AtomicInteger(aloneBig + 10);
-        Fig[] big = sideBySide(warm, n,
-            new Timed("our PATCH big group", s -> expect2xx(ours.scim("PATCH", "/Groups/" + bigId,
-                addMember(oursIds.get(spare.getAndIncrement()))))),
-            new Timed("built-in PATCH big group", s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcBig,
-                addMember(pool.get(next.getAndIncrement()).id())))),
-            new Timed("Admin REST join big group", s -> join(pool.get(next.getAndIncrement()).id(), kcBig)),
-            new Timed("Admin REST join big group, Keycloak alone", s -> join(aloneBase,
-                aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneBigId)));
-        Fig[] small = sideBySide(warm, n,
-            new Timed("our PATCH small group", s -> expect2xx(ours.scim("PATCH", "/Groups/" + smallId,
-                addMember(oursIds.get(spare.getAndIncrement()))))),
-            new Timed("built-in PATCH small group", s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcSmall,
-                addMember(pool.get(next.getAndIncrement()).id())))),
-            new Timed("Admin REST join small group", s -> join(pool.get(next.getAndIncrement()).id(), kcSmall)),
-            new Timed("Admin REST join small group, Keycloak alone", s -> join(aloneBase,
-                aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneSmallId)));
+        // The big groups first, then the small ones: {name, ours, Keycloak's, Keycloak alone's}.
+        String[][] groups = {{"big", bigId, kcBig, aloneBigId}, {"small", smallId, kcSmall, aloneSmallId}};
+        Fig[][] added = new Fig[groups.length][];
+        for (int g = 0; g < groups.length; g++) {
+            String name = groups[g][0];
+            String ourGroup = groups[g][1];
+            String kcGroup = groups[g][2];
+            String aloneGroup = groups[g][3];
+            added[g] = sideBySide(warm, n,
+                new Timed("our PATCH " + name + " group", s -> expect2xx(ours.scim("PATCH", "/Groups/" + ourGroup,
+                    addMember(oursIds.get(spare.getAndIncrement()))))),
+                new Timed("built-in PATCH " + name + " group", s -> expect2xx(builtIn.scim("PATCH", "/Groups/" + kcGroup,
+                    addMember(pool.get(next.getAndIncrement()).id())))),
+                new Timed("Admin REST join " + name + " group", s -> join(pool.get(next.getAndIncrement()).id(), kcGroup)),
+                new Timed("Admin REST join " + name + " group, Keycloak alone", s -> join(aloneBase,
+                    aloneUsers.get(nextAlone.getAndIncrement()).id(), aloneGroup)));
+        }
+        Fig[] big = added[0];
+        Fig[] small = added[1];
         compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, big[0],
             big[1], big[2]);
         compare("SCIM", "PATCH add one member to a 10-member group", false, small[0], small[1], small[2]);
