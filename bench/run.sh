@@ -23,7 +23,8 @@
 # LDAP sync with its group mapper (hours at 100,000 users) and --samples 40 keeps the built-in server's pages (seconds
 # each at that size) to minutes.
 # -Dbench.scim=false measures the LDAP part alone, -Dbench.ldap=false the SCIM part alone; -Dbench.jfr=DIR records the
-# server with Java Flight Recorder during the creates and the LDAP first syncs (read them with bench/jfr-breakdown.py).
+# server with Java Flight Recorder during the creates, the LDAP first syncs and (after the PUT row, not measured) our
+# PUTs alone; read them with bench/jfr-breakdown.py.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

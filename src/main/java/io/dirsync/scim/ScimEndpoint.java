@@ -135,7 +135,7 @@ public class ScimEndpoint {
     public Response replaceUser(@PathParam("id") String id, String body) {
         return call(() -> {
             UserModel user = managedUser(id);
-            requireVersion(userRep(user, false));
+            requireVersion(() -> userRep(user, false));
             ObjectNode doc = ScimJson.parseObject(body);
             if (doc.hasNonNull("id") && !doc.get("id").asText().equals(id)) {
                 throw ScimError.badRequest("mutability", "'id' is read-only and does not match the URL");
@@ -161,7 +161,7 @@ public class ScimEndpoint {
             ScimPatch.checkUserPaths(ops);
             UserModel user = managedUser(id);
             ObjectNode current = userRep(user, false);
-            requireVersion(current);
+            requireVersion(() -> current);
             current.remove("meta");
             ScimPatch.checkRemoveTargets(current, ops, ScimDiscovery.mappedExtensions(directory));
             ScimPatch.apply(current, ops);
@@ -206,7 +206,7 @@ public class ScimEndpoint {
     public Response deleteUser(@PathParam("id") String id) {
         return call(() -> {
             UserModel user = managedUser(id);
-            requireVersion(userRep(user, false));
+            requireVersion(() -> userRep(user, false));
             engine.trash().deprovision(realm, directory, user, "deleted by the SCIM client", true, pushRun());
             audit(OperationType.DELETE, "USER", "Users/" + id, null);
             return Response.noContent().build();
@@ -270,7 +270,7 @@ public class ScimEndpoint {
     public Response replaceGroup(@PathParam("id") String id, String body) {
         return call(SubjectType.GROUP, () -> {
             GroupModel group = managedGroup(id);
-            requireVersion(groupRep(group, false));
+            requireVersion(() -> groupRep(group, false));
             ObjectNode doc = ScimJson.parseObject(body);
             ScimUserMapping.requireGroupFits(directory, ScimJson.text(doc.get("displayName")), ScimJson.text(doc.get("externalId")));
             SyncRuns.Run run = pushRun();
@@ -295,7 +295,7 @@ public class ScimEndpoint {
             List<ObjectNode> ops = ScimPatch.operations(ScimJson.parseObject(body));
             ScimPatch.checkGroupPaths(ops);
             GroupModel group = managedGroup(id);
-            requireVersion(groupRep(group, false));
+            requireVersion(() -> groupRep(group, false));
             SyncRuns.Run run = pushRun();
             for (ObjectNode op : ops) {
                 applyGroupOperation(group, op, run);
@@ -874,13 +874,16 @@ public class ScimEndpoint {
         return list;
     }
 
-    /** If-Match: a write against a stale version gets 412, so concurrent writers cannot overwrite each other. */
-    private void requireVersion(ObjectNode current) {
+    /**
+     * If-Match: a write against a stale version gets 412, so concurrent writers cannot overwrite each other. The
+     * current resource is built only when the request carries a version to compare (most clients send none).
+     */
+    private void requireVersion(Supplier<ObjectNode> current) {
         String ifMatch = session.getContext().getRequestHeaders().getHeaderString("If-Match");
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
             return;
         }
-        String version = current.path("meta").path("version").asText();
+        String version = current.get().path("meta").path("version").asText();
         for (String candidate : ifMatch.split(",")) {
             if (candidate.trim().equals(version) || ("W/" + candidate.trim()).equals(version)) {
                 return;

@@ -19,6 +19,11 @@ public final class Profiler implements AutoCloseable {
         this.name = name;
     }
 
+    /** Whether -Dbench.jfr asks for recordings (a step may run extra, unmeasured requests for one). */
+    public static boolean enabled() {
+        return !System.getProperty("bench.jfr", "").isBlank();
+    }
+
     public static Profiler start(String name) {
         String dir = System.getProperty("bench.jfr", "");
         String pid = dir.isBlank() ? null : HeapSampler.keycloakPid();
@@ -33,6 +38,8 @@ public final class Profiler implements AutoCloseable {
             System.out.println("BENCH JFR not started: " + e);
             return new Profiler(null, name);
         }
+        // a line another tool can wait for (e.g. to log the database's statements during this step only)
+        System.out.println("BENCH JFR " + name + " started");
         return new Profiler(pid, name);
     }
 
@@ -41,6 +48,7 @@ public final class Profiler implements AutoCloseable {
         if (pid != null) {
             try {
                 jcmd(pid, "JFR.stop", "name=" + name);
+                System.out.println("BENCH JFR " + name + " stopped");
             } catch (Exception e) {
                 System.out.println("BENCH JFR not stopped: " + e);
             }

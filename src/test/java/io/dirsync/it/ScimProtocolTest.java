@@ -311,6 +311,42 @@ class ScimProtocolTest extends DirSyncIntegrationTest {
             patch(Map.of("op", "replace", "path", "name.givenName", "value", "Anna")), Map.of("If-Match", etag));
         assertEquals(412, stale.status(), stale::toString);
         assertEquals("Annie", realm.admin().users().get(id).toRepresentation().getFirstName());
+
+        // PUT and DELETE compare the same version (built only when If-Match is sent): stale → 412, nothing changed
+        String bearer = "Bearer " + okta.token();
+        Http.Result stalePut = Http.send("PUT", okta.baseUrl() + "/Users/" + id, bearer,
+            DirSync.scimUser("ann", "Anne", "Archer", "ann@alpha.test"), Map.of("If-Match", etag));
+        assertEquals(412, stalePut.status(), stalePut::toString);
+        assertEquals("urn:ietf:params:scim:api:messages:2.0:Error", stalePut.json().at("/schemas/0").asText());
+        Http.Result staleDelete = Http.send("DELETE", okta.baseUrl() + "/Users/" + id, bearer, null, Map.of("If-Match", etag));
+        assertEquals(412, staleDelete.status(), staleDelete::toString);
+        assertTrue(realm.admin().users().get(id).toRepresentation().isEnabled());
+        assertEquals("Annie", realm.admin().users().get(id).toRepresentation().getFirstName());
+        String current = okta.scim("GET", "/Users/" + id, null).header("ETag");
+        Http.Result put = Http.send("PUT", okta.baseUrl() + "/Users/" + id, bearer,
+            DirSync.scimUser("ann", "Anne", "Archer", "ann@alpha.test"), Map.of("If-Match", current));
+        assertEquals(200, put.status(), put::toString);
+        assertEquals("Anne", realm.admin().users().get(id).toRepresentation().getFirstName());
+
+        // groups: a PATCH or PUT against the version before a rename is refused, the current one goes through
+        Http.Result made = okta.scim("POST", "/Groups", Map.of("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:Group"),
+            "displayName", "Etag Team"));
+        assertEquals(201, made.status(), made::toString);
+        String group = DirSync.id(made);
+        String before = made.header("ETag");
+        Http.Result rename = Http.send("PATCH", okta.baseUrl() + "/Groups/" + group, bearer,
+            patch(Map.of("op", "replace", "path", "displayName", "value", "Etag Team 2")), Map.of("If-Match", before));
+        assertEquals(204, rename.status(), rename::toString);
+        Http.Result staleAdd = Http.send("PATCH", okta.baseUrl() + "/Groups/" + group, bearer,
+            patch(Map.of("op", "add", "path", "members", "value", List.of(Map.of("value", id)))), Map.of("If-Match", before));
+        assertEquals(412, staleAdd.status(), staleAdd::toString);
+        Http.Result staleGroupPut = Http.send("PUT", okta.baseUrl() + "/Groups/" + group, bearer,
+            Map.of("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName", "Etag Team 3"),
+            Map.of("If-Match", before));
+        assertEquals(412, staleGroupPut.status(), staleGroupPut::toString);
+        JsonNode after = okta.scim("GET", "/Groups/" + group, null).json();
+        assertEquals("Etag Team 2", after.get("displayName").asText());
+        assertFalse(after.has("members") && after.get("members").size() > 0, after::toString);
     }
 
     @Test
