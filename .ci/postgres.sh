@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster from Debian's packages, for .ci/run (step 2) and .ci/bench-ldap.sh.
 # Source it after setting PG_PORT, PG_DB, PG_USER, PG_PASSWORD and PG_DIR (defaults below); it defines
 # pg_start (install if needed, initdb, start on 127.0.0.1:$PG_PORT, create the role and database) and pg_stop.
+# PG_SERVER_OPTS adds server settings (e.g. "-c shared_preload_libraries=pg_stat_statements" to see where a benchmark
+# step's statements spend their time).
 # shellcheck disable=SC2034
 PG_PORT="${PG_PORT:-5433}"
 PG_DB="${PG_DB:-keycloak}"
@@ -39,7 +41,7 @@ pg_start() {
     || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   # Throwaway data: durability settings off for speed.
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
-    -o "-p $PG_PORT -h 127.0.0.1 -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $PG_PORT -h 127.0.0.1 -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_SERVER_OPTS:-}" \
     start || { cat "$PG_DIR/postgres.log" >&2; return 1; }
   as_postgres psql -h "$PG_DIR" -p "$PG_PORT" -d postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE ${PG_USER} LOGIN PASSWORD '${PG_PASSWORD}'" \
