@@ -554,6 +554,22 @@ class SideBySideBench {
         }
         Fig[] big = added[0];
         Fig[] small = added[1];
+        if (Profiler.enabled()) {
+            // our member PATCHes alone, recorded like the PUT's (not part of the figures): each adds a user of the
+            // directory (spread, none of the group's own members) to the small group and removes it again
+            try (Profiler jfr = Profiler.start("patch-ours")) {
+                for (int s = 0; s < 500; s++) {
+                    int k = Load.spread(s, oursCount);
+                    if (k > bigGroup && k < spare.get()) {
+                        continue;
+                    }
+                    String user = oursIds.get(k);
+                    expect2xx(ours.scim("PATCH", "/Groups/" + smallId, addMember(user)));
+                    expect2xx(ours.scim("PATCH", "/Groups/" + smallId, Map.of("schemas", List.of(PATCH_OP), "Operations",
+                        List.of(Map.of("op", "remove", "path", "members[value eq \"" + user + "\"]")))));
+                }
+            }
+        }
         compare("SCIM", String.format(Locale.ROOT, "PATCH add one member to a %,d-member group", bigGroup), false, big[0],
             big[1], big[2]);
         compare("SCIM", "PATCH add one member to a 10-member group", false, small[0], small[1], small[2]);
