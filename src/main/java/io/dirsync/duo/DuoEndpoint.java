@@ -451,8 +451,7 @@ public class DuoEndpoint {
 
     /** Duo deletes at once; here the user goes to the trash (rule 7) and is gone from this API's reads. */
     private Response deleteUser(String id) {
-        Optional<ManagedUser> managed = engine.users().managed(directory, id);
-        UserModel user = managed.isEmpty() || managed.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
+        UserModel user = engine.users().ownedForRequest(realm, directory, id, true);
         if (user != null) {
             engine.trash().deprovision(realm, directory, user, "deleted by the Duo Admin API client", true, pushRun());
             audit(OperationType.DELETE, "USER", "v1/users/" + id, null);
@@ -606,9 +605,8 @@ public class DuoEndpoint {
     // ------------------------------------------------------------------ objects
 
     private UserModel user(String id) {
-        Optional<ManagedUser> m = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? Optional.empty()
-            : engine.users().managed(directory, id);
-        UserModel user = m.isEmpty() || m.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
+        UserModel user = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? null
+            : engine.users().ownedForRequest(realm, directory, id, true);
         if (user == null) {
             throw DuoError.notFound();
         }

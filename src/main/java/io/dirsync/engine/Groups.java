@@ -197,12 +197,16 @@ public final class Groups {
         ManagedGroupEntity g = requireOwned(directory, group);
         List<UserModel> toAdd = new ArrayList<>();
         UserProvider users = engine.users().provider(directory);
+        // The new members' managed and Keycloak rows in bulk (none read again that the request already read):
+        // the look-ups below then find both without a statement each.
+        Map<String, ManagedUserEntity> managed = store.managedUsers(addUserIds);
+        store.prefetchKeycloakUsers(addUserIds);
         for (String id : addUserIds) {
             UserModel user = users.getUserById(realm, id);
             if (user == null) {
                 throw new SyncConflictException(SyncConflictException.Kind.NOT_FOUND, "No user with id '" + id + "'");
             }
-            ManagedUserEntity m = store.managedUser(id);
+            ManagedUserEntity m = managed.get(id);
             if (m == null || !m.getDirectoryId().equals(directory.id())) {
                 throw new SyncConflictException(SyncConflictException.Kind.INVALID,
                     "User '" + user.getUsername() + "' does not belong to directory \"" + directory.name()

@@ -316,9 +316,32 @@ public final class UserSync {
         return views;
     }
 
+    /**
+     * {@link #managed(Collection)} for a request that looks those users up next (a group's new members): Keycloak's rows
+     * of the same users come in the same statement.
+     */
+    public Map<String, ManagedUser> managedWithKeycloakRows(Collection<String> userIds) {
+        Map<String, ManagedUser> views = new HashMap<>();
+        store.managedUsersWithKeycloakRows(userIds).forEach((id, m) -> views.put(id, ManagedUser.of(m)));
+        return views;
+    }
+
     /** The managed-user record of {@code userId} if {@code directory} owns the user (rule 1), as a read view. */
     public Optional<ManagedUser> managed(Directory directory, String userId) {
         return managed(userId).filter(m -> m.directoryId().equals(directory.id()));
+    }
+
+    /**
+     * A push request's user: the user with id {@code userId} if {@code directory} owns it (rule 1) and its source has not
+     * deleted it, else null. The managed row and Keycloak's row of the user (with its attributes for a request that reads
+     * or writes them) are read in one statement, so the Keycloak user that comes back cost no statement of its own.
+     */
+    public UserModel ownedForRequest(RealmModel realm, Directory directory, String userId, boolean attributes) {
+        ManagedUserEntity m = store.managedUserWithKeycloakRow(userId, attributes);
+        if (m == null || !m.getDirectoryId().equals(directory.id()) || m.isSourceDeleted()) {
+            return null;
+        }
+        return provider(directory).getUserById(realm, userId);
     }
 
     /** The user of {@code directory} whose source id is {@code externalId} (a pull source's stable id), as a read view. */

@@ -599,10 +599,10 @@ public class ScimEndpoint {
 
     private static final java.util.regex.Pattern ID_CHARACTERS = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
+    /** The directory's user {@code id} (with its attributes: every user request reads or writes them), else a 404. */
     private UserModel managedUser(String id) {
         requireIdFormat(id, "user");
-        Optional<ManagedUser> m = engine.users().managed(directory, id);
-        UserModel user = m.isEmpty() || m.get().sourceDeleted() ? null : session.users().getUserById(realm, id);
+        UserModel user = engine.users().ownedForRequest(realm, directory, id, true);
         if (user == null) {
             throw ScimError.notFound("User '" + id + "' not found");
         }
@@ -763,7 +763,12 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a " + m.path("type").asText()
                     + ": groups of this directory hold users only (Keycloak groups cannot be members of several groups)");
             }
-            ManagedUser managed = engine.users().managed(id).orElse(null);
+            ids.add(id);
+        }
+        // The members' records in one statement, with Keycloak's rows of those users, which the change reads next.
+        Map<String, ManagedUser> found = engine.users().managedWithKeycloakRows(ids);
+        for (String id : ids) {
+            ManagedUser managed = found.get(id);
             if (managed == null) {
                 if (realm.getGroupById(id) != null) {
                     throw ScimError.badRequest("invalidValue", "Member '" + id + "' is a group: groups of this directory hold users only");
@@ -774,7 +779,6 @@ public class ScimEndpoint {
                 throw ScimError.badRequest("invalidValue", "Member '" + id + "' was deleted by this client");
             }
             // Whether the user belongs to this directory is rule 6: the engine's changeMembers refuses it.
-            ids.add(id);
         }
         return ids;
     }

@@ -20,6 +20,11 @@ public class BenchServerConfig extends DirSyncServerConfig {
         if (!h2QueryCache.isBlank() && !"remote".equals(System.getProperty("kc.test.database", ""))) {
             config = config.option("db-url-properties", ";QUERY_CACHE_SIZE=" + Integer.parseInt(h2QueryCache.trim()));
         }
+        // -Dbench.sqlLog=true: the server logs every SQL statement (Hibernate's org.hibernate.SQL at debug), to read which
+        // statements a request makes beside ScimStatementsBench's counts; never set for measured figures.
+        if (Boolean.getBoolean("bench.sqlLog")) {
+            config = config.option("log-level", "INFO,org.hibernate.SQL:debug");
+        }
         return config;
     }
 }
