@@ -136,13 +136,14 @@ public final class Statuses {
     }
 
     private SubjectStatus effective(RealmModel realm, UserModel user, GroupModel changing, boolean joining) {
-        SubjectStatusEntity own = store.status(user.getId());
+        ManagedUserEntity managed = store.managedUser(user.getId());
+        SubjectStatusEntity own = store.userStatus(user.getId(), managed);
         SubjectStatus ownStatus = own == null ? SubjectStatus.ACTIVE : SubjectStatus.fromStored(own.getStatus());
         Set<SubjectStatus> groups = groupStatusesOf(realm, user, changing, joining);
         if (ownStatus == SubjectStatus.DISABLED || groups.contains(SubjectStatus.DISABLED)) {
             return SubjectStatus.DISABLED;
         }
-        if (store.trashedUser(user.getId()) != null) {
+        if (managed != null && managed.isTrashed()) {
             return SubjectStatus.PENDING_DELETION;
         }
         if (ownStatus == SubjectStatus.BYPASS || groups.contains(SubjectStatus.BYPASS)) {
@@ -196,7 +197,7 @@ public final class Statuses {
             s.setRealmId(realm.getId());
             s.setSubjectType(type);
             s.setStatus(status.id());
-            store.persist(s);
+            store.persistStatus(s);
         } else {
             s.setStatus(status.id());
         }

@@ -133,15 +133,22 @@ public final class DirSyncStore {
 
     /**
      * {@link #managedUser} for a request about that one user, which reads Keycloak's user next: the managed row, Keycloak's
-     * row of the user and, with {@code attributes}, its attributes come in one statement into the persistence context,
-     * where Keycloak's {@code getUserById} (an {@code EntityManager#find}) and its attribute reads then find them. A user's
-     * request thus makes one round trip where it made three (a PUT: 11 statements → 9).
+     * row of the user, the user's status row (or that it has none) and, with {@code attributes}, its attributes come in
+     * one statement into the persistence context, where Keycloak's {@code getUserById} (an {@code EntityManager#find}),
+     * its attribute reads and {@link #userStatus} then find them. A user's request thus makes one round trip where it
+     * made four (a PUT: 11 statements → 8).
      */
     public ManagedUserEntity managedUserWithKeycloakRow(String userId, boolean attributes) {
-        List<Object[]> rows = em.createQuery("select m, u from ManagedUserEntity m join UserEntity u on u.id = m.userId"
+        List<Object[]> rows = em.createQuery("select m, u, s from ManagedUserEntity m join UserEntity u on u.id = m.userId"
+                + " left join SubjectStatusEntity s on s.subjectId = m.userId"
                 + (attributes ? " left join fetch u.attributes" : "") + " where m.userId = :id", Object[].class)
             .setParameter("id", userId).getResultList();
-        return rows.isEmpty() ? null : (ManagedUserEntity) rows.get(0)[0];
+        if (rows.isEmpty()) {
+            return null;
+        }
+        ManagedUserEntity m = (ManagedUserEntity) rows.get(0)[0];
+        m.setKnownWithoutStatus(rows.get(0)[2] == null);
+        return m;
     }
 
     /**
@@ -603,6 +610,23 @@ public final class DirSyncStore {
 
     public SubjectStatusEntity status(String subjectId) {
         return find(SubjectStatusEntity.class, subjectId);
+    }
+
+    /**
+     * A user's own status row ({@link #status}), given its managed row if it has one: no statement when that row was
+     * read with the status and there was none ({@link #managedUserWithKeycloakRow}).
+     */
+    public SubjectStatusEntity userStatus(String userId, ManagedUserEntity managed) {
+        return managed != null && managed.isKnownWithoutStatus() ? null : status(userId);
+    }
+
+    /** A new status row; a managed row of this context that knew the user had none forgets it. */
+    public void persistStatus(SubjectStatusEntity s) {
+        em.persist(s);
+        ManagedUserEntity m = s.getSubjectType() == SubjectType.USER ? managedUser(s.getSubjectId()) : null;
+        if (m != null) {
+            m.setKnownWithoutStatus(false);
+        }
     }
 
     public List<SubjectStatusEntity> statuses(Collection<String> subjectIds) {

@@ -6,6 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 /**
  * A realm user owned by exactly one directory (rule 1). The row's primary key is the Keycloak user id,
@@ -74,6 +75,14 @@ public class ManagedUserEntity {
     private boolean sourceDeleted;
 
     /**
+     * Not a column: a read that joined the user's status row found none ({@link DirSyncStore#managedUserWithKeycloakRow}),
+     * so {@link DirSyncStore#userStatus} does not ask again. It lives as long as this instance (one persistence context),
+     * and a status saved meanwhile clears it ({@link DirSyncStore#persistStatus}); a fresh instance knows nothing.
+     */
+    @Transient
+    private boolean knownWithoutStatus;
+
+    /**
      * The last document the source sent for the user (SCIM JSON, secrets removed), so that a push client reads
      * back what it wrote, including attributes no mapping brings into Keycloak. A CLOB column read as a plain
      * string, like {@link DirectoryEntity#getSettings()}.
@@ -133,6 +142,8 @@ public class ManagedUserEntity {
     public void setSourceActive(boolean sourceActive) { this.sourceActive = sourceActive; }
     public boolean isSourceDeleted() { return sourceDeleted; }
     public void setSourceDeleted(boolean sourceDeleted) { this.sourceDeleted = sourceDeleted; }
+    boolean isKnownWithoutStatus() { return knownWithoutStatus; }
+    void setKnownWithoutStatus(boolean knownWithoutStatus) { this.knownWithoutStatus = knownWithoutStatus; }
     public String getSourceDocument() { return sourceDocument; }
     public void setSourceDocument(String sourceDocument) { this.sourceDocument = sourceDocument; }
     public long getCreatedAt() { return createdAt; }
