@@ -23,6 +23,7 @@ import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
+import org.keycloak.models.utils.RoleUtils;
 
 import io.dirsync.storage.DirSyncStore;
 import io.dirsync.storage.ManagedGroupEntity;
@@ -214,10 +215,13 @@ public final class Groups {
             }
             toAdd.add(user);
         }
+        // A group's members are its direct members, as SCIM's and Duo's reads list them (Keycloak's isMemberOf also
+        // counts a subgroup's members, which made adding such a user a no-op). The user's groups read here are the ones
+        // Keycloak's cached user reads for its own join check anyway.
         boolean changed = EngineWrites.run(session, () -> {
             boolean any = false;
             for (UserModel user : toAdd) {
-                if (!user.isMemberOf(group)) {
+                if (!RoleUtils.isDirectMember(user.getGroupsStream(), group)) {
                     user.joinGroup(group);
                     engine.users().evictIfFederated(realm, directory, user);
                     any = true;
@@ -225,7 +229,7 @@ public final class Groups {
             }
             for (String id : removeUserIds) {
                 UserModel user = users.getUserById(realm, id);
-                if (user != null && user.isMemberOf(group)) {
+                if (user != null && RoleUtils.isDirectMember(user.getGroupsStream(), group)) {
                     user.leaveGroup(group);
                     engine.users().evictIfFederated(realm, directory, user);
                     any = true;

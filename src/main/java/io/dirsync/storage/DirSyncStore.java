@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -147,7 +148,9 @@ public final class DirSyncStore {
             return null;
         }
         ManagedUserEntity m = (ManagedUserEntity) rows.get(0)[0];
-        m.setKnownWithoutStatus(rows.get(0)[2] == null);
+        // Only when the query saw this context's own unsaved status rows: it flushed them first (flush mode AUTO, not
+        // the COMMIT of a batch).
+        m.setKnownWithoutStatus(rows.get(0)[2] == null && em.getFlushMode() == FlushModeType.AUTO);
         return m;
     }
 

@@ -2,14 +2,23 @@ package io.dirsync.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.core.Response;
+
+import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.Test;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.cache.UserCache;
+import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
 import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
@@ -17,6 +26,7 @@ import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import io.dirsync.engine.Directory;
 import io.dirsync.engine.DirectorySyncEngine;
 import io.dirsync.engine.SubjectStatus;
+import io.dirsync.ldap.ServerStatistics;
 import io.dirsync.storage.DirSyncStore;
 
 /**
@@ -36,8 +46,8 @@ class RequestReadsTest extends DirSyncIntegrationTest {
     @Test
     void aUsersRequestReadsItsRowsInOneStatementAndAGroupsNewMembersInAnother() {
         // nickName → alias1: the users have a stored Keycloak attribute, which the request's statement must bring too
-        DirSync.ScimDirectory okta = dirsync.scimDirectory("Reads Okta", java.util.Map.of("mappings",
-            List.of(java.util.Map.of("source", "nickName", "target", "alias1"))));
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Reads Okta", Map.of("mappings",
+            List.of(Map.of("source", "nickName", "target", "alias1"))));
         String ann = push(okta, "reads-ann");
         String ben = push(okta, "reads-ben");
         String cat = push(okta, "reads-cat");
@@ -57,10 +67,10 @@ class RequestReadsTest extends DirSyncIntegrationTest {
     void theStatusReadWithTheUserIsTheOneObeyed() {
         DirSync.ScimDirectory okta = dirsync.scimDirectory("Status Okta");
         String dan = push(okta, "status-dan");
-        Http.Result set = dirsync.admin("PUT", "/users/" + dan + "/status", java.util.Map.of("status", "disabled"));
+        Http.Result set = dirsync.admin("PUT", "/users/" + dan + "/status", Map.of("status", "disabled"));
         assertEquals(200, set.status(), set::toString);
 
-        java.util.Map<String, Object> update = new java.util.HashMap<>(DirSync.scimUser("status-dan", "Dan", "Changed",
+        Map<String, Object> update = new HashMap<>(DirSync.scimUser("status-dan", "Dan", "Changed",
             "status-dan@corp.test"));
         Http.Result put = okta.scim("PUT", "/Users/" + dan, update);
         assertEquals(200, put.status(), put::toString);
@@ -68,6 +78,67 @@ class RequestReadsTest extends DirSyncIntegrationTest {
         assertEquals(false, realm.admin().users().get(dan).toRepresentation().isEnabled(),
             "an admin's disabled status outlives the source's active user");
         assertEquals("disabled", dirsync.admin("GET", "/users/" + dan, null).json().get("status").asText());
+    }
+
+    /**
+     * A group's members are its direct members, as the group's read lists them: a user already in a subgroup of a
+     * directory's group becomes a member of the group itself when the client adds it (Keycloak's {@code isMemberOf},
+     * asked before, counts subgroups and made that add a silent no-op), and removing it from the group leaves its
+     * subgroup membership alone; removing a user who is only in the subgroup changes nothing, not even the version.
+     */
+    @Test
+    void aGroupsMembersAreItsDirectMembers() {
+        DirSync.ScimDirectory okta = dirsync.scimDirectory("Members Okta");
+        String eve = push(okta, "members-eve");
+        String fay = push(okta, "members-fay");
+        Http.Result created = okta.scim("POST", "/Groups", Map.of("schemas",
+            List.of("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName", "Members Parent"));
+        assertEquals(201, created.status(), created::toString);
+        String parent = DirSync.id(created);
+        GroupRepresentation child = new GroupRepresentation();
+        child.setName("Members Child");
+        String childId;
+        try (Response r = realm.admin().groups().group(parent).subGroup(child)) {
+            assertEquals(201, r.getStatus(), "an admin's subgroup under the directory's group");
+            String location = r.getLocation().toString();
+            childId = location.substring(location.lastIndexOf('/') + 1);
+        }
+        realm.admin().users().get(eve).joinGroup(childId);
+        realm.admin().users().get(fay).joinGroup(childId);
+
+        assertEquals(204, members(okta, parent, "add", eve).status());
+        assertEquals(Set.of(eve), members(okta, parent), "eve, in the subgroup, is now a member of the group itself");
+        assertEquals(204, members(okta, parent, "remove", eve).status());
+        assertEquals(Set.of(), members(okta, parent));
+        assertEquals(Set.of("Members Child"), groupNames(eve), "its subgroup membership stays");
+
+        String version = okta.scim("GET", "/Groups/" + parent, null).json().path("meta").path("version").asText();
+        assertEquals(204, members(okta, parent, "remove", fay).status(), "fay is only in the subgroup");
+        assertEquals(version, okta.scim("GET", "/Groups/" + parent, null).json().path("meta").path("version").asText(),
+            "nothing changed, so the group's version did not either");
+        assertEquals(Set.of("Members Child"), groupNames(fay));
+    }
+
+    private static Http.Result members(DirSync.ScimDirectory directory, String groupId, String op, String userId) {
+        Map<String, Object> operation = "add".equals(op)
+            ? Map.of("op", "add", "path", "members", "value", List.of(Map.of("value", userId)))
+            : Map.of("op", "remove", "path", "members[value eq \"" + userId + "\"]");
+        return directory.scim("PATCH", "/Groups/" + groupId, Map.of("schemas",
+            List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations", List.of(operation)));
+    }
+
+    private Set<String> groupNames(String userId) {
+        Set<String> names = new HashSet<>();
+        realm.admin().users().get(userId).groups().forEach(g -> names.add(g.getName()));
+        return names;
+    }
+
+    private static Set<String> members(DirSync.ScimDirectory directory, String groupId) {
+        Http.Result group = directory.scim("GET", "/Groups/" + groupId, null);
+        assertEquals(200, group.status(), group::toString);
+        Set<String> ids = new HashSet<>();
+        group.json().path("members").forEach(m -> ids.add(m.get("value").asText()));
+        return ids;
     }
 
     private static String reads(KeycloakSession session, String realmName, String directoryId, String ann, String ben,
@@ -78,8 +149,8 @@ class RequestReadsTest extends DirSyncIntegrationTest {
         Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
         // Keycloak's one-time reads of a realm's first user look-up (its organizations) happen before the count.
         session.users().getUserById(realm, warmUp).getAttributes();
-        org.hibernate.stat.Statistics stats = io.dirsync.ldap.ServerStatistics.of(session);
-        var em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        Statistics stats = ServerStatistics.of(session);
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         stats.setStatisticsEnabled(true);
         try {
             forget(session, em);
@@ -114,15 +185,15 @@ class RequestReadsTest extends DirSyncIntegrationTest {
     }
 
     /** An empty persistence context and user cache, and counters at zero: the next reads go to the database. */
-    private static void forget(KeycloakSession session, jakarta.persistence.EntityManager em) {
+    private static void forget(KeycloakSession session, EntityManager em) {
         em.flush();
         em.clear();
         session.getProvider(UserCache.class).clear();
-        io.dirsync.ldap.ServerStatistics.of(session).clear();
+        ServerStatistics.of(session).clear();
     }
 
     private static String push(DirSync.ScimDirectory directory, String name) {
-        java.util.Map<String, Object> body = new java.util.HashMap<>(DirSync.scimUser(name, "Ann", "Lee", name + "@corp.test"));
+        Map<String, Object> body = new HashMap<>(DirSync.scimUser(name, "Ann", "Lee", name + "@corp.test"));
         body.put("nickName", "nick-" + name);
         Http.Result r = directory.scim("POST", "/Users", body);
         assertEquals(201, r.status(), r::toString);
