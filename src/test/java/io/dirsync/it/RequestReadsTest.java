@@ -32,10 +32,10 @@ import io.dirsync.storage.DirSyncStore;
 /**
  * Issue 16: what a push request about users costs the database before it changes anything, counted on the server
  * (Hibernate's statistics) with Keycloak's user cache emptied, so that every read goes to the database. A request
- * about one user (SCIM GET, PUT, PATCH, DELETE; Duo's user calls) reads the managed row, Keycloak's row of the user and
- * its attributes in one statement, where it made three; the members a group PATCH names come with their Keycloak rows
- * in one statement, and the engine's membership change then reads neither again. The user's status row (or that it has
- * none) comes with the one user's read.
+ * about one user (SCIM GET, PUT, PATCH, DELETE; Duo's user calls) reads the managed row, Keycloak's row of the user, its
+ * attributes and its status row (or that it has none) in one statement, where it made four; the members a group PATCH
+ * names come with their Keycloak rows in one statement, and the engine's membership change then reads neither again.
+ * What the status read must not hide, and which users a group's members are (its direct ones), are shown here too.
  */
 @KeycloakIntegrationTest(config = DirSyncServerConfig.class)
 class RequestReadsTest extends DirSyncIntegrationTest {
