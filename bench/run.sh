@@ -23,8 +23,9 @@
 # LDAP sync with its group mapper (hours at 100,000 users) and --samples 40 keeps the built-in server's pages (seconds
 # each at that size) to minutes.
 # -Dbench.scim=false measures the LDAP part alone, -Dbench.ldap=false the SCIM part alone; -Dbench.jfr=DIR records the
-# server with Java Flight Recorder during the creates, the LDAP first syncs and (after the PUT row, not measured) our
-# PUTs alone; read them with bench/jfr-breakdown.py.
+# server with Java Flight Recorder during the creates, the LDAP first syncs and (after their rows, not measured) our
+# member PATCHes and PUTs alone; read them with bench/jfr-breakdown.py. -Dbench.sqlLog=true has the server log every SQL statement
+# (diagnostics only: never for published figures).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
