@@ -18,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
@@ -54,8 +55,8 @@ class RequestReadsTest extends DirSyncIntegrationTest {
         String realmName = realm.getName();
         String directoryId = okta.id();
 
-        assertEquals("one user: statements 1 (reads-ann, Ann, alias1 nick-reads-ann, no status), members: statements 1"
-            + " (reads-ann, reads-ben); disabled in the same request: disabled, enabled false",
+        assertEquals("one user: statements 1, members: statements 1 (reads-ann, Ann, alias1 nick-reads-ann, no status;"
+            + " reads-ann, reads-ben); disabled in the same request: disabled, enabled false",
             onServer.fetchString(s -> reads(s, realmName, directoryId, ann, ben, cat)));
     }
 
@@ -153,35 +154,59 @@ class RequestReadsTest extends DirSyncIntegrationTest {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         stats.setStatisticsEnabled(true);
         try {
-            forget(session, em);
-            UserModel user = engine.users().ownedForRequest(realm, directory, ann, true);
-            // what a request reads next: Keycloak's look-up, the attributes, the engine's managed record
-            UserModel again = session.users().getUserById(realm, ann);
-            String read = again.getUsername() + ", " + user.getFirstName() + ", alias1 " + user.getFirstAttribute("alias1");
-            engine.users().managed(directory, ann).orElseThrow();
-            DirSyncStore store = engine.store();
-            read += store.userStatus(ann, store.managedUser(ann)) == null ? ", no status" : ", a status";
-            long oneUser = stats.getPrepareStatementCount();
-
-            forget(session, em);
-            engine.users().managedWithKeycloakRows(List.of(ann, ben));
-            // what the engine's changeMembers reads next
-            store.managedUsers(List.of(ann, ben));
-            store.prefetchKeycloakUsers(List.of(ann, ben));
-            String members = session.users().getUserById(realm, ann).getUsername() + ", "
-                + session.users().getUserById(realm, ben).getUsername();
-            long membersRead = stats.getPrepareStatementCount();
+            // The counters are the server's: a background job's statement in the window would count too. It can only
+            // add, so the least of three tries, each in a session of its own (Keycloak's user cache keeps the users a
+            // session looked up), is the request's own count.
+            long oneUser = Long.MAX_VALUE;
+            long membersRead = Long.MAX_VALUE;
+            String read = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                String[] counted = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    s -> countReads(s, realmName, directoryId, ann, ben));
+                oneUser = Math.min(oneUser, Long.parseLong(counted[0]));
+                membersRead = Math.min(membersRead, Long.parseLong(counted[1]));
+                read = counted[2];
+            }
 
             // Duo's status parameter: set in the request that read the user without a status
             forget(session, em);
             UserModel target = engine.users().ownedForRequest(realm, directory, ann, true);
             engine.statuses().setForUser(realm, target, SubjectStatus.DISABLED);
             String disabled = engine.statuses().ownOf(target).id() + ", enabled " + target.isEnabled();
-            return "one user: statements " + oneUser + " (" + read + "), members: statements " + membersRead + " (" + members
+            return "one user: statements " + oneUser + ", members: statements " + membersRead + " (" + read
                 + "); disabled in the same request: " + disabled;
         } finally {
             stats.setStatisticsEnabled(false);
         }
+    }
+
+    /** One try: the statements of one user's request reads, of a member change's reads, and what they read. */
+    private static String[] countReads(KeycloakSession session, String realmName, String directoryId, String ann, String ben) {
+        RealmModel realm = session.realms().getRealmByName(realmName);
+        session.getContext().setRealm(realm);
+        DirectorySyncEngine engine = DirectorySyncEngine.of(session);
+        Directory directory = engine.directories().get(realm, directoryId).orElseThrow();
+        DirSyncStore store = engine.store();
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        Statistics stats = ServerStatistics.of(session);
+
+        forget(session, em);
+        UserModel user = engine.users().ownedForRequest(realm, directory, ann, true);
+        // what a request reads next: Keycloak's look-up, the attributes, the engine's managed record, the status
+        UserModel again = session.users().getUserById(realm, ann);
+        String read = again.getUsername() + ", " + user.getFirstName() + ", alias1 " + user.getFirstAttribute("alias1");
+        engine.users().managed(directory, ann).orElseThrow();
+        read += store.userStatus(ann, store.managedUser(ann)) == null ? ", no status" : ", a status";
+        long oneUser = stats.getPrepareStatementCount();
+
+        forget(session, em);
+        engine.users().managedWithKeycloakRows(List.of(ann, ben));
+        // what the engine's changeMembers reads next
+        store.managedUsers(List.of(ann, ben));
+        store.prefetchKeycloakUsers(List.of(ann, ben));
+        read += "; " + session.users().getUserById(realm, ann).getUsername() + ", "
+            + session.users().getUserById(realm, ben).getUsername();
+        return new String[] {String.valueOf(oneUser), String.valueOf(stats.getPrepareStatementCount()), read};
     }
 
     /** An empty persistence context and user cache, and counters at zero: the next reads go to the database. */
