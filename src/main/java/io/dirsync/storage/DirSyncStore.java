@@ -148,8 +148,8 @@ public final class DirSyncStore {
             return null;
         }
         ManagedUserEntity m = (ManagedUserEntity) rows.get(0)[0];
-        // Only when the query saw this context's own unsaved status rows: it flushed them first (flush mode AUTO, not
-        // the COMMIT of a batch).
+        // Only when the query saw this context's own unsaved status rows: under flush mode AUTO (Keycloak's) it flushed
+        // them first; under COMMIT it would not have.
         m.setKnownWithoutStatus(rows.get(0)[2] == null && em.getFlushMode() == FlushModeType.AUTO);
         return m;
     }
