@@ -451,7 +451,7 @@ public class DuoEndpoint {
 
     /** Duo deletes at once; here the user goes to the trash (rule 7) and is gone from this API's reads. */
     private Response deleteUser(String id) {
-        UserModel user = engine.users().ownedForRequest(realm, directory, id, true);
+        UserModel user = engine.users().ownedForRequest(realm, directory, id);
         if (user != null) {
             engine.trash().deprovision(realm, directory, user, "deleted by the Duo Admin API client", true, pushRun());
             audit(OperationType.DELETE, "USER", "v1/users/" + id, null);
@@ -606,7 +606,7 @@ public class DuoEndpoint {
 
     private UserModel user(String id) {
         UserModel user = id == null || id.length() > 255 || id.indexOf('\u0000') >= 0 ? null
-            : engine.users().ownedForRequest(realm, directory, id, true);
+            : engine.users().ownedForRequest(realm, directory, id);
         if (user == null) {
             throw DuoError.notFound();
         }

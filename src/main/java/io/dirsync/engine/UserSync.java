@@ -333,11 +333,11 @@ public final class UserSync {
 
     /**
      * A push request's user: the user with id {@code userId} if {@code directory} owns it (rule 1) and its source has not
-     * deleted it, else null. The managed row and Keycloak's row of the user (with its attributes for a request that reads
-     * or writes them) are read in one statement, so the Keycloak user that comes back cost no statement of its own.
+     * deleted it, else null. The managed row, Keycloak's row of the user with its attributes and the user's status row
+     * are read in one statement, so the Keycloak user that comes back cost no statement of its own.
      */
-    public UserModel ownedForRequest(RealmModel realm, Directory directory, String userId, boolean attributes) {
-        ManagedUserEntity m = store.managedUserWithKeycloakRow(userId, attributes);
+    public UserModel ownedForRequest(RealmModel realm, Directory directory, String userId) {
+        ManagedUserEntity m = store.managedUserWithKeycloakRow(userId);
         if (m == null || !m.getDirectoryId().equals(directory.id()) || m.isSourceDeleted()) {
             return null;
         }

@@ -599,10 +599,10 @@ public class ScimEndpoint {
 
     private static final java.util.regex.Pattern ID_CHARACTERS = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
-    /** The directory's user {@code id} (with its attributes: every user request reads or writes them), else a 404. */
+    /** The directory's user {@code id}, else a 404. */
     private UserModel managedUser(String id) {
         requireIdFormat(id, "user");
-        UserModel user = engine.users().ownedForRequest(realm, directory, id, true);
+        UserModel user = engine.users().ownedForRequest(realm, directory, id);
         if (user == null) {
             throw ScimError.notFound("User '" + id + "' not found");
         }

@@ -132,17 +132,26 @@ public final class DirSyncStore {
         return find(ManagedUserEntity.class, userId);
     }
 
+    /** Ids in lists of at most 500, one statement's worth of bound parameters each. */
+    private static List<List<String>> inChunks(Collection<String> userIds) {
+        List<String> ids = new ArrayList<>(userIds);
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 500) {
+            chunks.add(ids.subList(i, Math.min(ids.size(), i + 500)));
+        }
+        return chunks;
+    }
+
     /**
      * {@link #managedUser} for a request about that one user, which reads Keycloak's user next: the managed row, Keycloak's
-     * row of the user, the user's status row (or that it has none) and, with {@code attributes}, its attributes come in
-     * one statement into the persistence context, where Keycloak's {@code getUserById} (an {@code EntityManager#find}),
+     * row of the user with its attributes and the user's status row (or that it has none) come in one statement into the persistence context, where Keycloak's {@code getUserById} (an {@code EntityManager#find}),
      * its attribute reads and {@link #userStatus} then find them. A user's request thus makes one round trip where it
      * made four (a PUT: 11 statements → 8).
      */
-    public ManagedUserEntity managedUserWithKeycloakRow(String userId, boolean attributes) {
+    public ManagedUserEntity managedUserWithKeycloakRow(String userId) {
         List<Object[]> rows = em.createQuery("select m, u, s from ManagedUserEntity m join UserEntity u on u.id = m.userId"
-                + " left join SubjectStatusEntity s on s.subjectId = m.userId"
-                + (attributes ? " left join fetch u.attributes" : "") + " where m.userId = :id", Object[].class)
+                + " left join SubjectStatusEntity s on s.subjectId = m.userId left join fetch u.attributes"
+                + " where m.userId = :id", Object[].class)
             .setParameter("id", userId).getResultList();
         if (rows.isEmpty()) {
             return null;
@@ -159,10 +168,9 @@ public final class DirSyncStore {
      * caller that looks them up one by one next ({@code getUserById} is an {@code EntityManager#find}).
      */
     public void prefetchKeycloakUsers(Collection<String> userIds) {
-        List<String> ids = new ArrayList<>(userIds);
-        for (int i = 0; i < ids.size(); i += 500) {
-            em.unwrap(org.hibernate.Session.class).byMultipleIds(UserEntity.class).enableSessionCheck(true).withBatchSize(500)
-                .multiLoad(ids.subList(i, Math.min(ids.size(), i + 500)));
+        for (List<String> ids : inChunks(userIds)) {
+            em.unwrap(org.hibernate.Session.class).byMultipleIds(UserEntity.class).enableSessionCheck(true).withBatchSize(ids.size())
+                .multiLoad(ids);
         }
     }
 
@@ -172,11 +180,10 @@ public final class DirSyncStore {
      */
     public Map<String, ManagedUserEntity> managedUsersWithKeycloakRows(Collection<String> userIds) {
         Map<String, ManagedUserEntity> found = new HashMap<>();
-        List<String> ids = new ArrayList<>(userIds);
-        for (int i = 0; i < ids.size(); i += 500) {
+        for (List<String> ids : inChunks(userIds)) {
             em.createQuery("select m, u from ManagedUserEntity m join UserEntity u on u.id = m.userId where m.userId in :ids",
                     Object[].class)
-                .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500))).getResultList()
+                .setParameter("ids", ids).getResultList()
                 .forEach(row -> found.put(((ManagedUserEntity) row[0]).getUserId(), (ManagedUserEntity) row[0]));
         }
         return found;
@@ -188,10 +195,9 @@ public final class DirSyncStore {
      */
     public Map<String, ManagedUserEntity> managedUsers(Collection<String> userIds) {
         Map<String, ManagedUserEntity> found = new HashMap<>();
-        List<String> ids = new ArrayList<>(userIds);
-        for (int i = 0; i < ids.size(); i += 500) {
-            em.unwrap(org.hibernate.Session.class).byMultipleIds(ManagedUserEntity.class).enableSessionCheck(true).withBatchSize(500)
-                .multiLoad(ids.subList(i, Math.min(ids.size(), i + 500))).stream().filter(java.util.Objects::nonNull)
+        for (List<String> ids : inChunks(userIds)) {
+            em.unwrap(org.hibernate.Session.class).byMultipleIds(ManagedUserEntity.class).enableSessionCheck(true).withBatchSize(ids.size())
+                .multiLoad(ids).stream().filter(java.util.Objects::nonNull)
                 .forEach(m -> found.put(m.getUserId(), m));
         }
         return found;

@@ -170,7 +170,7 @@ class RequestReadsTest extends DirSyncIntegrationTest {
 
             // Duo's status parameter: set in the request that read the user without a status
             forget(session, em);
-            UserModel target = engine.users().ownedForRequest(realm, directory, ann, true);
+            UserModel target = engine.users().ownedForRequest(realm, directory, ann);
             engine.statuses().setForUser(realm, target, SubjectStatus.DISABLED);
             String disabled = engine.statuses().ownOf(target).id() + ", enabled " + target.isEnabled();
             return "one user: statements " + oneUser + ", members: statements " + membersRead + " (" + read
@@ -191,7 +191,7 @@ class RequestReadsTest extends DirSyncIntegrationTest {
         Statistics stats = ServerStatistics.of(session);
 
         forget(session, em);
-        UserModel user = engine.users().ownedForRequest(realm, directory, ann, true);
+        UserModel user = engine.users().ownedForRequest(realm, directory, ann);
         // what a request reads next: Keycloak's look-up, the attributes, the engine's managed record, the status
         UserModel again = session.users().getUserById(realm, ann);
         String read = again.getUsername() + ", " + user.getFirstName() + ", alias1 " + user.getFirstAttribute("alias1");
